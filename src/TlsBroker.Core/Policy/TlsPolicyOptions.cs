@@ -1,0 +1,29 @@
+namespace TlsBroker.Core.Policy;
+
+/// <summary>
+/// One named policy as written in configuration (<c>Broker:Policies:{name}</c>). Empty lists mean
+/// the strict defaults; <see cref="TlsPolicy"/> is the validated, immutable form the engine uses.
+/// </summary>
+public sealed class TlsPolicyOptions
+{
+    /// <summary>Lowest protocol version offered: "1.2" (default) or "1.3".</summary>
+    public string MinVersion { get; set; } = "1.2";
+
+    /// <summary>Highest protocol version offered: "1.3" (default) or "1.2".</summary>
+    public string MaxVersion { get; set; } = "1.3";
+
+    /// <summary>IANA cipher suite names, in preference order. Default: ECDHE with AEAD only.</summary>
+    public List<string> CipherSuites { get; set; } = [];
+
+    /// <summary>Key-exchange groups, IANA names. Default: x25519, secp256r1, secp384r1.</summary>
+    public List<string> Groups { get; set; } = [];
+
+    /// <summary>Signature schemes, IANA names (RFC 8446 §4.2.3). Default: ECDSA, RSA-PSS, RSA PKCS#1 with SHA-256 or better, Ed25519.</summary>
+    public List<string> SignatureSchemes { get; set; } = [];
+
+    /// <summary>Trust anchors: "system" (default, the operating system's CA store) or a path to a PEM file or a folder of PEM files.</summary>
+    public string TrustAnchors { get; set; } = "system";
+
+    /// <summary>Server names callers may connect to under this policy: exact names, IP literals, or "*.example.com". Empty allows any.</summary>
+    public List<string> AllowedServerNames { get; set; } = [];
+}

@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace TlsBroker.Testing.Peers;
+
+/// <summary>
+/// A real TLS peer (openssl, gnutls-serv, nginx) run as a child process on 127.0.0.1. It is
+/// ready once its output shows a marker line or its port accepts connections; it is killed on
+/// dispose. Its output is kept so that a failing test can show what the peer said.
+/// </summary>
+public sealed class PeerProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> output = new();
+    private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string? readyMarker;
+
+    private PeerProcess(string fileName, IReadOnlyList<string> arguments, string? readyMarker)
+    {
+        this.readyMarker = readyMarker;
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"{fileName} exited early:\n{Output}"));
+        CommandLine = fileName + " " + string.Join(' ', arguments);
+    }
+
+    public string CommandLine { get; }
+
+    /// <summary>Everything the peer printed so far, for failure messages.</summary>
+    public string Output => string.Join('\n', output);
+
+    public StreamWriter StandardInput => process.StandardInput;
+
+    /// <summary>
+    /// Starts <paramref name="fileName"/> and waits until it prints <paramref name="readyMarker"/>
+    /// or, when the marker is null, until <paramref name="port"/> accepts a TCP connection.
+    /// </summary>
+    public static async Task<PeerProcess> StartAsync(string fileName, IReadOnlyList<string> arguments, int port, string? readyMarker = null)
+    {
+        var peer = new PeerProcess(fileName, arguments, readyMarker);
+        peer.process.Start();
+        peer.process.BeginOutputReadLine();
+        peer.process.BeginErrorReadLine();
+        try
+        {
+            var wait = readyMarker is null ? peer.WaitForPortAsync(port) : peer.ready.Task;
+            await wait.WaitAsync(TestTimeouts.Step);
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            await peer.DisposeAsync();
+            throw new InvalidOperationException($"peer did not become ready: {peer.CommandLine}\n{peer.Output}", e);
+        }
+
+        return peer;
+    }
+
+    /// <summary>A port on 127.0.0.1 that was free a moment ago.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync().WaitAsync(TestTimeouts.Step);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone: nothing left to stop.
+        }
+
+        process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        output.Enqueue(line);
+        if (readyMarker is not null && line.Contains(readyMarker, StringComparison.Ordinal))
+        {
+            ready.TrySetResult();
+        }
+    }
+
+    private async Task WaitForPortAsync(int port)
+    {
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"exited with {process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+}

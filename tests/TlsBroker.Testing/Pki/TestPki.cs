@@ -1,0 +1,105 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace TlsBroker.Testing.Pki;
+
+/// <summary>Issues test certificates with .NET's <see cref="CertificateRequest"/>.</summary>
+public static class TestPki
+{
+    private static long serial = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 16;
+
+    /// <summary>Issues <paramref name="spec"/>, signed by <paramref name="issuer"/> or self-signed when null.</summary>
+    public static TestCertificate Issue(CertificateSpec spec, TestCertificate? issuer = null)
+    {
+        var key = CreateKey(spec.Key);
+        var subject = new X500DistinguishedName($"CN={spec.CommonName}, O=TlsBroker Tests");
+        var request = key switch
+        {
+            ECDsa ec => new CertificateRequest(subject, ec, spec.SignatureHash),
+            RSA rsa => new CertificateRequest(subject, rsa, spec.SignatureHash, RSASignaturePadding.Pkcs1),
+            _ => throw new InvalidOperationException("unsupported key"),
+        };
+
+        AddExtensions(request, spec);
+        var serialNumber = NextSerial();
+        if (issuer is null)
+        {
+            using var selfSigned = request.Create(subject, CreateSigner(key, spec.SignatureHash), spec.NotBefore, spec.NotAfter, serialNumber);
+            return new TestCertificate(X509CertificateLoader.LoadCertificate(selfSigned.RawData), key);
+        }
+
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer.Certificate, true, false));
+        using var signed = request.Create(issuer.Certificate.SubjectName, CreateSigner(issuer.PrivateKey, spec.SignatureHash), spec.NotBefore, spec.NotAfter, serialNumber);
+        return new TestCertificate(X509CertificateLoader.LoadCertificate(signed.RawData), key);
+    }
+
+    private static void AddExtensions(CertificateRequest request, CertificateSpec spec)
+    {
+        if (spec.IsCertificateAuthority is { } isCa)
+        {
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(
+                isCa, spec.PathLengthConstraint.HasValue, spec.PathLengthConstraint ?? 0, critical: true));
+        }
+
+        if (spec.KeyUsage is { } keyUsage)
+        {
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(keyUsage, critical: true));
+        }
+
+        if (spec.ExtendedKeyUsages is { } ekus)
+        {
+            var oids = new OidCollection();
+            foreach (var oid in ekus)
+            {
+                oids.Add(new Oid(oid));
+            }
+
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(oids, critical: false));
+        }
+
+        if (spec.DnsNames.Count > 0 || spec.IpAddresses.Count > 0)
+        {
+            var san = new SubjectAlternativeNameBuilder();
+            foreach (var dns in spec.DnsNames)
+            {
+                san.AddDnsName(dns);
+            }
+
+            foreach (var ip in spec.IpAddresses)
+            {
+                san.AddIpAddress(ip);
+            }
+
+            request.CertificateExtensions.Add(san.Build());
+        }
+
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        foreach (var extension in spec.ExtraExtensions)
+        {
+            request.CertificateExtensions.Add(extension);
+        }
+    }
+
+    private static AsymmetricAlgorithm CreateKey(KeyKind kind) => kind switch
+    {
+        KeyKind.EcdsaP256 => ECDsa.Create(ECCurve.NamedCurves.nistP256),
+        KeyKind.EcdsaP384 => ECDsa.Create(ECCurve.NamedCurves.nistP384),
+        KeyKind.Rsa2048 => RSA.Create(2048),
+        KeyKind.Rsa1024 => RSA.Create(1024),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static X509SignatureGenerator CreateSigner(AsymmetricAlgorithm issuerKey, HashAlgorithmName hash) => issuerKey switch
+    {
+        ECDsa ec => X509SignatureGenerator.CreateForECDsa(ec),
+        RSA rsa => X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1),
+        _ => throw new InvalidOperationException("unsupported issuer key"),
+    };
+
+    private static byte[] NextSerial()
+    {
+        var value = new BigInteger(Interlocked.Increment(ref serial));
+        return value.ToByteArray(isUnsigned: true, isBigEndian: true);
+    }
+}
