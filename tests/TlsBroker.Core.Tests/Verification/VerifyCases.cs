@@ -80,6 +80,11 @@ public static class VerifyCases
             NotAfter = Now.AddDays(-1),
         })),
         new("leaf with unknown critical extension", f => f.UnderIntermediate(s => s with { ExtraExtensions = [UnknownCriticalExtension] })),
+        new("leaf with an undecodable basicConstraints (no path can be built)", f => f.UnderIntermediate(s => s with
+        {
+            IsCertificateAuthority = null,
+            ExtraExtensions = [new X509Extension(new Oid("2.5.29.19"), [0x04, 0x01, 0x00], critical: true)],
+        })),
         new("intermediate with unknown critical extension", f => f.UnderCustomIntermediate(s => s with { ExtraExtensions = [UnknownCriticalExtension] })),
 
         // CA/Browser Forum BR §7.1.2.7.8: OpenSSL 3 -x509_strict accepts a CA certificate as the leaf; we do not.
