@@ -40,9 +40,9 @@ internal static class AlgorithmStrength
         var algorithm = certificate.PublicKey.Oid.Value;
         var (bits, minimum, name) = algorithm switch
         {
-            RsaOid or RsaPssOid => (RsaBits(certificate), MinimumRsaBits, "RSA"),
-            DsaOid => (certificate.GetDSAPublicKey()?.KeySize ?? 0, MinimumRsaBits, "DSA"),
-            EcOid => (EcBits(certificate), MinimumEcBits, "EC"),
+            RsaOid or RsaPssOid => (KeyBits(certificate.GetRSAPublicKey), MinimumRsaBits, "RSA"),
+            DsaOid => (KeyBits(certificate.GetDSAPublicKey), MinimumRsaBits, "DSA"),
+            EcOid => (KeyBits(certificate.GetECDsaPublicKey), MinimumEcBits, "EC"),
             _ => (int.MaxValue, 0, algorithm ?? "unknown"),
         };
         description = $"{name} {bits} bits, at least {minimum} required";
@@ -61,25 +61,13 @@ internal static class AlgorithmStrength
         return algorithm != RsaPssOid || PssHashAlgorithm(certificate.RawData) != Sha1Oid;
     }
 
-    private static int RsaBits(X509Certificate2 certificate)
+    /// <summary>The key's size in bits, or 0 when .NET cannot read the key (which then counts as too weak).</summary>
+    private static int KeyBits(Func<AsymmetricAlgorithm?> read)
     {
         try
         {
-            using var rsa = certificate.GetRSAPublicKey();
-            return rsa?.KeySize ?? 0;
-        }
-        catch (CryptographicException)
-        {
-            return 0;
-        }
-    }
-
-    private static int EcBits(X509Certificate2 certificate)
-    {
-        try
-        {
-            using var ec = certificate.GetECDsaPublicKey();
-            return ec?.KeySize ?? 0;
+            using var key = read();
+            return key?.KeySize ?? 0;
         }
         catch (CryptographicException)
         {
