@@ -21,12 +21,16 @@ public sealed class OpenSslServer : IAsyncDisposable
     public string Output => process.Output;
 
     /// <summary>Starts s_server with the chain's certificate and key plus <paramref name="extraArguments"/> (e.g. "-tls1_2", "-alpn", "h2").</summary>
-    public static async Task<OpenSslServer> StartAsync(TestChain chain, params string[] extraArguments)
+    public static Task<OpenSslServer> StartAsync(TestChain chain, params string[] extraArguments) =>
+        StartAsync(chain.ChainPath, chain.KeyPath, extraArguments);
+
+    /// <summary>Starts s_server sending the PEM chain in <paramref name="chainPath"/> (its own certificate first) with the key in <paramref name="keyPath"/>.</summary>
+    public static async Task<OpenSslServer> StartAsync(string chainPath, string keyPath, params string[] extraArguments)
     {
         var port = PeerProcess.FreePort();
         string[] arguments =
         [
-            "s_server", "-accept", $"127.0.0.1:{port}", "-cert", chain.ChainPath, "-key", chain.KeyPath,
+            "s_server", "-accept", $"127.0.0.1:{port}", "-cert", chainPath, "-key", keyPath,
             .. extraArguments,
         ];
         var process = await PeerProcess.StartAsync("openssl", arguments, port, readyMarker: "ACCEPT");
