@@ -1,6 +1,10 @@
 namespace TlsBroker.Core.Tests.Verification;
 
-/// <summary>A <see cref="ChainUnderTest"/> written as PEM files: what s_server sends, its key, and the broker's anchors.</summary>
+/// <summary>
+/// A <see cref="ChainUnderTest"/> written as PEM files: the server's certificate, what it sends after
+/// it, its key, and the broker's anchors. s_server sends only the first certificate of its -cert
+/// file, so the rest goes to -cert_chain.
+/// </summary>
 public sealed class ServedChain : IDisposable
 {
     private readonly string folder;
@@ -8,12 +12,18 @@ public sealed class ServedChain : IDisposable
     private ServedChain(string folder)
     {
         this.folder = folder;
-        ChainPath = Path.Combine(folder, "chain.pem");
+        CertificatePath = Path.Combine(folder, "server.pem");
+        SentAfterPath = Path.Combine(folder, "sent-after.pem");
         KeyPath = Path.Combine(folder, "key.pem");
         AnchorsPath = Path.Combine(folder, "anchors.pem");
     }
 
-    public string ChainPath { get; }
+    public string CertificatePath { get; }
+
+    public string SentAfterPath { get; }
+
+    /// <summary>s_server's -cert_chain, when the server sends more than its own certificate.</summary>
+    public IReadOnlyList<string> ChainArguments { get; private set; } = [];
 
     public string KeyPath { get; }
 
@@ -24,7 +34,13 @@ public sealed class ServedChain : IDisposable
         var folder = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "served-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var files = new ServedChain(folder);
-        File.WriteAllText(files.ChainPath, string.Concat(new[] { chain.Leaf }.Concat(chain.SentAfterLeaf).Select(c => c.CertificatePem + "\n")));
+        File.WriteAllText(files.CertificatePath, chain.Leaf.CertificatePem);
+        if (chain.SentAfterLeaf.Count > 0)
+        {
+            File.WriteAllText(files.SentAfterPath, string.Concat(chain.SentAfterLeaf.Select(c => c.CertificatePem + "\n")));
+            files.ChainArguments = ["-cert_chain", files.SentAfterPath];
+        }
+
         File.WriteAllText(files.KeyPath, chain.Leaf.PrivateKeyPem);
         File.WriteAllText(files.AnchorsPath, string.Concat(chain.Anchors.Select(c => c.CertificatePem + "\n")));
         return files;

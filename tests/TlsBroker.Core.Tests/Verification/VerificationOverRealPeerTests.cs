@@ -54,7 +54,7 @@ public sealed class VerificationOverRealPeerTests(VerificationPki pki) : IClassF
         var expected = testCase.StricterThanOpenSsl ?? await OracleAsync(chain);
         Assert.NotEqual(X509VerifyCode.Ok, expected);
         var policy = TlsPolicy.Create("verify-e2e", new TlsPolicyOptions { TrustAnchors = files.AnchorsPath });
-        await using var server = await OpenSslServer.StartAsync(files.ChainPath, files.KeyPath, version);
+        await using var server = await OpenSslServer.StartAsync(files.CertificatePath, files.KeyPath, [.. files.ChainArguments, version]);
 
         await using var pump = await EnginePump.ConnectAsync(new TlsClientSession(policy, TimeProvider.System), server.Port);
         var result = await pump.HandshakeAsync(new SessionStart(chain.ServerName, []));
@@ -75,7 +75,7 @@ public sealed class VerificationOverRealPeerTests(VerificationPki pki) : IClassF
         using var chain = VerifyCases.Get("valid chain, DNS name").Build(new ChainFactory(pki));
         using var files = ServedChain.Write(chain);
         var policy = TlsPolicy.Create("verify-e2e", new TlsPolicyOptions { TrustAnchors = files.AnchorsPath });
-        await using var server = await OpenSslServer.StartAsync(files.ChainPath, files.KeyPath);
+        await using var server = await OpenSslServer.StartAsync(files.CertificatePath, files.KeyPath, [.. files.ChainArguments]);
 
         await using var pump = await EnginePump.ConnectAsync(new TlsClientSession(policy, TimeProvider.System), server.Port);
         var result = await pump.HandshakeAsync(new SessionStart(chain.ServerName, []));

@@ -24,13 +24,17 @@ public sealed class OpenSslServer : IAsyncDisposable
     public static Task<OpenSslServer> StartAsync(TestChain chain, params string[] extraArguments) =>
         StartAsync(chain.ChainPath, chain.KeyPath, extraArguments);
 
-    /// <summary>Starts s_server sending the PEM chain in <paramref name="chainPath"/> (its own certificate first) with the key in <paramref name="keyPath"/>.</summary>
-    public static async Task<OpenSslServer> StartAsync(string chainPath, string keyPath, params string[] extraArguments)
+    /// <summary>
+    /// Starts s_server with the certificate in <paramref name="certificatePath"/> and the key in
+    /// <paramref name="keyPath"/>. s_server sends only the first certificate of that file; give the
+    /// certificates to send after it with "-cert_chain" in <paramref name="extraArguments"/>.
+    /// </summary>
+    public static async Task<OpenSslServer> StartAsync(string certificatePath, string keyPath, params string[] extraArguments)
     {
         var port = PeerProcess.FreePort();
         string[] arguments =
         [
-            "s_server", "-accept", $"127.0.0.1:{port}", "-cert", chainPath, "-key", keyPath,
+            "s_server", "-accept", $"127.0.0.1:{port}", "-cert", certificatePath, "-key", keyPath,
             .. extraArguments,
         ];
         var process = await PeerProcess.StartAsync("openssl", arguments, port, readyMarker: "ACCEPT");
