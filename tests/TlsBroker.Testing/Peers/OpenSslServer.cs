@@ -20,9 +20,15 @@ public sealed class OpenSslServer : IAsyncDisposable
 
     public string Output => process.Output;
 
-    /// <summary>Starts s_server with the chain's certificate and key plus <paramref name="extraArguments"/> (e.g. "-tls1_2", "-alpn", "h2").</summary>
-    public static Task<OpenSslServer> StartAsync(TestChain chain, params string[] extraArguments) =>
-        StartAsync(chain.ChainPath, chain.KeyPath, extraArguments);
+    /// <summary>
+    /// Starts s_server sending the chain's server certificate and intermediate, with its key, plus
+    /// <paramref name="extraArguments"/> (e.g. "-tls1_2", "-alpn", "h2").
+    /// </summary>
+    public static Task<OpenSslServer> StartAsync(TestChain chain, params string[] extraArguments)
+    {
+        var intermediatePath = chain.WriteFile("intermediate.pem", chain.Intermediate.CertificatePem);
+        return StartAsync(chain.ChainPath, chain.KeyPath, ["-cert_chain", intermediatePath, .. extraArguments]);
+    }
 
     /// <summary>
     /// Starts s_server with the certificate in <paramref name="certificatePath"/> and the key in
