@@ -26,6 +26,7 @@ public sealed class OpenSslServer : IAsyncDisposable
     /// </summary>
     public static Task<OpenSslServer> StartAsync(TestChain chain, params string[] extraArguments)
     {
+        // -cert loads only the first certificate of a file; -cert_chain gives the ones sent after it.
         var intermediatePath = chain.WriteFile("intermediate.pem", chain.Intermediate.CertificatePem);
         return StartAsync(chain.ChainPath, chain.KeyPath, ["-cert_chain", intermediatePath, .. extraArguments]);
     }
