@@ -91,7 +91,7 @@ public sealed class OpenSslHandshakeTests(BrokerFixture fixture)
     {
         Assert.True(
             client.IsEstablished,
-            $"handshake ended with ret {client.Handshake.Ret} {client.Handshake.Error}: {client.Handshake.Reason}\nserver said:\n{server.Output}");
+            $"handshake ended with ret {client.Handshake.Ret} {client.Handshake.Error}: {client.Handshake.Reason}, verify {client.Handshake.Verify}\nserver said:\n{server.Output}");
         Assert.Equal(SslError.None, client.Handshake.Error);
         return client.Handshake.Established;
     }

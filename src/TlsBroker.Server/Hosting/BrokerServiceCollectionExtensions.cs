@@ -31,17 +31,28 @@ public static class BrokerServiceCollectionExtensions
             provider.GetRequiredService<IOptions<BrokerOptions>>(), provider.GetRequiredService<BrokerMetrics>()));
         services.AddHostedService<BrokerStartup>();
 
-        services.AddGrpc();
-        services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
-            .Configure<IOptions<BrokerOptions>>((grpc, broker) => grpc.MaxReceiveMessageSize = broker.Value.MaxMessageBytes);
+        services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = ReadUnvalidated(builder.Configuration).MaxMessageBytes);
         services.AddGrpcHealthChecks().AddCheck("broker", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         services.AddGrpcReflection();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
-            var broker = kestrel.ApplicationServices.GetRequiredService<IOptions<BrokerOptions>>().Value;
-            kestrel.Listen(IPAddress.Parse(broker.ListenAddress), broker.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            var broker = ReadUnvalidated(context.Configuration);
+
+            // When either is invalid, start-up validation stops the host before Kestrel binds anything.
+            if (IPAddress.TryParse(broker.ListenAddress, out var address) && broker.Port is >= 0 and <= IPEndPoint.MaxPort)
+            {
+                kestrel.Listen(address, broker.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            }
         });
         return builder;
     }
+
+    /// <summary>
+    /// Kestrel and gRPC read their settings while the app is built, before start-up validation
+    /// runs; they get the bound values unvalidated, and the host then refuses to start (before
+    /// Kestrel binds) if any of them is out of range.
+    /// </summary>
+    private static BrokerOptions ReadUnvalidated(IConfiguration configuration) =>
+        configuration.GetSection(BrokerOptions.SectionName).Get<BrokerOptions>() ?? new BrokerOptions();
 }
