@@ -91,16 +91,14 @@ internal sealed class ConnectCall : IDisposable
 
     private StepResult Handle(ConnectRequest request)
     {
-        if (request.StepCase == ConnectRequest.StepOneofCase.None)
-        {
-            throw BrokerErrors.EmptyRequest();
-        }
-
         if (session is null)
         {
-            return request.StepCase == ConnectRequest.StepOneofCase.Start
-                ? StartSession(request.Start)
-                : throw BrokerErrors.FirstMessageMustBeStart(request.StepCase);
+            return request.StepCase switch
+            {
+                ConnectRequest.StepOneofCase.Start => StartSession(request.Start),
+                ConnectRequest.StepOneofCase.None => throw BrokerErrors.EmptyRequest(),
+                _ => throw BrokerErrors.FirstMessageMustBeStart(request.StepCase),
+            };
         }
 
         var before = session.Phase;

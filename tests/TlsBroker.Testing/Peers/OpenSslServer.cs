@@ -26,7 +26,7 @@ public sealed class OpenSslServer : IAsyncDisposable
         var port = PeerProcess.FreePort();
 
         // -cert sends only the first certificate of its file; the intermediate goes in -cert_chain.
-        var intermediate = chain.WriteFile("intermediate.pem", chain.Intermediate.CertificatePem);
+        var intermediate = chain.WriteFile($"intermediate-{port}.pem", chain.Intermediate.CertificatePem);
         string[] arguments =
         [
             "s_server", "-accept", $"127.0.0.1:{port}", "-cert", chain.ChainPath, "-cert_chain", intermediate, "-key", chain.KeyPath,

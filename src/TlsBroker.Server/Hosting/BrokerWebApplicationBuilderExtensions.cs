@@ -9,7 +9,7 @@ using TlsBroker.Server.Telemetry;
 
 namespace TlsBroker.Server.Hosting;
 
-public static class BrokerServiceCollectionExtensions
+public static class BrokerWebApplicationBuilderExtensions
 {
     /// <summary>
     /// Registers the broker: <see cref="BrokerOptions"/> from the "Broker" section (validated at
