@@ -1,6 +1,7 @@
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using TlsBroker.Contracts.V1;
 using TlsBroker.Server;
 using TlsBroker.Server.Sessions;
@@ -34,8 +35,14 @@ internal sealed class BrokerHost : IAsyncDisposable
 
     public static async Task<BrokerHost> StartAsync(IEnumerable<string> settings, Action<WebApplicationBuilder>? configure = null)
     {
-        string[] args = ["--Broker:Port=0", "--Logging:LogLevel:Default=Warning", .. settings.Select(setting => "--" + setting)];
-        var app = BrokerApp.Create(args, configure);
+        string[] args = ["--Broker:Port=0", .. settings.Select(setting => "--" + setting)];
+
+        // The console would interleave every broker's log with the test output; tests that check logs add their own provider.
+        var app = BrokerApp.Create(args, builder =>
+        {
+            builder.Logging.ClearProviders();
+            configure?.Invoke(builder);
+        });
         try
         {
             await app.StartAsync().WaitAsync(TestTimeouts.Step);
