@@ -32,7 +32,7 @@ public static class BrokerWebApplicationBuilderExtensions
         services.AddHostedService<BrokerStartup>();
 
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = ReadUnvalidated(builder.Configuration).MaxMessageBytes);
-        services.AddGrpcHealthChecks().AddCheck("broker", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+        services.AddGrpcHealthChecks().AddCheck<SessionCapacityHealthCheck>("broker");
         services.AddGrpcReflection();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
