@@ -24,12 +24,9 @@ public sealed class OpenSslServer : IAsyncDisposable
     public static async Task<OpenSslServer> StartAsync(TestChain chain, params string[] extraArguments)
     {
         var port = PeerProcess.FreePort();
-
-        // -cert sends only the first certificate of its file; the intermediate goes in -cert_chain.
-        var intermediate = chain.WriteFile($"intermediate-{port}.pem", chain.Intermediate.CertificatePem);
         string[] arguments =
         [
-            "s_server", "-accept", $"127.0.0.1:{port}", "-cert", chain.ChainPath, "-cert_chain", intermediate, "-key", chain.KeyPath,
+            "s_server", "-accept", $"127.0.0.1:{port}", "-cert", chain.ChainPath, "-key", chain.KeyPath,
             .. extraArguments,
         ];
         var process = await PeerProcess.StartAsync("openssl", arguments, port, readyMarker: "ACCEPT");
