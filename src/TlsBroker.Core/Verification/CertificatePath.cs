@@ -6,8 +6,8 @@ namespace TlsBroker.Core.Verification;
 
 /// <summary>
 /// The path .NET's <see cref="X509Chain"/> built from the server's certificate to a trust anchor
-/// (or as far as it got), leaf first. Only the path and its signatures come from X509Chain; the
-/// rules themselves are checked by the verifier on <see cref="Certificates"/>.
+/// (or as far as it got), leaf first. Only the path, its signatures and its name constraints come
+/// from X509Chain; every other rule is checked by the verifier on <see cref="Certificates"/>.
 /// </summary>
 internal sealed class CertificatePath : IDisposable
 {
@@ -18,15 +18,14 @@ internal sealed class CertificatePath : IDisposable
     private CertificatePath(X509Chain chain)
     {
         this.chain = chain;
-        Certificates = chain.ChainElements.Select(e => e.Certificate).ToList();
-        var statuses = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
-        Untrusted = (statuses & (X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) != 0
+        Certificates = chain.ChainElements.Select(e => new CertificateFacts(e.Certificate)).ToList();
+        Untrusted = (Flags(chain.ChainStatus) & (X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) != 0
             ? DescribeUntrusted()
             : null;
     }
 
     /// <summary>Leaf first; the last one is the trust anchor when <see cref="Untrusted"/> is null.</summary>
-    public IReadOnlyList<X509Certificate2> Certificates { get; }
+    public IReadOnlyList<CertificateFacts> Certificates { get; }
 
     /// <summary>The build_chain failure OpenSSL would report, or null when the path ends at an anchor.</summary>
     public VerifyOutcome? Untrusted { get; }
@@ -44,40 +43,83 @@ internal sealed class CertificatePath : IDisposable
         policy.VerificationTimeIgnored = false;
         policy.ApplicationPolicy.Add(ServerAuth);
 
-        // The result of Build is not used: the path's status flags are read below and every rule
-        // is re-checked on the certificates, because the flags are too coarse to number errors.
+        // Build's verdict is not used: the status flags are too coarse to number errors, so the
+        // verifier reads the path and re-checks every rule on the certificates themselves.
         chain.Build(sent[0]);
         return new CertificatePath(chain);
     }
 
     /// <summary>
-    /// OpenSSL 3 internal_verify: from the top of the path down, each certificate's signature
-    /// (not the self-signed anchor's) and then its validity period (RFC 5280 §6.1.3 (a)(1)-(2),
-    /// applied to the anchor too as OpenSSL does).
+    /// OpenSSL 3 internal_verify: from the top of the path down, that the issuer may sign
+    /// certificates (RFC 5280 §6.1.4 (n)), the signature (not the self-signed anchor's own), and
+    /// the validity period (RFC 5280 §6.1.3 (a)(2), applied to the anchor too as OpenSSL does).
     /// </summary>
     public VerifyOutcome? CheckSignaturesAndTimes(DateTimeOffset now)
     {
         var at = now.ToUnixTimeSeconds();
         for (var depth = Certificates.Count - 1; depth >= 0; depth--)
         {
-            var status = chain.ChainElements[depth].ChainElementStatus
-                .Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
-            if ((status & X509ChainStatusFlags.NotSignatureValid) != 0)
-            {
-                return VerifyFailure.At(X509VerifyCode.CertSignatureFailure, depth, $"the signature of '{Certificates[depth].Subject}' does not verify");
-            }
-
             var certificate = Certificates[depth];
-            var notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime()).ToUnixTimeSeconds();
-            var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds();
-            if (notBefore > at)
+            if (depth < Certificates.Count - 1)
             {
-                return VerifyFailure.At(X509VerifyCode.CertNotYetValid, depth, $"'{certificate.Subject}' is valid from {certificate.NotBefore.ToUniversalTime():u}");
+                var issuer = Certificates[depth + 1];
+                if (!issuer.MaySignCertificates)
+                {
+                    return VerifyFailure.At(X509VerifyCode.KeyusageNoCertsign, depth + 1, $"the keyUsage of '{issuer.Subject}' does not allow keyCertSign");
+                }
+
+                if ((ElementFlags(depth) & X509ChainStatusFlags.NotSignatureValid) != 0)
+                {
+                    return VerifyFailure.At(X509VerifyCode.CertSignatureFailure, depth, $"the signature on '{certificate.Subject}' does not verify with the key of '{issuer.Subject}'");
+                }
             }
 
-            if (notAfter <= at)
+            var notBefore = new DateTimeOffset(certificate.Certificate.NotBefore.ToUniversalTime());
+            var notAfter = new DateTimeOffset(certificate.Certificate.NotAfter.ToUniversalTime());
+            if (notBefore.ToUnixTimeSeconds() > at)
             {
-                return VerifyFailure.At(X509VerifyCode.CertHasExpired, depth, $"'{certificate.Subject}' expired at {certificate.NotAfter.ToUniversalTime():u}");
+                return VerifyFailure.At(X509VerifyCode.CertNotYetValid, depth, $"'{certificate.Subject}' is valid from {notBefore:u}");
+            }
+
+            if (notAfter.ToUnixTimeSeconds() <= at)
+            {
+                return VerifyFailure.At(X509VerifyCode.CertHasExpired, depth, $"'{certificate.Subject}' expired at {notAfter:u}");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// RFC 5280 §4.2.1.10 / §6.1.3 (b)-(c): each certificate's names against the constraints of every
+    /// CA above it, from the top down, skipping self-issued intermediates, as OpenSSL 3's
+    /// check_name_constraints. X509Chain evaluated them while building; its per-certificate flags
+    /// say which kind of violation it found.
+    /// </summary>
+    public VerifyOutcome? CheckNameConstraints()
+    {
+        for (var depth = Certificates.Count - 1; depth >= 0; depth--)
+        {
+            if (depth != 0 && Certificates[depth].IsSelfIssued)
+            {
+                continue;
+            }
+
+            var flags = ElementFlags(depth);
+            var subject = Certificates[depth].Subject;
+            if ((flags & X509ChainStatusFlags.HasExcludedNameConstraint) != 0)
+            {
+                return VerifyFailure.At(X509VerifyCode.ExcludedViolation, depth, $"a name of '{subject}' is in a CA's excluded subtrees");
+            }
+
+            if ((flags & X509ChainStatusFlags.HasNotPermittedNameConstraint) != 0)
+            {
+                return VerifyFailure.At(X509VerifyCode.PermittedViolation, depth, $"a name of '{subject}' is outside a CA's permitted subtrees");
+            }
+
+            if ((flags & (X509ChainStatusFlags.HasNotSupportedNameConstraint | X509ChainStatusFlags.HasNotDefinedNameConstraint)) != 0)
+            {
+                return VerifyFailure.At(X509VerifyCode.UnsupportedConstraintType, depth, $"a CA above '{subject}' has a name constraint that cannot be checked");
             }
         }
 
@@ -94,21 +136,23 @@ internal sealed class CertificatePath : IDisposable
         chain.Dispose();
     }
 
+    private static X509ChainStatusFlags Flags(IEnumerable<X509ChainStatus> statuses) =>
+        statuses.Aggregate(X509ChainStatusFlags.NoError, (all, status) => all | status.Status);
+
+    private X509ChainStatusFlags ElementFlags(int depth) => Flags(chain.ChainElements[depth].ChainElementStatus);
+
     /// <summary>OpenSSL 3 build_chain's verdict on a path that did not reach an anchor.</summary>
     private VerifyOutcome DescribeUntrusted()
     {
         var top = Certificates.Count - 1;
         var certificate = Certificates[top];
-        if (IsSelfIssued(certificate))
+        if (certificate.IsSelfIssued)
         {
             return top == 0
                 ? VerifyFailure.At(X509VerifyCode.DepthZeroSelfSignedCert, top, $"'{certificate.Subject}' is self-signed and not a trust anchor")
                 : VerifyFailure.At(X509VerifyCode.SelfSignedCertInChain, top, $"the root '{certificate.Subject}' is not a trust anchor");
         }
 
-        return VerifyFailure.At(X509VerifyCode.UnableToGetIssuerCertLocally, top, $"no trust anchor or sent certificate is the issuer '{certificate.Issuer}'");
+        return VerifyFailure.At(X509VerifyCode.UnableToGetIssuerCertLocally, top, $"no trust anchor or sent certificate is the issuer '{certificate.Certificate.Issuer}'");
     }
-
-    internal static bool IsSelfIssued(X509Certificate2 certificate) =>
-        certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);
 }

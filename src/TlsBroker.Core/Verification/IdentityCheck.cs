@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using TlsBroker.Core.Results;
 
@@ -15,19 +16,27 @@ internal static class IdentityCheck
 
     public static VerifyOutcome? Check(X509Certificate2 leaf, ServerIdentity identity)
     {
-        var san = SubjectAltName(leaf);
-        if (identity.IpAddress is { } address)
+        var code = identity.IsIpAddress ? X509VerifyCode.IpAddressMismatch : X509VerifyCode.HostnameMismatch;
+        List<string> names;
+        try
         {
-            var ips = san?.EnumerateIPAddresses().ToList() ?? [];
-            return ips.Any(ip => ip.Equals(address))
-                ? null
-                : VerifyFailure.At(X509VerifyCode.IpAddressMismatch, 0, $"expected {address}; the certificate's IP addresses are {List(ips.Select(ip => ip.ToString()))}");
+            var san = SubjectAltName(leaf);
+            names = identity.IsIpAddress
+                ? san?.EnumerateIPAddresses().Select(ip => ip.ToString()).ToList() ?? []
+                : san?.EnumerateDnsNames().ToList() ?? [];
+        }
+        catch (CryptographicException)
+        {
+            return VerifyFailure.At(code, 0, "the certificate's subjectAltName does not decode");
         }
 
-        var dnsNames = san?.EnumerateDnsNames().ToList() ?? [];
-        return dnsNames.Any(pattern => DnsNameMatches(pattern, identity.Name))
+        // IP literals compare as addresses (RFC 6125 §6.2.1): both sides are in IPAddress.ToString's canonical form.
+        var matches = identity.IsIpAddress
+            ? names.Contains(identity.Name, StringComparer.Ordinal)
+            : names.Any(pattern => DnsNameMatches(pattern, identity.Name));
+        return matches
             ? null
-            : VerifyFailure.At(X509VerifyCode.HostnameMismatch, 0, $"expected '{identity.Name}'; the certificate's DNS names are {List(dnsNames)}");
+            : VerifyFailure.At(code, 0, $"expected '{identity.Name}'; the certificate's {(identity.IsIpAddress ? "IP addresses" : "DNS names")} are {List(names)}");
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using TlsBroker.Core.Verification;
 using TlsBroker.Testing.Pki;
+using Xunit.Abstractions;
 
 namespace TlsBroker.Core.Tests.Verification;
 
@@ -7,7 +8,7 @@ namespace TlsBroker.Core.Tests.Verification;
 /// Each row's chain is verified by the broker and by the real <c>openssl verify</c>; the numbers,
 /// depths and texts must agree, except in rows where our rules are deliberately stricter.
 /// </summary>
-public sealed class CertificateVerifierMatrixTests(VerificationPki pki) : IClassFixture<VerificationPki>
+public sealed class CertificateVerifierMatrixTests(VerificationPki pki, ITestOutputHelper output) : IClassFixture<VerificationPki>
 {
     public static TheoryData<string> Rows => VerifyCases.Names;
 
@@ -32,6 +33,8 @@ public sealed class CertificateVerifierMatrixTests(VerificationPki pki) : IClass
             ipAddress: identity.IpAddress,
             at: now);
 
+        output.WriteLine($"broker: {(int)outcome.Code} {outcome.OpenSslName} at depth {outcome.Depth}: {outcome.Reason}");
+        output.WriteLine($"openssl: {oracle.Code} at depth {oracle.Depth}: {oracle.Text}");
         Assert.Equal(testCase.ShouldFail, !outcome.IsOk);
         if (testCase.StricterThanOpenSsl is { } ours)
         {

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using TlsBroker.Testing.Pki;
 
 namespace TlsBroker.Core.Tests.Verification;
@@ -35,6 +37,16 @@ public sealed class ChainFactory(VerificationPki pki)
         var intermediate = Issue(shapeIntermediate(CertificateSpec.Intermediate("Verify Variant Intermediate")), pki.Root);
         var leaf = Issue((shapeLeaf ?? (s => s))(ServerSpec), intermediate);
         return Chain(leaf, [intermediate], HostName);
+    }
+
+    /// <summary>A copy of <paramref name="original"/> with one bit of its signature flipped.</summary>
+    public TestCertificate WithBrokenSignature(TestCertificate original)
+    {
+        var der = original.Der;
+        der[^1] ^= 0x01;
+        var broken = new TestCertificate(X509CertificateLoader.LoadCertificate(der), ECDsa.Create());
+        generated.Add(broken);
+        return broken;
     }
 
     public ChainUnderTest Chain(TestCertificate leaf, IReadOnlyList<TestCertificate> sentAfterLeaf, string serverName, IReadOnlyList<TestCertificate>? anchors = null) =>

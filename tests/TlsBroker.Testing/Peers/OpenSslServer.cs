@@ -24,9 +24,12 @@ public sealed class OpenSslServer : IAsyncDisposable
     public static async Task<OpenSslServer> StartAsync(TestChain chain, params string[] extraArguments)
     {
         var port = PeerProcess.FreePort();
+
+        // -cert loads only the first certificate of a file; -cert_chain gives the ones sent after it.
+        var intermediatePath = chain.WriteFile("intermediate.pem", chain.Intermediate.CertificatePem);
         string[] arguments =
         [
-            "s_server", "-accept", $"127.0.0.1:{port}", "-cert", chain.ChainPath, "-key", chain.KeyPath,
+            "s_server", "-accept", $"127.0.0.1:{port}", "-cert", chain.ChainPath, "-cert_chain", intermediatePath, "-key", chain.KeyPath,
             .. extraArguments,
         ];
         var process = await PeerProcess.StartAsync("openssl", arguments, port, readyMarker: "ACCEPT");
