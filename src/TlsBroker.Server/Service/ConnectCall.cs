@@ -179,13 +179,15 @@ internal sealed class ConnectCall : IDisposable
 
     private async Task<ConnectRequest?> ReadNextAsync(IAsyncStreamReader<ConnectRequest> requests, CancellationToken callCancelled)
     {
-        var (wait, timeoutError) = CurrentWait();
-        if (wait <= TimeSpan.Zero)
+        var (deadline, timeoutError) = CurrentDeadline();
+        using var timer = new CancellationTokenSource(Max(deadline - timeProvider.GetUtcNow(), TimeSpan.Zero), timeProvider);
+
+        // Checked after the timer exists, so that time passing in between cannot be missed.
+        if (timeProvider.GetUtcNow() >= deadline)
         {
             throw timeoutError;
         }
 
-        using var timer = new CancellationTokenSource(wait, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, timer.Token);
         try
         {
@@ -200,21 +202,18 @@ internal sealed class ConnectCall : IDisposable
     }
 
     /// <summary>
-    /// How long the caller may stay silent from now, and what to answer when it does. Deadlines are
-    /// absolute (from the call's first wait, the Start, or the last request) so that time spent
-    /// writing a response counts too.
+    /// Until when the caller may stay silent, and what to answer when it does: the handshake
+    /// deadline counts from the call's start (for the Start message) or from the Start; the idle
+    /// timeout from the last request.
     /// </summary>
-    private (TimeSpan Wait, RpcException TimeoutError) CurrentWait()
+    private (DateTimeOffset Deadline, RpcException TimeoutError) CurrentDeadline() => session?.Phase switch
     {
-        var now = timeProvider.GetUtcNow();
-        return session?.Phase switch
-        {
-            null => (lastRequestAt + options.HandshakeTimeout - now, BrokerErrors.StartDeadlineExceeded(options.HandshakeTimeout)),
-            SessionPhase.AwaitingStart or SessionPhase.Handshaking =>
-                (handshakeDeadline - now, BrokerErrors.HandshakeDeadlineExceeded(options.HandshakeTimeout)),
-            _ => (lastRequestAt + options.IdleTimeout - now, BrokerErrors.IdleDeadlineExceeded(options.IdleTimeout)),
-        };
-    }
+        null => (lastRequestAt + options.HandshakeTimeout, BrokerErrors.StartDeadlineExceeded(options.HandshakeTimeout)),
+        SessionPhase.AwaitingStart or SessionPhase.Handshaking => (handshakeDeadline, BrokerErrors.HandshakeDeadlineExceeded(options.HandshakeTimeout)),
+        _ => (lastRequestAt + options.IdleTimeout, BrokerErrors.IdleDeadlineExceeded(options.IdleTimeout)),
+    };
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private void ReleaseSlot()
     {
