@@ -52,12 +52,11 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
 
         ValidateAlpn(start.Alpn);
         startTimestamp = TimeProvider.GetTimestamp();
-        client = new BrokerTlsClient(new GroupRecordingCrypto(), Policy, identity!, [.. start.Alpn], TimeProvider);
-        protocol = new BrokerClientProtocol();
+        var newClient = new BrokerTlsClient(new GroupRecordingCrypto(), Policy, identity!, [.. start.Alpn], TimeProvider);
+        var newProtocol = new BrokerClientProtocol();
+        (client, protocol) = (newClient, newProtocol);
         Phase = SessionPhase.Handshaking;
-        var protocolNow = protocol;
-        var clientNow = client;
-        return Invoke(() => protocolNow.Connect(clientNow)) ?? WantRead with { RecordsToSend = DrainOutput() };
+        return Invoke(() => newProtocol.Connect(newClient)) ?? WantRead with { RecordsToSend = DrainOutput() };
     }
 
     /// <summary>Bytes read from the socket (<paramref name="endOfStream"/> when the read returned 0).</summary>
