@@ -224,7 +224,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         {
             // Not a peer failure BouncyCastle knows how to name: a defect here or in BouncyCastle.
             // The caller still gets a clean, final SSL result instead of a crashed host.
-            var raised = client?.AlertRaised is { } sent
+            var raised = client?.FatalAlertRaised is { } sent
                 ? new TlsAlert(sent, OpenSslReasons.AlertName(sent), Fatal: true, Sent: true)
                 : null;
             return Fail(raised, $"internal error ({e.GetType().Name}: {e.Message})", VerifyOutcome.Ok);
