@@ -45,16 +45,18 @@ public sealed record TlsPolicy
 
         var min = ParseVersion(nameof(options.MinVersion), options.MinVersion, problems);
         var max = ParseVersion(nameof(options.MaxVersion), options.MaxVersion, problems);
-        if (min is { } lowest && max is { } highest && lowest > highest)
+        var versionsValid = min is not null && max is not null;
+        if (versionsValid && min > max)
         {
             problems.Add($"MinVersion {options.MinVersion} is above MaxVersion {options.MaxVersion}");
+            versionsValid = false;
         }
 
         var suites = Resolve("CipherSuites", "cipher suite", options.CipherSuites, TlsParameterNames.DefaultCipherSuites, TlsParameterNames.TryGetCipherSuite, problems);
         var groups = Resolve("Groups", "group", options.Groups, TlsParameterNames.DefaultGroups, TlsParameterNames.Groups.TryGetValue, problems);
         var schemes = Resolve("SignatureSchemes", "signature scheme", options.SignatureSchemes, TlsParameterNames.DefaultSignatureSchemes, TlsParameterNames.SignatureSchemes.TryGetValue, problems);
         var usableSuites = suites.Where(s => IsUsable(s.Name, min ?? TlsProtocolVersion.Tls12, max ?? TlsProtocolVersion.Tls13)).ToList();
-        if (suites.Count > 0 && usableSuites.Count == 0 && min is not null && max is not null)
+        if (suites.Count > 0 && usableSuites.Count == 0 && versionsValid)
         {
             problems.Add($"no cipher suite in CipherSuites can be used with TLS {options.MinVersion} to {options.MaxVersion}");
         }
