@@ -33,6 +33,8 @@ internal sealed class BrokerHost : IAsyncDisposable
 
     public ActiveSessions Sessions => app.Services.GetRequiredService<ActiveSessions>();
 
+    public IServiceProvider Services => app.Services;
+
     public static async Task<BrokerHost> StartAsync(IEnumerable<string> settings, Action<WebApplicationBuilder>? configure = null)
     {
         string[] args = ["--Broker:Port=0", .. settings.Select(setting => "--" + setting)];
