@@ -50,9 +50,10 @@ internal sealed class CertificatePath : IDisposable
     }
 
     /// <summary>
-    /// OpenSSL 3 internal_verify: from the top of the path down, that the issuer may sign
-    /// certificates (RFC 5280 §6.1.4 (n)), the signature (not the self-signed anchor's own), and
-    /// the validity period (RFC 5280 §6.1.3 (a)(2), applied to the anchor too as OpenSSL does).
+    /// OpenSSL 3 internal_verify: from the top of the path down, the signature (not the self-signed
+    /// anchor's own) and the validity period (RFC 5280 §6.1.3 (a)(2), applied to the anchor too as
+    /// OpenSSL does). internal_verify also checks that each issuer's keyUsage allows keyCertSign
+    /// (KEYUSAGE_NO_CERTSIGN), but check_extensions has already rejected such an issuer as INVALID_CA.
     /// </summary>
     public VerifyOutcome? CheckSignaturesAndTimes(DateTimeOffset now)
     {
@@ -63,11 +64,6 @@ internal sealed class CertificatePath : IDisposable
             if (depth < Certificates.Count - 1)
             {
                 var issuer = Certificates[depth + 1];
-                if (!issuer.MaySignCertificates)
-                {
-                    return VerifyFailure.At(X509VerifyCode.KeyusageNoCertsign, depth + 1, $"the keyUsage of '{issuer.Subject}' does not allow keyCertSign");
-                }
-
                 if ((ElementFlags(depth) & X509ChainStatusFlags.NotSignatureValid) != 0)
                 {
                     return VerifyFailure.At(X509VerifyCode.CertSignatureFailure, depth, $"the signature on '{certificate.Subject}' does not verify with the key of '{issuer.Subject}'");

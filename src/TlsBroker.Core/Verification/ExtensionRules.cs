@@ -81,7 +81,8 @@ internal static class ExtensionRules
                 : null;
         }
 
-        // RFC 5280 §6.1.4 (k): every issuer in the path must be a CA by basicConstraints.
+        // RFC 5280 §6.1.4 (k) and (n): every issuer in the path must be a CA by basicConstraints,
+        // with a keyUsage (if any) that allows keyCertSign; OpenSSL's X509_check_ca tests both.
         return certificate.CaVerdict != 1
             ? VerifyFailure.At(X509VerifyCode.InvalidCa, depth, $"'{certificate.Subject}' is not a CA (basicConstraints cA is not TRUE or keyUsage lacks keyCertSign)")
             : null;

@@ -7,7 +7,6 @@ internal static class VerifyErrorText
 {
     private static readonly Dictionary<X509VerifyCode, string> Texts = new()
     {
-        [X509VerifyCode.Ok] = "ok",
         [X509VerifyCode.Unspecified] = "unspecified certificate verification error",
         [X509VerifyCode.CertSignatureFailure] = "certificate signature failure",
         [X509VerifyCode.CertNotYetValid] = "certificate is not yet valid",
@@ -15,17 +14,14 @@ internal static class VerifyErrorText
         [X509VerifyCode.DepthZeroSelfSignedCert] = "self-signed certificate",
         [X509VerifyCode.SelfSignedCertInChain] = "self-signed certificate in certificate chain",
         [X509VerifyCode.UnableToGetIssuerCertLocally] = "unable to get local issuer certificate",
-        [X509VerifyCode.CertChainTooLong] = "certificate chain too long",
         [X509VerifyCode.PathLengthExceeded] = "path length constraint exceeded",
         [X509VerifyCode.InvalidPurpose] = "unsuitable certificate purpose",
         [X509VerifyCode.InvalidNonCa] = "invalid non-CA certificate (has CA markings)",
         [X509VerifyCode.InvalidExtension] = "invalid or inconsistent certificate extension",
-        [X509VerifyCode.KeyusageNoCertsign] = "key usage does not include certificate signing",
         [X509VerifyCode.UnhandledCriticalExtension] = "unhandled critical extension",
         [X509VerifyCode.PermittedViolation] = "permitted subtree violation",
         [X509VerifyCode.ExcludedViolation] = "excluded subtree violation",
         [X509VerifyCode.UnsupportedConstraintType] = "unsupported name constraint type",
-        [X509VerifyCode.UnsupportedNameSyntax] = "unsupported or invalid name syntax",
         [X509VerifyCode.HostnameMismatch] = "hostname mismatch",
         [X509VerifyCode.IpAddressMismatch] = "IP address mismatch",
         [X509VerifyCode.EeKeyTooSmall] = "EE certificate key too weak",

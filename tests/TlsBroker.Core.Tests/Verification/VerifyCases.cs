@@ -41,6 +41,14 @@ public static class VerifyCases
             s => s with { NotBefore = Now.AddDays(-30), NotAfter = Now.AddDays(-2) },
             s => s with { NotBefore = Now.AddDays(-30), NotAfter = Now.AddDays(-1) })),
 
+        new("intermediate not yet valid", f => f.UnderCustomIntermediate(s => s with { NotBefore = Now.AddDays(1), NotAfter = Now.AddDays(60) })),
+        new("expired trust anchor", f =>
+        {
+            var root = f.Issue(CertificateSpec.Root("Verify Expired Root") with { NotBefore = Now.AddDays(-30), NotAfter = Now.AddDays(-1) }, issuer: null);
+            var leaf = f.Issue(ChainFactory.ServerSpec, root);
+            return f.Chain(leaf, [], ChainFactory.HostName, anchors: [root]);
+        }),
+
         // Trust (build_chain).
         new("self-signed leaf", f => f.Chain(f.Issue(ChainFactory.ServerSpec, issuer: null), [], ChainFactory.HostName)),
         new("unknown root sent in the chain", f =>
@@ -64,6 +72,12 @@ public static class VerifyCases
         new("intermediate with cA FALSE", f => f.UnderCustomIntermediate(s => s with { IsCertificateAuthority = false, PathLengthConstraint = null })),
         new("intermediate without basicConstraints", f => f.UnderCustomIntermediate(s => s with { IsCertificateAuthority = null, PathLengthConstraint = null })),
         new("intermediate keyUsage without keyCertSign", f => f.UnderCustomIntermediate(s => s with { KeyUsage = X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.CrlSign })),
+        new("trust anchor keyUsage without keyCertSign", f =>
+        {
+            var root = f.Issue(CertificateSpec.Root("Verify No-CertSign Root") with { KeyUsage = X509KeyUsageFlags.CrlSign }, issuer: null);
+            var leaf = f.Issue(ChainFactory.ServerSpec, root);
+            return f.Chain(leaf, [], ChainFactory.HostName, anchors: [root]);
+        }),
         new("intermediate extendedKeyUsage without serverAuth", f => f.UnderCustomIntermediate(s => s with { ExtendedKeyUsages = [CertificateSpec.ClientAuthOid] })),
         new("path length exceeded", f =>
         {
