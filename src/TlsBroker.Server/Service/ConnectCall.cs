@@ -168,7 +168,7 @@ internal sealed class ConnectCall : IDisposable
             }
 
             BrokerLog.SessionFailed(
-                logger, Id, policyName, serverName, SslErrorName(result.Error), (int)result.Verify.Code, result.Verify.OpenSslName, AlertText(result.Alert), result.Reason);
+                logger, Id, policyName, serverName, SslErrorNames.OpenSslName(result.Error), (int)result.Verify.Code, result.Verify.OpenSslName, AlertText(result.Alert), result.Reason);
         }
 
         if (session!.Phase == SessionPhase.Closed)
@@ -228,18 +228,7 @@ internal sealed class ConnectCall : IDisposable
     {
         Core.Results.SslError.None => "shut down (close_notify exchanged)",
         Core.Results.SslError.ZeroReturn => "closed by the server (close_notify)",
-        _ => "failed: " + SslErrorName(result.Error),
-    };
-
-    private static string SslErrorName(Core.Results.SslError error) => error switch
-    {
-        Core.Results.SslError.None => "SSL_ERROR_NONE",
-        Core.Results.SslError.Ssl => "SSL_ERROR_SSL",
-        Core.Results.SslError.WantRead => "SSL_ERROR_WANT_READ",
-        Core.Results.SslError.WantWrite => "SSL_ERROR_WANT_WRITE",
-        Core.Results.SslError.Syscall => "SSL_ERROR_SYSCALL",
-        Core.Results.SslError.ZeroReturn => "SSL_ERROR_ZERO_RETURN",
-        _ => error.ToString(),
+        _ => "failed: " + SslErrorNames.OpenSslName(result.Error),
     };
 
     private static string AlertText(TlsAlert? alert) =>
