@@ -59,7 +59,12 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         return Invoke(() => newProtocol.Connect(newClient)) ?? WantRead with { RecordsToSend = DrainOutput() };
     }
 
-    /// <summary>Bytes read from the socket (<paramref name="endOfStream"/> when the read returned 0).</summary>
+    /// <summary>
+    /// Bytes read from the socket (<paramref name="endOfStream"/> when the read returned 0), in pieces of any size.
+    /// While handshaking: -1/WANT_READ until the handshake completes with 1 and <see cref="StepResult.Established"/>.
+    /// Established: the plaintext byte count, or -1/WANT_READ while a record is incomplete; 0/ZERO_RETURN on the
+    /// server's close_notify (with any plaintext that came before it in the same call).
+    /// </summary>
     public StepResult Receive(ReadOnlySpan<byte> data, bool endOfStream)
     {
         if (Phase == SessionPhase.AwaitingStart)
@@ -86,7 +91,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         return AfterInput(endOfStream);
     }
 
-    /// <summary>SSL_write, once established.</summary>
+    /// <summary>SSL_write, once established (not after Shutdown): the records to send, ret = plaintext length.</summary>
     public StepResult Write(ReadOnlySpan<byte> plaintext)
     {
         RequirePhase(SessionPhase.Established, "Write");
@@ -96,7 +101,10 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
             ?? new StepResult { Ret = data.Length, Error = SslError.None, RecordsToSend = DrainOutput() };
     }
 
-    /// <summary>SSL_shutdown: returns the close_notify to send.</summary>
+    /// <summary>
+    /// SSL_shutdown, once established: returns our close_notify and ret 0. Receive still decrypts what
+    /// the server sends until its own close_notify (0/ZERO_RETURN), which closes the session.
+    /// </summary>
     public StepResult Shutdown()
     {
         RequirePhase(SessionPhase.Established, "Shutdown");

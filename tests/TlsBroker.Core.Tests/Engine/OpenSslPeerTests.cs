@@ -131,6 +131,29 @@ public sealed class OpenSslPeerTests(RealPeerFixture fixture) : IClassFixture<Re
         Assert.Equal("certificate verify failed", result.Reason);
     }
 
+    /// <summary>
+    /// No client certificate is offered. In TLS 1.3 the client's handshake ends with its Finished, so
+    /// the server's certificate_required alert arrives in the data phase (RFC 8446 §4.4.2.4), as for OpenSSL.
+    /// </summary>
+    [Theory]
+    [InlineData("-tls1_3", true)]
+    [InlineData("-tls1_2", false)]
+    public async Task Handshake_ServerRequiresClientCertificate_ReportsTheAlertOpenSslReceives(string versionFlag, bool establishedFirst)
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, versionFlag, "-Verify", "1", "-verify_return_error");
+        var (openSslAlert, openSslReason) = OpenSslTool.ParseClientError(await OpenSslTool.ProbeWithClientAsync(server.Port));
+        await using var pump = await EnginePump.ConnectAsync(new TlsClientSession(RealPeerFixture.PolicyFor(fixture.Ecdsa), TimeProvider.System), server.Port);
+
+        var handshake = await pump.HandshakeAsync(Localhost);
+        var failure = establishedFirst && handshake.Ret == 1 ? await pump.ReadAsync() : handshake;
+
+        Assert.Equal(establishedFirst ? 1 : -1, handshake.Ret);
+        Assert.Equal((-1, SslError.Ssl), (failure.Ret, failure.Error));
+        Assert.Equal((openSslAlert, false), (failure.Alert?.Description, failure.Alert?.Sent));
+        Assert.Equal(openSslReason, failure.Reason);
+        Assert.Equal(SessionPhase.Closed, pump.Session.Phase);
+    }
+
     /// <summary>Sends one line to s_server -rev and reads its reversed echo (s_server answers line by line).</summary>
     private static async Task<string> RoundTripAsync(EnginePump pump, string line)
     {
