@@ -30,12 +30,8 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
 
     public ServerCertificateCheck CertificateCheck => certificateCheck;
 
-    /// <summary>The last alert BouncyCastle sent (fatal or close_notify), or null.</summary>
-    public short? AlertRaised { get; private set; }
-
-    public short? AlertReceived { get; private set; }
-
-    public bool AlertReceivedFatal { get; private set; }
+    /// <summary>The fatal alert BouncyCastle sent, or null: names the alert when a failure is not a TlsFatalAlert.</summary>
+    public short? FatalAlertRaised { get; private set; }
 
     public SecurityParameters? SecurityParameters => m_context?.SecurityParameters;
 
@@ -47,13 +43,12 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
     public override IList<int>? GetEarlyKeyShareGroups() =>
         m_supportedGroups is { Count: > 0 } groups ? [groups[0]] : null;
 
-    public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause) =>
-        AlertRaised = alertDescription;
-
-    public override void NotifyAlertReceived(short alertLevel, short alertDescription)
+    public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause)
     {
-        AlertReceived = alertDescription;
-        AlertReceivedFatal = alertLevel == AlertLevel.fatal;
+        if (alertLevel == AlertLevel.fatal)
+        {
+            FatalAlertRaised = alertDescription;
+        }
     }
 
     protected override ProtocolVersion[] GetSupportedVersions() => policy.ProtocolVersions();

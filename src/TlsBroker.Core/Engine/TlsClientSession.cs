@@ -52,12 +52,11 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
 
         ValidateAlpn(start.Alpn);
         startTimestamp = TimeProvider.GetTimestamp();
-        client = new BrokerTlsClient(new GroupRecordingCrypto(), Policy, identity!, [.. start.Alpn], TimeProvider);
-        protocol = new BrokerClientProtocol();
+        var newClient = new BrokerTlsClient(new GroupRecordingCrypto(), Policy, identity!, [.. start.Alpn], TimeProvider);
+        var newProtocol = new BrokerClientProtocol();
+        (client, protocol) = (newClient, newProtocol);
         Phase = SessionPhase.Handshaking;
-        var protocolNow = protocol;
-        var clientNow = client;
-        return Invoke(() => protocolNow.Connect(clientNow)) ?? WantRead with { RecordsToSend = DrainOutput() };
+        return Invoke(() => newProtocol.Connect(newClient)) ?? WantRead with { RecordsToSend = DrainOutput() };
     }
 
     /// <summary>Bytes read from the socket (<paramref name="endOfStream"/> when the read returned 0).</summary>
@@ -225,7 +224,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         {
             // Not a peer failure BouncyCastle knows how to name: a defect here or in BouncyCastle.
             // The caller still gets a clean, final SSL result instead of a crashed host.
-            var raised = client?.AlertRaised is { } sent
+            var raised = client?.FatalAlertRaised is { } sent
                 ? new TlsAlert(sent, OpenSslReasons.AlertName(sent), Fatal: true, Sent: true)
                 : null;
             return Fail(raised, $"internal error ({e.GetType().Name}: {e.Message})", VerifyOutcome.Ok);

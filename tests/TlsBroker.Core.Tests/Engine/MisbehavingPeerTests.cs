@@ -28,6 +28,28 @@ public sealed class MisbehavingPeerTests(RealPeerFixture fixture) : IClassFixtur
         Assert.True(result.Alert is { Sent: true, Fatal: true }, $"alert {result.Alert}");
     }
 
+    /// <summary>Broken records in answer to the ClientHello; the reason, and a received alert, must be what OpenSSL reports.</summary>
+    [Theory]
+    [InlineData("oversized record", "16 03 03 FF FF", true)]
+    [InlineData("unknown handshake type", "16 03 03 00 04 63 00 00 00", true)]
+    [InlineData("application data before handshake", "17 03 03 00 05 01 02 03 04 05", true)]
+    [InlineData("fatal handshake_failure alert", "15 03 03 00 02 02 28", false)]
+    public async Task Handshake_PeerSendsBrokenRecord_FailsAsOpenSslDoes(string what, string hex, bool alertSent)
+    {
+        await using var peer = ScriptedTcpPeer.Replying(Convert.FromHexString(hex.Replace(" ", string.Empty, StringComparison.Ordinal)));
+        var (openSslAlert, openSslReason) = OpenSslTool.ParseClientError(await OpenSslTool.ProbeWithClientAsync(peer.Port));
+
+        var result = await HandshakeAsync(peer.Port, 1);
+
+        Assert.True((-1, SslError.Ssl) == (result.Ret, result.Error), $"{what}: {result.Error} {result.Reason}");
+        Assert.Equal(openSslReason, result.Reason);
+        Assert.Equal(alertSent, result.Alert!.Sent);
+        if (!alertSent)
+        {
+            Assert.Equal(openSslAlert, result.Alert.Description);
+        }
+    }
+
     [Fact]
     public async Task Handshake_PeerHangsUpAfterClientHello_FailsWithUnexpectedEof()
     {

@@ -130,6 +130,57 @@ public sealed class TlsClientSessionInMemoryTests(EngineChainFixture fixture) : 
     }
 
     [Fact]
+    public void Start_Localhost_ReturnsClientHelloAndWantRead()
+    {
+        using var session = new TlsClientSession(fixture.Policy, TimeProvider.System);
+
+        var result = session.Start(Localhost);
+
+        var hello = result.RecordsToSend.Span;
+        Assert.Equal((-1, SslError.WantRead), (result.Ret, result.Error));
+        Assert.Equal((22, 3, 1), (hello[0], hello[1], hello[5]));
+        Assert.Equal(hello.Length - 5, (hello[3] << 8) | hello[4]);
+        Assert.Equal(SessionPhase.Handshaking, session.Phase);
+    }
+
+    [Fact]
+    public void Write_100KiB_ArrivesWholeAtServer()
+    {
+        using var session = new TlsClientSession(fixture.Policy, TimeProvider.System);
+        var pump = Established(session, 0);
+        var data = new byte[100 * 1024];
+        Random.Shared.NextBytes(data);
+
+        var write = pump.Forward(session.Write(data));
+
+        Assert.Equal(data.Length, write.Ret);
+        Assert.Equal(data, pump.ServerRead());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Receive_TamperedRecord_SendsBadRecordMac(int fragmentSize)
+    {
+        using var session = new TlsClientSession(fixture.Policy, TimeProvider.System);
+        var pump = Established(session, fragmentSize);
+        pump.ServerProtocol.WriteApplicationData("secret"u8.ToArray(), 0, 6);
+        var record = new byte[pump.ServerProtocol.GetAvailableOutputBytes()];
+        pump.ServerProtocol.ReadOutput(record, 0, record.Length);
+        record[^1] ^= 0x01;
+
+        var result = fragmentSize == 0
+            ? session.Receive(record, false)
+            : record.Select(b => session.Receive([b], false)).First(r => r.Error != SslError.WantRead);
+
+        Assert.Equal((-1, SslError.Ssl), (result.Ret, result.Error));
+        Assert.Equal(new TlsAlert(AlertDescription.bad_record_mac, "bad_record_mac", Fatal: true, Sent: true), result.Alert);
+        Assert.Equal("decryption failed or bad record mac", result.Reason);
+        Assert.True(result.Plaintext.IsEmpty);
+        Assert.Equal(SessionPhase.Closed, session.Phase);
+    }
+
+    [Fact]
     public void Receive_TwoRecordsInOneCall_ReturnsBoth()
     {
         using var session = new TlsClientSession(fixture.Policy, TimeProvider.System);
