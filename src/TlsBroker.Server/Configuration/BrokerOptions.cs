@@ -44,7 +44,10 @@ public sealed class BrokerOptions
     /// </summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Longest wait for the caller's next message once the handshake is over; then DEADLINE_EXCEEDED. Default 5 min; range 100 ms to 1 day.</summary>
+    /// <summary>
+    /// Longest wait for the caller's next message once the handshake is over (also for its
+    /// half-close after the session closed); then DEADLINE_EXCEEDED. Default 5 min; range 100 ms to 1 day.
+    /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Named TLS policies. "default" (system trust store, strict defaults) is always there unless configured otherwise.</summary>
