@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using TlsBroker.Contracts.V1;
 using TlsBroker.Server.Tests.Infrastructure;
+using TlsBroker.Testing;
 using TlsBroker.Testing.Peers;
 
 namespace TlsBroker.Server.Tests;
@@ -34,5 +35,26 @@ public sealed class NginxDownloadTests(BrokerFixture fixture)
         // nginx closes with close_notify after "Connection: close": SSL_read's ret 0 / SSL_ERROR_ZERO_RETURN.
         Assert.Equal(0, last.Ret);
         Assert.Equal(SslError.ZeroReturn, last.Error);
+    }
+
+    [Fact]
+    public async Task Connect_SixteenConcurrentDownloads_EachIntactAndAllSessionsFreed()
+    {
+        const int sessions = 16;
+        var files = Enumerable.Range(0, sessions).ToDictionary(i => $"file{i}.bin", _ => RandomNumberGenerator.GetBytes(64 * 1024));
+        await using var server = await NginxServer.StartAsync(fixture.EcdsaChain, files);
+
+        var downloads = files.Select(async file =>
+        {
+            await using var client = await ForwardingClient.ConnectAsync(fixture.Broker.Client, server.Port, Requests.Start("localhost"));
+            Assert.True(client.IsEstablished, client.Handshake.Reason);
+            await client.WriteAsync(Encoding.ASCII.GetBytes($"GET /{file.Key} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+            var (response, _) = await client.ReadAsync(_ => false);
+            var body = response.AsSpan(response.AsSpan().IndexOf("\r\n\r\n"u8) + 4);
+            Assert.Equal(SHA256.HashData(file.Value), SHA256.HashData(body));
+        });
+        await Task.WhenAll(downloads).WaitAsync(TestTimeouts.Scenario);
+
+        await fixture.Broker.WaitForActiveSessionsAsync(0);
     }
 }
