@@ -43,6 +43,12 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
     public override IList<int>? GetEarlyKeyShareGroups() =>
         m_supportedGroups is { Count: > 0 } groups ? [groups[0]] : null;
 
+    /// <summary>Whether the server sent close_notify: during the handshake BouncyCastle turns it into a handshake_failure of its own.</summary>
+    public bool CloseNotifyReceived { get; private set; }
+
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription) =>
+        CloseNotifyReceived |= alertDescription == AlertDescription.close_notify;
+
     public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause)
     {
         if (alertLevel == AlertLevel.fatal)

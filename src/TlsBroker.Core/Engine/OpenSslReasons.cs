@@ -14,6 +14,9 @@ internal static class OpenSslReasons
 
     public const string UnexpectedEof = "unexpected eof while reading";
 
+    /// <summary>OpenSSL puts nothing on its error queue here; s_client prints "closed".</summary>
+    public const string ClosedDuringHandshake = "closed: close_notify received during the handshake";
+
     /// <summary>SSL3 alerts are "sslv3 alert ..."; later ones "tlsv1 alert ..." (SSL_R_SSLV3_ALERT_*, SSL_R_TLSV1_ALERT_*).</summary>
     public static string AlertReceived(short description) => description switch
     {

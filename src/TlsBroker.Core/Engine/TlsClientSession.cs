@@ -11,8 +11,8 @@ namespace TlsBroker.Core.Engine;
  *
  *   AwaitingStart --Start--> Handshaking --handshake complete (ret 1)--> Established --Shutdown (ret 0)--> ShuttingDown
  *                                 |                                          |                                 |
- *                                 |  fatal alert, EOF                        |  fatal alert, EOF,               |  server close_notify,
- *                                 v                                          v  server close_notify            v  fatal alert, EOF
+ *                                 |  fatal alert, EOF,                       |  fatal alert, EOF,               |  server close_notify,
+ *                                 v  server close_notify                     v  server close_notify            v  fatal alert, EOF
  *                              Closed <------------------------------------ Closed <-------------------------- Closed
  *
  * A call that the phase does not expect is a SessionMisuseException; what the server does is a StepResult.
@@ -216,6 +216,19 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         {
             var alert = new TlsAlert(e.AlertDescription, OpenSslReasons.AlertName(e.AlertDescription), Fatal: true, Sent: false);
             return Fail(alert, OpenSslReasons.AlertReceived(e.AlertDescription), VerifyOutcome.Ok);
+        }
+        catch (TlsFatalAlert) when (Phase == SessionPhase.Handshaking && client!.CloseNotifyReceived)
+        {
+            // SSL_connect(3) ret 0: "not successful but was shut down controlled and by the specifications
+            // of the TLS/SSL protocol". OpenSSL sends nothing back, so BouncyCastle's handshake_failure is dropped.
+            Close();
+            return new StepResult
+            {
+                Ret = 0,
+                Error = SslError.ZeroReturn,
+                Alert = new TlsAlert(AlertDescription.close_notify, OpenSslReasons.AlertName(AlertDescription.close_notify), Fatal: false, Sent: false),
+                Reason = OpenSslReasons.ClosedDuringHandshake,
+            };
         }
         catch (TlsFatalAlert e)
         {

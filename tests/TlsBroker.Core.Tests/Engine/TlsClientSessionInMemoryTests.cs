@@ -284,6 +284,25 @@ public sealed class TlsClientSessionInMemoryTests(EngineChainFixture fixture) : 
         Assert.Equal((21, 2, 2, result.Alert!.Description), (record[0], record[4], record[5], record[6]));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Receive_CloseNotifyDuringHandshake_ReturnsZeroAsSslConnectDoes(int fragmentSize)
+    {
+        using var session = new TlsClientSession(fixture.Policy, TimeProvider.System);
+        session.Start(Localhost);
+        byte[] closeNotify = [21, 3, 3, 0, 2, 1, 0];
+
+        var result = fragmentSize == 0
+            ? session.Receive(closeNotify, false)
+            : closeNotify.Select(b => session.Receive([b], false)).First(r => r.Error != SslError.WantRead);
+
+        Assert.Equal((0, SslError.ZeroReturn), (result.Ret, result.Error));
+        Assert.Equal(new TlsAlert(AlertDescription.close_notify, "close_notify", Fatal: false, Sent: false), result.Alert);
+        Assert.True(result.RecordsToSend.IsEmpty);
+        Assert.Equal(SessionPhase.Closed, session.Phase);
+    }
+
     [Fact]
     public void Start_Handshake_MeasuresDurationWithInjectedTime()
     {
