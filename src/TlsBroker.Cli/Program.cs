@@ -1,1 +1,3 @@
-return 0;
+using TlsBroker.Cli;
+
+return await TlsBrokerCommandLine.RunAsync(args, ConsoleStreams.FromConsole());

@@ -1,4 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddGrpc();
-var app = builder.Build();
-app.Run();
+using TlsBroker.Server;
+
+await BrokerApp.Create(args).RunAsync();

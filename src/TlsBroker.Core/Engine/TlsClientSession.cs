@@ -1,7 +1,22 @@
+using System.Text;
+using Org.BouncyCastle.Tls;
 using TlsBroker.Core.Policy;
 using TlsBroker.Core.Results;
+using TlsBroker.Core.Verification;
 
 namespace TlsBroker.Core.Engine;
+
+/*
+ * Phases (SessionPhase), changed only in this class:
+ *
+ *   AwaitingStart --Start--> Handshaking --handshake complete (ret 1)--> Established --Shutdown (ret 0)--> ShuttingDown
+ *                                 |                                          |                                 |
+ *                                 |  fatal alert, EOF                        |  fatal alert, EOF,               |  server close_notify,
+ *                                 v                                          v  server close_notify            v  fatal alert, EOF
+ *                              Closed <------------------------------------ Closed <-------------------------- Closed
+ *
+ * A call that the phase does not expect is a SessionMisuseException; what the server does is a StepResult.
+ */
 
 /// <summary>
 /// One TLS client session over BouncyCastle's non-blocking TlsClientProtocol: bytes in, records
@@ -9,6 +24,16 @@ namespace TlsBroker.Core.Engine;
 /// </summary>
 public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider) : IDisposable
 {
+    /// <summary>RFC 7301 §3.1: a ProtocolName is 1 to 255 bytes.</summary>
+    private const int MaxAlpnProtocolBytes = 255;
+
+    private static readonly StepResult WantRead = new() { Ret = -1, Error = SslError.WantRead };
+
+    private readonly FirstRecordHeader firstRecordHeader = new();
+    private BrokerClientProtocol? protocol;
+    private BrokerTlsClient? client;
+    private long startTimestamp;
+
     public TlsPolicy Policy { get; } = policy;
 
     public TimeProvider TimeProvider { get; } = timeProvider;
@@ -16,16 +41,252 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     public SessionPhase Phase { get; private set; }
 
     /// <summary>SSL_connect: returns the ClientHello to send and ret -1 / WANT_READ.</summary>
-    public StepResult Start(SessionStart start) => throw new NotImplementedException();
+    public StepResult Start(SessionStart start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        RequirePhase(SessionPhase.AwaitingStart, "Start");
+        if (!ServerIdentity.TryParse(start.ServerName, out var identity, out var error))
+        {
+            throw new SessionMisuseException($"server name '{start.ServerName}' is not a DNS name or IP literal: {error}");
+        }
 
-    /// <summary>Bytes read from the socket (<paramref name="endOfStream"/> when the read returned 0).</summary>
-    public StepResult Receive(ReadOnlySpan<byte> data, bool endOfStream) => throw new NotImplementedException();
+        ValidateAlpn(start.Alpn);
+        startTimestamp = TimeProvider.GetTimestamp();
+        var newClient = new BrokerTlsClient(new GroupRecordingCrypto(), Policy, identity!, [.. start.Alpn], TimeProvider);
+        var newProtocol = new BrokerClientProtocol();
+        (client, protocol) = (newClient, newProtocol);
+        Phase = SessionPhase.Handshaking;
+        return Invoke(() => newProtocol.Connect(newClient)) ?? WantRead with { RecordsToSend = DrainOutput() };
+    }
 
-    /// <summary>SSL_write, once established.</summary>
-    public StepResult Write(ReadOnlySpan<byte> plaintext) => throw new NotImplementedException();
+    /// <summary>
+    /// Bytes read from the socket (<paramref name="endOfStream"/> when the read returned 0), in pieces of any size.
+    /// While handshaking: -1/WANT_READ until the handshake completes with 1 and <see cref="StepResult.Established"/>.
+    /// Established: the plaintext byte count, or -1/WANT_READ while a record is incomplete; 0/ZERO_RETURN on the
+    /// server's close_notify (with any plaintext that came before it in the same call).
+    /// </summary>
+    public StepResult Receive(ReadOnlySpan<byte> data, bool endOfStream)
+    {
+        if (Phase == SessionPhase.AwaitingStart)
+        {
+            throw new SessionMisuseException("data received before Start: there is no handshake to feed yet");
+        }
 
-    /// <summary>SSL_shutdown: returns the close_notify to send.</summary>
-    public StepResult Shutdown() => throw new NotImplementedException();
+        RequireNotClosed("Receive");
+        if (Phase == SessionPhase.Handshaking)
+        {
+            firstRecordHeader.Note(data);
+        }
 
-    public void Dispose() => throw new NotImplementedException();
+        if (data.Length > 0)
+        {
+            var input = data.ToArray();
+            var active = protocol!;
+            if (Invoke(() => active.OfferInput(input)) is { } failure)
+            {
+                return failure;
+            }
+        }
+
+        return AfterInput(endOfStream);
+    }
+
+    /// <summary>SSL_write, once established (not after Shutdown): the records to send, ret = plaintext length.</summary>
+    public StepResult Write(ReadOnlySpan<byte> plaintext)
+    {
+        RequirePhase(SessionPhase.Established, "Write");
+        var data = plaintext.ToArray();
+        var active = protocol!;
+        return Invoke(() => active.WriteApplicationData(data, 0, data.Length))
+            ?? new StepResult { Ret = data.Length, Error = SslError.None, RecordsToSend = DrainOutput() };
+    }
+
+    /// <summary>
+    /// SSL_shutdown, once established: returns our close_notify and ret 0. Receive still decrypts what
+    /// the server sends until its own close_notify (0/ZERO_RETURN), which closes the session.
+    /// </summary>
+    public StepResult Shutdown()
+    {
+        RequirePhase(SessionPhase.Established, "Shutdown");
+        var active = protocol!;
+        if (Invoke(active.SendCloseNotify) is { } failure)
+        {
+            return failure;
+        }
+
+        // SSL_shutdown(3): 0 = "the close_notify was sent but the peer did not send it back yet".
+        Phase = SessionPhase.ShuttingDown;
+        return new StepResult { Ret = 0, Error = SslError.None, RecordsToSend = DrainOutput() };
+    }
+
+    public void Dispose()
+    {
+        protocol = null;
+        client = null;
+        Phase = SessionPhase.Closed;
+    }
+
+    private static void ValidateAlpn(IReadOnlyList<string> alpn)
+    {
+        foreach (var name in alpn)
+        {
+            var length = Encoding.UTF8.GetByteCount(name);
+            if (length is 0 or > MaxAlpnProtocolBytes)
+            {
+                throw new SessionMisuseException($"ALPN protocol '{name}' is {length} bytes long; RFC 7301 §3.1 allows 1 to {MaxAlpnProtocolBytes}");
+            }
+        }
+    }
+
+    private StepResult AfterInput(bool endOfStream)
+    {
+        var active = protocol!;
+        var plaintext = DrainPlaintext();
+        if (active.IsClosed)
+        {
+            // SSL_read(3): the peer sent close_notify. BouncyCastle answers with ours unless Shutdown already sent it.
+            var reply = DrainOutput();
+            var wasShuttingDown = Phase == SessionPhase.ShuttingDown;
+            Close();
+            return new StepResult
+            {
+                Ret = 0,
+                Error = SslError.ZeroReturn,
+                Plaintext = plaintext,
+                RecordsToSend = wasShuttingDown ? ReadOnlyMemory<byte>.Empty : reply,
+            };
+        }
+
+        if (endOfStream)
+        {
+            // SSL_get_error(3): EOF without close_notify is a protocol violation, "unexpected eof while reading".
+            var pending = DrainOutput();
+            Close();
+            return new StepResult { Ret = -1, Error = SslError.Syscall, Plaintext = plaintext, RecordsToSend = pending, Reason = OpenSslReasons.UnexpectedEof };
+        }
+
+        var records = DrainOutput();
+        if (Phase == SessionPhase.Handshaking)
+        {
+            if (active.IsHandshaking || !active.IsConnected)
+            {
+                return WantRead with { RecordsToSend = records };
+            }
+
+            Phase = SessionPhase.Established;
+            return new StepResult
+            {
+                Ret = 1,
+                Error = SslError.None,
+                RecordsToSend = records,
+                Plaintext = plaintext,
+                Established = Summarize(),
+            };
+        }
+
+        return plaintext.Length > 0
+            ? new StepResult { Ret = plaintext.Length, Error = SslError.None, Plaintext = plaintext, RecordsToSend = records }
+            : WantRead with { RecordsToSend = records };
+    }
+
+    private HandshakeSummary Summarize()
+    {
+        var parameters = client!.SecurityParameters!;
+        var isTls13 = TlsUtilities.IsTlsV13(parameters.NegotiatedVersion);
+        var group = isTls13 ? parameters.NegotiatedGroup : client.RecordingCrypto.LastEcdhGroup;
+        return new HandshakeSummary(
+            ProtocolVersion: isTls13 ? "TLSv1.3" : "TLSv1.2",
+            CipherSuite: TlsParameterNames.CipherSuiteName(parameters.CipherSuite),
+            Group: group < 0 ? string.Empty : TlsParameterNames.GroupName(group),
+            Alpn: parameters.ApplicationProtocol?.GetUtf8Decoding(),
+            PeerCertificates: client.CertificateCheck.PeerCertificates,
+            Resumed: parameters.IsResumedSession,
+            Duration: TimeProvider.GetElapsedTime(startTimestamp));
+    }
+
+    /// <summary>Runs one BouncyCastle call; a failure becomes the fatal StepResult and closes the session.</summary>
+    private StepResult? Invoke(Action call)
+    {
+        try
+        {
+            call();
+            return null;
+        }
+        catch (TlsFatalAlertReceived e)
+        {
+            var alert = new TlsAlert(e.AlertDescription, OpenSslReasons.AlertName(e.AlertDescription), Fatal: true, Sent: false);
+            return Fail(alert, OpenSslReasons.AlertReceived(e.AlertDescription), VerifyOutcome.Ok);
+        }
+        catch (TlsFatalAlert e)
+        {
+            var alert = new TlsAlert(e.AlertDescription, OpenSslReasons.AlertName(e.AlertDescription), Fatal: true, Sent: true);
+            if (client!.CertificateCheck.Outcome is { IsOk: false } outcome)
+            {
+                return Fail(alert, OpenSslReasons.CertificateVerifyFailed, outcome);
+            }
+
+            var reason = firstRecordHeader.IsNotTls ? OpenSslReasons.WrongVersionNumber : OpenSslReasons.AlertSent(e.AlertDescription);
+            return Fail(alert, reason, VerifyOutcome.Ok);
+        }
+        catch (Exception e)
+        {
+            // Not a peer failure BouncyCastle knows how to name: a defect here or in BouncyCastle.
+            // The caller still gets a clean, final SSL result instead of a crashed host.
+            var raised = client?.FatalAlertRaised is { } sent
+                ? new TlsAlert(sent, OpenSslReasons.AlertName(sent), Fatal: true, Sent: true)
+                : null;
+            return Fail(raised, $"internal error ({e.GetType().Name}: {e.Message})", VerifyOutcome.Ok);
+        }
+    }
+
+    private StepResult Fail(TlsAlert? alert, string reason, VerifyOutcome verify)
+    {
+        var records = DrainOutput();
+        Close();
+        return new StepResult { Ret = -1, Error = SslError.Ssl, Alert = alert, Reason = reason, Verify = verify, RecordsToSend = records };
+    }
+
+    private void Close()
+    {
+        Phase = SessionPhase.Closed;
+        protocol = null;
+        client = null;
+    }
+
+    private byte[] DrainOutput()
+    {
+        if (protocol is not { } active)
+        {
+            return [];
+        }
+
+        var output = new byte[active.GetAvailableOutputBytes()];
+        active.ReadOutput(output, 0, output.Length);
+        return output;
+    }
+
+    private byte[] DrainPlaintext()
+    {
+        var active = protocol!;
+        var plaintext = new byte[active.GetAvailableInputBytes()];
+        active.ReadInput(plaintext, 0, plaintext.Length);
+        return plaintext;
+    }
+
+    private void RequirePhase(SessionPhase expected, string call)
+    {
+        RequireNotClosed(call);
+        if (Phase != expected)
+        {
+            throw new SessionMisuseException($"{call} is not allowed while the session is {Phase}; it needs {expected}");
+        }
+    }
+
+    private void RequireNotClosed(string call)
+    {
+        if (Phase == SessionPhase.Closed)
+        {
+            throw new SessionMisuseException($"{call} is not allowed: the session is closed");
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using Org.BouncyCastle.Tls;
 using TlsBroker.Core.Verification;
 
 namespace TlsBroker.Core.Policy;
@@ -9,15 +10,153 @@ public sealed record TlsPolicy
 
     public required CertificateVerifier Verifier { get; init; }
 
+    public required TlsProtocolVersion MinVersion { get; init; }
+
+    public required TlsProtocolVersion MaxVersion { get; init; }
+
+    /// <summary>IANA names in preference order, only those usable with the enabled versions.</summary>
+    public required IReadOnlyList<string> CipherSuites { get; init; }
+
+    /// <summary>IANA names in preference order; the first gets the TLS 1.3 key share.</summary>
+    public required IReadOnlyList<string> Groups { get; init; }
+
+    /// <summary>RFC 8446 §4.2.3 names, in preference order.</summary>
+    public required IReadOnlyList<string> SignatureSchemes { get; init; }
+
+    /// <summary>As configured; empty allows any server name.</summary>
+    public required IReadOnlyList<string> AllowedServerNames { get; init; }
+
+    internal int[] CipherSuiteCodes { get; private init; } = [];
+
+    internal int[] GroupCodes { get; private init; } = [];
+
+    internal int[] SignatureSchemeCodes { get; private init; } = [];
+
+    private IReadOnlyList<ServerNamePattern> ServerNamePatterns { get; init; } = [];
+
     /// <summary>Validates <paramref name="options"/>; throws <see cref="PolicyConfigurationException"/> listing every problem at once.</summary>
     public static TlsPolicy Create(string name, TlsPolicyOptions options)
     {
-        throw new NotImplementedException();
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            problems.Add("the policy name is empty");
+        }
+
+        var min = ParseVersion(nameof(options.MinVersion), options.MinVersion, problems);
+        var max = ParseVersion(nameof(options.MaxVersion), options.MaxVersion, problems);
+        var versionsValid = min is not null && max is not null;
+        if (versionsValid && min > max)
+        {
+            problems.Add($"MinVersion {options.MinVersion} is above MaxVersion {options.MaxVersion}");
+            versionsValid = false;
+        }
+
+        var suites = Resolve("CipherSuites", "cipher suite", options.CipherSuites, TlsParameterNames.DefaultCipherSuites, TlsParameterNames.TryGetCipherSuite, problems);
+        var groups = Resolve("Groups", "group", options.Groups, TlsParameterNames.DefaultGroups, TlsParameterNames.Groups.TryGetValue, problems);
+        var schemes = Resolve("SignatureSchemes", "signature scheme", options.SignatureSchemes, TlsParameterNames.DefaultSignatureSchemes, TlsParameterNames.SignatureSchemes.TryGetValue, problems);
+        var usableSuites = suites.Where(s => IsUsable(s.Name, min ?? TlsProtocolVersion.Tls12, max ?? TlsProtocolVersion.Tls13)).ToList();
+        if (suites.Count > 0 && usableSuites.Count == 0 && versionsValid)
+        {
+            problems.Add($"no cipher suite in CipherSuites can be used with TLS {options.MinVersion} to {options.MaxVersion}");
+        }
+
+        var patterns = new List<ServerNamePattern>();
+        foreach (var entry in options.AllowedServerNames)
+        {
+            if (ServerNamePattern.TryParse(entry, out var pattern, out var error))
+            {
+                patterns.Add(pattern!);
+            }
+            else
+            {
+                problems.Add(error);
+            }
+        }
+
+        var verifier = LoadVerifier(options.TrustAnchors, problems);
+        if (problems.Count > 0)
+        {
+            throw new PolicyConfigurationException(name, problems);
+        }
+
+        return new TlsPolicy
+        {
+            Name = name,
+            Verifier = verifier!,
+            MinVersion = min!.Value,
+            MaxVersion = max!.Value,
+            CipherSuites = usableSuites.Select(s => s.Name).ToArray(),
+            Groups = groups.Select(g => g.Name).ToArray(),
+            SignatureSchemes = schemes.Select(s => s.Name).ToArray(),
+            AllowedServerNames = options.AllowedServerNames.ToArray(),
+            CipherSuiteCodes = usableSuites.Select(s => s.Code).ToArray(),
+            GroupCodes = groups.Select(g => g.Code).ToArray(),
+            SignatureSchemeCodes = schemes.Select(s => s.Code).ToArray(),
+            ServerNamePatterns = patterns,
+        };
     }
 
     /// <summary>Whether callers of this policy may connect to <paramref name="identity"/> (AllowedServerNames).</summary>
-    public bool AllowsServerName(ServerIdentity identity)
+    public bool AllowsServerName(ServerIdentity identity) =>
+        ServerNamePatterns.Count == 0 || ServerNamePatterns.Any(p => p.Matches(identity));
+
+    internal ProtocolVersion[] ProtocolVersions() =>
+        ToBouncyCastle(MaxVersion).DownTo(ToBouncyCastle(MinVersion));
+
+    private static ProtocolVersion ToBouncyCastle(TlsProtocolVersion version) =>
+        version == TlsProtocolVersion.Tls13 ? ProtocolVersion.TLSv13 : ProtocolVersion.TLSv12;
+
+    private static bool IsUsable(string suite, TlsProtocolVersion min, TlsProtocolVersion max) =>
+        TlsParameterNames.Tls13CipherSuites.ContainsKey(suite) ? max == TlsProtocolVersion.Tls13 : min == TlsProtocolVersion.Tls12;
+
+    private static TlsProtocolVersion? ParseVersion(string field, string value, List<string> problems)
     {
-        throw new NotImplementedException();
+        switch (value.Trim())
+        {
+            case "1.2":
+                return TlsProtocolVersion.Tls12;
+            case "1.3":
+                return TlsProtocolVersion.Tls13;
+            default:
+                // RFC 8996 deprecates TLS 1.0 and 1.1: they are not offered under any policy.
+                problems.Add($"{field} '{value}' is not a supported version (1.2 or 1.3)");
+                return null;
+        }
+    }
+
+    private delegate bool TryLookup(string name, out int code);
+
+    private static List<(string Name, int Code)> Resolve(
+        string field, string kind, List<string> configured, IReadOnlyList<string> defaults, TryLookup lookup, List<string> problems)
+    {
+        var names = configured.Count == 0 ? defaults : configured;
+        var resolved = new List<(string Name, int Code)>();
+        foreach (var name in names)
+        {
+            if (!lookup(name, out var code))
+            {
+                problems.Add($"{field}: unknown {kind} '{name}'");
+            }
+            else if (!resolved.Any(r => r.Code == code))
+            {
+                resolved.Add((name, code));
+            }
+        }
+
+        return resolved;
+    }
+
+    private static CertificateVerifier? LoadVerifier(string trustAnchors, List<string> problems)
+    {
+        try
+        {
+            return new CertificateVerifier(TrustAnchors.Load(trustAnchors));
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"TrustAnchors: {e.Message}");
+            return null;
+        }
     }
 }

@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using TlsBroker.Core.Results;
 
 namespace TlsBroker.Core.Verification;
@@ -6,6 +9,15 @@ namespace TlsBroker.Core.Verification;
 /// WebPKI-style verification of a server's chain against one policy's trust anchors, with the
 /// result numbered as OpenSSL 3 numbers it.
 /// </summary>
+/// <remarks>
+/// .NET's <see cref="X509Chain"/> only builds the path and checks its signatures and name
+/// constraints; every other rule is checked here on the built path's certificates, in the order
+/// OpenSSL 3's X509_verify_cert reports them (crypto/x509/x509_vfy.c: leaf key level, build_chain,
+/// check_extensions, check_auth_level, check_id, internal_verify, check_name_constraints), so the
+/// first failure has the number and depth OpenSSL would give it. Where our rules are stricter
+/// (no subject CN fallback, no partial-label wildcards, no CA certificate as the leaf) the stricter
+/// rule reports at the step where OpenSSL would have applied it.
+/// </remarks>
 public sealed class CertificateVerifier(TrustAnchors trustAnchors)
 {
     public TrustAnchors TrustAnchors { get; } = trustAnchors;
@@ -13,6 +25,78 @@ public sealed class CertificateVerifier(TrustAnchors trustAnchors)
     /// <summary>Verifies <paramref name="chainDer"/> (as sent: the server's own certificate first) for <paramref name="identity"/> at <paramref name="now"/>.</summary>
     public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now)
     {
-        throw new NotImplementedException();
+        ArgumentOutOfRangeException.ThrowIfZero(chainDer.Count, nameof(chainDer));
+        var sent = new List<X509Certificate2>(chainDer.Count);
+        try
+        {
+            for (var depth = 0; depth < chainDer.Count; depth++)
+            {
+                if (!TryLoad(chainDer[depth], out var certificate))
+                {
+                    return VerifyFailure.At(X509VerifyCode.Unspecified, depth, "the certificate does not parse as DER X.509");
+                }
+
+                sent.Add(certificate);
+            }
+
+            // OpenSSL 3 x509_verify_x509: "If the peer's public key is too weak, we can stop early."
+            if (!AlgorithmStrength.IsKeyStrongEnough(sent[0], out var leafKey))
+            {
+                return VerifyFailure.At(X509VerifyCode.EeKeyTooSmall, 0, $"the server's key is {leafKey}");
+            }
+
+            using var path = CertificatePath.Build(sent, TrustAnchors, now);
+            return path.Untrusted
+                ?? ExtensionRules.Check(path.Certificates)
+                ?? CheckAlgorithms(path.Certificates)
+                ?? IdentityCheck.Check(sent[0], identity)
+                ?? path.CheckSignaturesAndTimes(now)
+                ?? path.CheckNameConstraints()
+                ?? VerifyOutcome.Ok;
+        }
+        finally
+        {
+            foreach (var certificate in sent)
+            {
+                certificate.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// OpenSSL 3 check_auth_level: the key of every CA in the path, and the signature of every
+    /// certificate but the anchor's own.
+    /// </summary>
+    private static VerifyOutcome? CheckAlgorithms(IReadOnlyList<CertificateFacts> path)
+    {
+        for (var depth = 0; depth < path.Count; depth++)
+        {
+            var certificate = path[depth].Certificate;
+            if (depth > 0 && !AlgorithmStrength.IsKeyStrongEnough(certificate, out var key))
+            {
+                return VerifyFailure.At(X509VerifyCode.CaKeyTooSmall, depth, $"the key of '{certificate.Subject}' is {key}");
+            }
+
+            if (depth < path.Count - 1 && !AlgorithmStrength.IsSignatureStrongEnough(certificate, out var algorithm))
+            {
+                return VerifyFailure.At(X509VerifyCode.CaMdTooWeak, depth, $"'{certificate.Subject}' is signed with {algorithm}");
+            }
+        }
+
+        return null;
+    }
+
+    private static bool TryLoad(byte[] der, [NotNullWhen(true)] out X509Certificate2? certificate)
+    {
+        try
+        {
+            certificate = X509CertificateLoader.LoadCertificate(der);
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            certificate = null;
+            return false;
+        }
     }
 }

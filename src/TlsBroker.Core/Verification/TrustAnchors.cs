@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace TlsBroker.Core.Verification;
@@ -5,6 +6,14 @@ namespace TlsBroker.Core.Verification;
 /// <summary>The certificates a policy trusts as roots. Immutable once loaded.</summary>
 public sealed class TrustAnchors
 {
+    /// <summary>The spec that names the operating system's CA store.</summary>
+    public const string SystemSpec = "system";
+
+    /// <summary>Debian's ca-certificates bundle, the file OpenSSL itself reads on this platform.</summary>
+    internal const string DebianBundlePath = "/etc/ssl/certs/ca-certificates.crt";
+
+    private static readonly string[] FolderPatterns = ["*.pem", "*.crt"];
+
     private TrustAnchors(IReadOnlyList<X509Certificate2> certificates, string source)
     {
         Certificates = certificates;
@@ -22,6 +31,79 @@ public sealed class TrustAnchors
     /// </summary>
     public static TrustAnchors Load(string spec)
     {
-        throw new NotImplementedException();
+        if (string.IsNullOrWhiteSpace(spec))
+        {
+            throw new InvalidOperationException("trust anchors: no source given (use \"system\", a PEM file or a folder of PEM files)");
+        }
+
+        if (spec == SystemSpec)
+        {
+            return new TrustAnchors(LoadSystem(), SystemSpec);
+        }
+
+        if (Directory.Exists(spec))
+        {
+            var files = FolderPatterns
+                .SelectMany(pattern => Directory.EnumerateFiles(spec, pattern))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            var fromFolder = files.SelectMany(LoadPemFile).ToList();
+            return fromFolder.Count > 0
+                ? new TrustAnchors(fromFolder, spec)
+                : throw new InvalidOperationException($"trust anchors: folder '{spec}' has no certificate in any *.pem or *.crt file");
+        }
+
+        if (File.Exists(spec))
+        {
+            var fromFile = LoadPemFile(spec);
+            return fromFile.Count > 0
+                ? new TrustAnchors(fromFile, spec)
+                : throw new InvalidOperationException($"trust anchors: file '{spec}' has no PEM certificate");
+        }
+
+        throw new InvalidOperationException($"trust anchors: '{spec}' is neither \"system\" nor an existing file or folder");
+    }
+
+    /// <summary>Wraps certificates a caller already holds (tests, embedded anchors).</summary>
+    internal static TrustAnchors FromCertificates(IEnumerable<X509Certificate2> certificates, string source)
+    {
+        var list = certificates.ToList();
+        return list.Count > 0
+            ? new TrustAnchors(list, source)
+            : throw new InvalidOperationException($"trust anchors: '{source}' has no certificate");
+    }
+
+    private static List<X509Certificate2> LoadSystem()
+    {
+        if (File.Exists(DebianBundlePath))
+        {
+            var bundle = LoadPemFile(DebianBundlePath);
+            if (bundle.Count > 0)
+            {
+                return bundle;
+            }
+        }
+
+        using var store = new X509Store(StoreName.Root, StoreLocation.LocalMachine);
+        store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
+        var roots = store.Certificates.Cast<X509Certificate2>().ToList();
+        return roots.Count > 0
+            ? roots
+            : throw new InvalidOperationException($"trust anchors: the system CA store is empty (install ca-certificates or give {DebianBundlePath})");
+    }
+
+    private static List<X509Certificate2> LoadPemFile(string path)
+    {
+        var collection = new X509Certificate2Collection();
+        try
+        {
+            collection.ImportFromPemFile(path);
+        }
+        catch (CryptographicException e)
+        {
+            throw new InvalidOperationException($"trust anchors: '{path}' holds a PEM certificate that does not parse: {e.Message}", e);
+        }
+
+        return collection.Cast<X509Certificate2>().ToList();
     }
 }

@@ -20,13 +20,28 @@ public sealed class OpenSslServer : IAsyncDisposable
 
     public string Output => process.Output;
 
-    /// <summary>Starts s_server with the chain's certificate and key plus <paramref name="extraArguments"/> (e.g. "-tls1_2", "-alpn", "h2").</summary>
-    public static async Task<OpenSslServer> StartAsync(TestChain chain, params string[] extraArguments)
+    /// <summary>
+    /// Starts s_server sending the chain's server certificate and intermediate, with its key, plus
+    /// <paramref name="extraArguments"/> (e.g. "-tls1_2", "-alpn", "h2").
+    /// </summary>
+    public static Task<OpenSslServer> StartAsync(TestChain chain, params string[] extraArguments)
+    {
+        // -cert loads only the first certificate of a file; -cert_chain gives the ones sent after it.
+        var intermediatePath = chain.WriteFile("intermediate.pem", chain.Intermediate.CertificatePem);
+        return StartAsync(chain.ChainPath, chain.KeyPath, ["-cert_chain", intermediatePath, .. extraArguments]);
+    }
+
+    /// <summary>
+    /// Starts s_server with the certificate in <paramref name="certificatePath"/> and the key in
+    /// <paramref name="keyPath"/>. s_server sends only the first certificate of that file; give the
+    /// certificates to send after it with "-cert_chain" in <paramref name="extraArguments"/>.
+    /// </summary>
+    public static async Task<OpenSslServer> StartAsync(string certificatePath, string keyPath, params string[] extraArguments)
     {
         var port = PeerProcess.FreePort();
         string[] arguments =
         [
-            "s_server", "-accept", $"127.0.0.1:{port}", "-cert", chain.ChainPath, "-key", chain.KeyPath,
+            "s_server", "-accept", $"127.0.0.1:{port}", "-cert", certificatePath, "-key", keyPath,
             .. extraArguments,
         ];
         var process = await PeerProcess.StartAsync("openssl", arguments, port, readyMarker: "ACCEPT");

@@ -92,6 +92,7 @@ public static class TestPki
 
     private static X509SignatureGenerator CreateSigner(AsymmetricAlgorithm issuerKey, HashAlgorithmName hash) => issuerKey switch
     {
+        _ when hash == HashAlgorithmName.SHA1 => new Sha1SignatureGenerator(issuerKey),
         ECDsa ec => X509SignatureGenerator.CreateForECDsa(ec),
         RSA rsa => X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1),
         _ => throw new InvalidOperationException("unsupported issuer key"),

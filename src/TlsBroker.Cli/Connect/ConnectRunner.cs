@@ -1,0 +1,96 @@
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using TlsBroker.Client;
+
+namespace TlsBroker.Cli.Connect;
+
+/// <summary>
+/// <c>tlsbroker connect</c>: opens TCP to the server, lets the broker run the handshake over it,
+/// prints one status line per outcome on stderr and relays application data (see <see cref="Relay"/>).
+/// </summary>
+internal sealed class ConnectRunner
+{
+    private readonly ConsoleStreams console;
+
+    public ConnectRunner(ConsoleStreams console)
+    {
+        this.console = console;
+    }
+
+    /// <returns>One of <see cref="ExitCodes"/>.</returns>
+    public async Task<int> RunAsync(ConnectSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            if (!await TryConnectServerAsync(socket, settings, cancellationToken))
+            {
+                return ExitCodes.ServerUnreachable;
+            }
+
+            using var channel = GrpcChannel.ForAddress(settings.Broker, new GrpcChannelOptions
+            {
+                HttpHandler = new SocketsHttpHandler { ConnectTimeout = settings.Timeout },
+            });
+            var options = new BrokerTlsOptions
+            {
+                ServerName = settings.ServerName,
+                Policy = settings.Policy,
+                Alpn = settings.Alpn,
+                Timeout = settings.Timeout,
+            };
+            BrokerTlsStream tls;
+            try
+            {
+                tls = await new BrokerTlsClient(channel).ConnectAsync(new NetworkStream(socket, ownsSocket: false), options, cancellationToken);
+            }
+            catch (BrokerTlsException e)
+            {
+                await console.Error.WriteLineAsync(StatusLine.HandshakeFailed(e.Result));
+                return ExitCodes.TlsFailure;
+            }
+
+            await using (tls)
+            {
+                await console.Error.WriteLineAsync(StatusLine.Established(tls.SessionInfo));
+                var end = await new Relay(tls, console, settings.Timeout).RunAsync(cancellationToken);
+                await console.Error.WriteLineAsync(StatusLine.SessionEnded(end));
+                return ExitCodeFor(end, tls.SessionInfo);
+            }
+        }
+        catch (Exception e) when (ConnectFailure.Classify(e, settings, cancellationToken) is { } failure)
+        {
+            await console.Error.WriteLineAsync(failure.Message);
+            return failure.ExitCode;
+        }
+    }
+
+    /// <summary>
+    /// Success needs a verified server and an end chosen by the server: close_notify, or a TCP
+    /// close without it, which is still reported as unexpected EOF, as OpenSSL 3 does.
+    /// </summary>
+    private static int ExitCodeFor(BrokerTlsResult end, BrokerTlsSessionInfo session) =>
+        end.Error is Contracts.V1.SslError.ZeroReturn or Contracts.V1.SslError.Syscall && session.Verify.IsOk
+            ? ExitCodes.Success
+            : ExitCodes.TlsFailure;
+
+    private async Task<bool> TryConnectServerAsync(Socket socket, ConnectSettings settings, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(settings.Timeout);
+        try
+        {
+            await socket.ConnectAsync(settings.Server.Host, settings.Server.Port, deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"connecting to {settings.Server} took longer than {settings.Timeout.TotalSeconds:0.###} s", e);
+        }
+        catch (SocketException e)
+        {
+            await console.Error.WriteLineAsync($"tlsbroker: cannot connect to {settings.Server}: {e.Message}");
+            return false;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace TlsBroker.Cli.Connect;
+
+/// <summary>Everything <c>tlsbroker connect</c> was asked to do, validated.</summary>
+internal sealed record ConnectSettings
+{
+    public required ServerEndpoint Server { get; init; }
+
+    /// <summary>Sent as SNI and verified; HOST when --servername is not given.</summary>
+    public required string ServerName { get; init; }
+
+    public required Uri Broker { get; init; }
+
+    public string Policy { get; init; } = string.Empty;
+
+    public IReadOnlyList<string> Alpn { get; init; } = [];
+
+    public required TimeSpan Timeout { get; init; }
+}

@@ -1,0 +1,45 @@
+using System.Security.Cryptography.X509Certificates;
+using TlsBroker.Contracts.V1;
+
+namespace TlsBroker.Client;
+
+/// <summary>What the handshake negotiated, as a TLS library reports it.</summary>
+public sealed record BrokerTlsSessionInfo
+{
+    /// <summary>As OpenSSL's SSL_get_version(): "TLSv1.3", "TLSv1.2".</summary>
+    public required string ProtocolVersion { get; init; }
+
+    /// <summary>IANA name, e.g. "TLS_AES_128_GCM_SHA256".</summary>
+    public required string CipherSuite { get; init; }
+
+    /// <summary>Key-exchange group, IANA name, e.g. "x25519".</summary>
+    public required string Group { get; init; }
+
+    /// <summary>The selected ALPN protocol; null when none was negotiated.</summary>
+    public string? Alpn { get; init; }
+
+    /// <summary>The server's chain as it sent it, its own certificate first.</summary>
+    public required IReadOnlyList<X509Certificate2> PeerCertificates { get; init; }
+
+    public bool Resumed { get; init; }
+
+    public TimeSpan HandshakeDuration { get; init; }
+
+    public required BrokerTlsVerifyResult Verify { get; init; }
+
+    internal static BrokerTlsSessionInfo From(ConnectResponse response)
+    {
+        var established = response.Established;
+        return new BrokerTlsSessionInfo
+        {
+            ProtocolVersion = established.ProtocolVersion,
+            CipherSuite = established.CipherSuite,
+            Group = established.Group,
+            Alpn = established.Alpn.Length == 0 ? null : established.Alpn,
+            PeerCertificates = [.. established.PeerCertificates.Select(der => X509CertificateLoader.LoadCertificate(der.Span))],
+            Resumed = established.Resumed,
+            HandshakeDuration = established.HandshakeDuration?.ToTimeSpan() ?? TimeSpan.Zero,
+            Verify = BrokerTlsResult.From(response).Verify,
+        };
+    }
+}

@@ -1,0 +1,249 @@
+using Google.Protobuf;
+using TlsBroker.Contracts.V1;
+
+namespace TlsBroker.Client;
+
+/// <summary>
+/// An established TLS session: a <see cref="Stream"/> whose reads and writes are the
+/// application data, encrypted and decrypted by the broker over one <c>Connect</c> stream
+/// (SSL_read, SSL_write, SSL_shutdown) while the bytes travel over the caller's transport.
+/// One reader and one writer may work at the same time.
+/// </summary>
+/// <remarks>
+/// Reads return 0 when the server ended the session: with close_notify (<see cref="SessionEnd"/>
+/// is ret 0 SSL_ERROR_ZERO_RETURN) or by closing TCP without it (<see cref="IsUnexpectedEof"/>,
+/// SSL_ERROR_SYSCALL, which OpenSSL 3 reports as "unexpected eof while reading"). A TLS error
+/// in the data phase throws <see cref="BrokerTlsException"/>.
+/// </remarks>
+public sealed class BrokerTlsStream : Stream
+{
+    // One TLS record carries at most 2^14 bytes of plaintext (RFC 8446 §5.1); larger writes are
+    // sent as several Write requests so that no request grows past the broker's message limit.
+    private const int MaxPlaintextPerWrite = 16 * 1024;
+
+    private readonly LockstepBrokerCall call;
+    private readonly Stream transport;
+    private readonly bool leaveTransportOpen;
+    private readonly byte[] receiveBuffer = new byte[MaxPlaintextPerWrite + 1024];
+    private ReadOnlyMemory<byte> undelivered;
+    private BrokerTlsResult? sessionEnd;
+    private bool shutdownSent;
+    private int disposed;
+
+    internal BrokerTlsStream(LockstepBrokerCall call, Stream transport, BrokerTlsSessionInfo sessionInfo, ReadOnlyMemory<byte> earlyPlaintext, bool leaveTransportOpen)
+    {
+        this.call = call;
+        this.transport = transport;
+        this.leaveTransportOpen = leaveTransportOpen;
+        SessionInfo = sessionInfo;
+        undelivered = earlyPlaintext;
+    }
+
+    /// <summary>What the handshake negotiated.</summary>
+    public BrokerTlsSessionInfo SessionInfo { get; }
+
+    /// <summary>The status that ended the session (close_notify, EOF or an error); null while it is open.</summary>
+    public BrokerTlsResult? SessionEnd => Volatile.Read(ref sessionEnd);
+
+    /// <summary>True when the server closed TCP without sending close_notify (SSL_ERROR_SYSCALL).</summary>
+    public bool IsUnexpectedEof => SessionEnd?.Error == SslError.Syscall;
+
+    public override bool CanRead => disposed == 0;
+
+    public override bool CanWrite => disposed == 0;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(disposed != 0, this);
+        var endOfStreamSent = false;
+        while (true)
+        {
+            if (!undelivered.IsEmpty)
+            {
+                var count = Math.Min(buffer.Length, undelivered.Length);
+                undelivered[..count].CopyTo(buffer);
+                undelivered = undelivered[count..];
+                return count;
+            }
+
+            if (SessionEnd is { } end)
+            {
+                // SSL_read(3): after SSL_ERROR_SSL no further I/O may be performed on the connection.
+                return end.Error == SslError.Ssl ? throw new BrokerTlsException(end) : 0;
+            }
+
+            if (buffer.IsEmpty)
+            {
+                return 0;
+            }
+
+            if (endOfStreamSent)
+            {
+                throw new IOException("the broker kept the session open after the server closed TCP");
+            }
+
+            var received = await transport.ReadAsync(receiveBuffer, cancellationToken);
+            endOfStreamSent = received == 0;
+            var request = new ConnectRequest
+            {
+                Received = new Received { Data = ByteString.CopyFrom(receiveBuffer, 0, received), Eof = endOfStreamSent },
+            };
+            var response = await call.ExchangeAsync(request, cancellationToken);
+            undelivered = response.Plaintext.Memory;
+            if (response.Error is not (SslError.None or SslError.WantRead))
+            {
+                RecordEnd(BrokerTlsResult.From(response));
+            }
+        }
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(disposed != 0, this);
+        while (!buffer.IsEmpty)
+        {
+            ThrowIfCannotWrite();
+            var chunk = buffer[..Math.Min(buffer.Length, MaxPlaintextPerWrite)];
+            var request = new ConnectRequest { Write = new Write { Plaintext = ByteString.CopyFrom(chunk.Span) } };
+            var response = await call.ExchangeAsync(request, cancellationToken);
+            if (response.Error != SslError.None)
+            {
+                var result = BrokerTlsResult.From(response);
+                RecordEnd(result);
+                throw new BrokerTlsException(result);
+            }
+
+            buffer = buffer[chunk.Length..];
+        }
+    }
+
+    /// <summary>
+    /// Sends close_notify (SSL_shutdown) and stops writing. Reads may go on until the server
+    /// closes. Disposing the stream does this too, but cannot report a failure.
+    /// </summary>
+    public async Task ShutdownAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(disposed != 0, this);
+        if (shutdownSent || SessionEnd is not null)
+        {
+            return;
+        }
+
+        shutdownSent = true;
+        var response = await call.ExchangeAsync(new ConnectRequest { Shutdown = new Shutdown() }, cancellationToken);
+        if (response.Error is SslError.Ssl or SslError.Syscall)
+        {
+            var result = BrokerTlsResult.From(response);
+            RecordEnd(result);
+            throw new BrokerTlsException(result);
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) =>
+        WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>Every write reaches the transport, flushed, before it returns.</summary>
+    public override void Flush()
+    {
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await CloseCallAsync();
+        }
+        finally
+        {
+            await call.DisposeAsync();
+            if (!leaveTransportOpen)
+            {
+                await transport.DisposeAsync();
+            }
+
+            await base.DisposeAsync();
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async Task CloseCallAsync()
+    {
+        if (call.Interrupted)
+        {
+            return;
+        }
+
+        // Dispose must not throw: a broker or transport that is already gone leaves nothing to
+        // close politely, and the call is cancelled below anyway. ShutdownAsync reports failures.
+        try
+        {
+            if (!shutdownSent && SessionEnd is null)
+            {
+                shutdownSent = true;
+                await call.ExchangeAsync(new ConnectRequest { Shutdown = new Shutdown() }, CancellationToken.None);
+            }
+
+            await call.CompleteAsync();
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or Grpc.Core.RpcException or OperationCanceledException or ObjectDisposedException)
+        {
+            return;
+        }
+    }
+
+    private void ThrowIfCannotWrite()
+    {
+        if (SessionEnd is { } end)
+        {
+            throw end.Error == SslError.Ssl
+                ? new BrokerTlsException(end)
+                : new IOException($"the TLS session has ended ({end.ErrorName}); nothing more can be written");
+        }
+
+        if (shutdownSent)
+        {
+            throw new IOException("close_notify was sent; nothing more can be written");
+        }
+    }
+
+    private void RecordEnd(BrokerTlsResult result) => Interlocked.CompareExchange(ref sessionEnd, result, null);
+}

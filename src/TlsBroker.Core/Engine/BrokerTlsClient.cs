@@ -1,0 +1,72 @@
+using System.Text;
+using Org.BouncyCastle.Tls;
+using TlsBroker.Core.Policy;
+using TlsBroker.Core.Verification;
+
+namespace TlsBroker.Core.Engine;
+
+/// <summary>
+/// What BouncyCastle asks a TLS client: the policy's versions, suites, groups and signature
+/// schemes, SNI and ALPN from the session start, and the alerts raised and received on the way.
+/// </summary>
+internal sealed class BrokerTlsClient : AbstractTlsClient
+{
+    private readonly TlsPolicy policy;
+    private readonly ServerIdentity identity;
+    private readonly IReadOnlyList<string> alpn;
+    private readonly ServerCertificateCheck certificateCheck;
+
+    public BrokerTlsClient(GroupRecordingCrypto crypto, TlsPolicy policy, ServerIdentity identity, IReadOnlyList<string> alpn, TimeProvider timeProvider)
+        : base(crypto)
+    {
+        RecordingCrypto = crypto;
+        this.policy = policy;
+        this.identity = identity;
+        this.alpn = alpn;
+        certificateCheck = new ServerCertificateCheck(policy.Verifier, identity, timeProvider);
+    }
+
+    public GroupRecordingCrypto RecordingCrypto { get; }
+
+    public ServerCertificateCheck CertificateCheck => certificateCheck;
+
+    /// <summary>The fatal alert BouncyCastle sent, or null: names the alert when a failure is not a TlsFatalAlert.</summary>
+    public short? FatalAlertRaised { get; private set; }
+
+    public SecurityParameters? SecurityParameters => m_context?.SecurityParameters;
+
+    public override TlsAuthentication GetAuthentication() => certificateCheck;
+
+    /// <summary>The chain's signatures are judged by the verifier, so that a weak one gets OpenSSL's verify number, not a bare alert.</summary>
+    public override bool ShouldCheckSigAlgOfPeerCerts() => false;
+
+    public override IList<int>? GetEarlyKeyShareGroups() =>
+        m_supportedGroups is { Count: > 0 } groups ? [groups[0]] : null;
+
+    public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause)
+    {
+        if (alertLevel == AlertLevel.fatal)
+        {
+            FatalAlertRaised = alertDescription;
+        }
+    }
+
+    protected override ProtocolVersion[] GetSupportedVersions() => policy.ProtocolVersions();
+
+    protected override int[] GetSupportedCipherSuites() => TlsUtilities.GetSupportedCipherSuites(Crypto, policy.CipherSuiteCodes);
+
+    protected override IList<int> GetSupportedGroups(IList<int> namedGroupRoles) =>
+        policy.GroupCodes.Where(Crypto.HasNamedGroup).ToList();
+
+    protected override IList<SignatureAndHashAlgorithm> GetSupportedSignatureAlgorithms() =>
+        policy.SignatureSchemeCodes.Select(SignatureScheme.GetSignatureAndHashAlgorithm).ToList();
+
+    protected override IList<ProtocolName>? GetProtocolNames() =>
+        alpn.Count == 0 ? null : alpn.Select(ProtocolName.AsUtf8Encoding).ToList();
+
+    /// <summary>RFC 6066 §3: "Literal IPv4 and IPv6 addresses are not permitted in HostName".</summary>
+    protected override IList<ServerName>? GetSniServerNames() =>
+        identity.SniHostName is { } host ? [new ServerName(NameType.host_name, Encoding.ASCII.GetBytes(host))] : null;
+
+    protected override CertificateStatusRequest? GetCertificateStatusRequest() => null;
+}

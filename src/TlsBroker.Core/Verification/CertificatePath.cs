@@ -1,0 +1,154 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using TlsBroker.Core.Results;
+
+namespace TlsBroker.Core.Verification;
+
+/// <summary>
+/// The path .NET's <see cref="X509Chain"/> built from the server's certificate to a trust anchor
+/// (or as far as it got), leaf first. Only the path, its signatures and its name constraints come
+/// from X509Chain; every other rule is checked by the verifier on <see cref="Certificates"/>.
+/// </summary>
+internal sealed class CertificatePath : IDisposable
+{
+    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
+
+    private readonly X509Chain chain;
+
+    private CertificatePath(X509Chain chain)
+    {
+        this.chain = chain;
+        Certificates = chain.ChainElements.Select(e => new CertificateFacts(e.Certificate)).ToList();
+        Untrusted = (Flags(chain.ChainStatus) & (X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) != 0
+            ? DescribeUntrusted()
+            : null;
+    }
+
+    /// <summary>Leaf first; the last one is the trust anchor when <see cref="Untrusted"/> is null.</summary>
+    public IReadOnlyList<CertificateFacts> Certificates { get; }
+
+    /// <summary>The build_chain failure OpenSSL would report, or null when the path ends at an anchor.</summary>
+    public VerifyOutcome? Untrusted { get; }
+
+    public static CertificatePath Build(IReadOnlyList<X509Certificate2> sent, TrustAnchors anchors, DateTimeOffset now)
+    {
+        var chain = new X509Chain();
+        var policy = chain.ChainPolicy;
+        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        policy.CustomTrustStore.AddRange(anchors.Certificates.ToArray());
+        policy.ExtraStore.AddRange(sent.Skip(1).ToArray());
+        policy.DisableCertificateDownloads = true;
+        policy.RevocationMode = X509RevocationMode.NoCheck;
+        policy.VerificationTime = now.UtcDateTime;
+        policy.VerificationTimeIgnored = false;
+        policy.ApplicationPolicy.Add(ServerAuth);
+
+        // Build's verdict is not used: the status flags are too coarse to number errors, so the
+        // verifier reads the path and re-checks every rule on the certificates themselves.
+        chain.Build(sent[0]);
+        return new CertificatePath(chain);
+    }
+
+    /// <summary>
+    /// OpenSSL 3 internal_verify: from the top of the path down, the signature (not the self-signed
+    /// anchor's own) and the validity period (RFC 5280 §6.1.3 (a)(2), applied to the anchor too as
+    /// OpenSSL does). internal_verify also checks that each issuer's keyUsage allows keyCertSign
+    /// (KEYUSAGE_NO_CERTSIGN), but check_extensions has already rejected such an issuer as INVALID_CA.
+    /// </summary>
+    public VerifyOutcome? CheckSignaturesAndTimes(DateTimeOffset now)
+    {
+        var at = now.ToUnixTimeSeconds();
+        for (var depth = Certificates.Count - 1; depth >= 0; depth--)
+        {
+            var certificate = Certificates[depth];
+            if (depth < Certificates.Count - 1)
+            {
+                var issuer = Certificates[depth + 1];
+                if ((ElementFlags(depth) & X509ChainStatusFlags.NotSignatureValid) != 0)
+                {
+                    return VerifyFailure.At(X509VerifyCode.CertSignatureFailure, depth, $"the signature on '{certificate.Subject}' does not verify with the key of '{issuer.Subject}'");
+                }
+            }
+
+            var notBefore = new DateTimeOffset(certificate.Certificate.NotBefore.ToUniversalTime());
+            var notAfter = new DateTimeOffset(certificate.Certificate.NotAfter.ToUniversalTime());
+            if (notBefore.ToUnixTimeSeconds() > at)
+            {
+                return VerifyFailure.At(X509VerifyCode.CertNotYetValid, depth, $"'{certificate.Subject}' is valid from {notBefore:u}");
+            }
+
+            if (notAfter.ToUnixTimeSeconds() <= at)
+            {
+                return VerifyFailure.At(X509VerifyCode.CertHasExpired, depth, $"'{certificate.Subject}' expired at {notAfter:u}");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// RFC 5280 §4.2.1.10 / §6.1.3 (b)-(c): each certificate's names against the constraints of every
+    /// CA above it, from the top down, skipping self-issued intermediates, as OpenSSL 3's
+    /// check_name_constraints. X509Chain evaluated them while building; its per-certificate flags
+    /// say which kind of violation it found.
+    /// </summary>
+    public VerifyOutcome? CheckNameConstraints()
+    {
+        for (var depth = Certificates.Count - 1; depth >= 0; depth--)
+        {
+            if (depth != 0 && Certificates[depth].IsSelfIssued)
+            {
+                continue;
+            }
+
+            var flags = ElementFlags(depth);
+            var subject = Certificates[depth].Subject;
+            if ((flags & X509ChainStatusFlags.HasExcludedNameConstraint) != 0)
+            {
+                return VerifyFailure.At(X509VerifyCode.ExcludedViolation, depth, $"a name of '{subject}' is in a CA's excluded subtrees");
+            }
+
+            if ((flags & X509ChainStatusFlags.HasNotPermittedNameConstraint) != 0)
+            {
+                return VerifyFailure.At(X509VerifyCode.PermittedViolation, depth, $"a name of '{subject}' is outside a CA's permitted subtrees");
+            }
+
+            if ((flags & (X509ChainStatusFlags.HasNotSupportedNameConstraint | X509ChainStatusFlags.HasNotDefinedNameConstraint)) != 0)
+            {
+                return VerifyFailure.At(X509VerifyCode.UnsupportedConstraintType, depth, $"a CA above '{subject}' has a name constraint that cannot be checked");
+            }
+        }
+
+        return null;
+    }
+
+    public void Dispose()
+    {
+        foreach (var element in chain.ChainElements)
+        {
+            element.Certificate.Dispose();
+        }
+
+        chain.Dispose();
+    }
+
+    private static X509ChainStatusFlags Flags(IEnumerable<X509ChainStatus> statuses) =>
+        statuses.Aggregate(X509ChainStatusFlags.NoError, (all, status) => all | status.Status);
+
+    private X509ChainStatusFlags ElementFlags(int depth) => Flags(chain.ChainElements[depth].ChainElementStatus);
+
+    /// <summary>OpenSSL 3 build_chain's verdict on a path that did not reach an anchor.</summary>
+    private VerifyOutcome DescribeUntrusted()
+    {
+        var top = Certificates.Count - 1;
+        var certificate = Certificates[top];
+        if (certificate.IsSelfIssued)
+        {
+            return top == 0
+                ? VerifyFailure.At(X509VerifyCode.DepthZeroSelfSignedCert, top, $"'{certificate.Subject}' is self-signed and not a trust anchor")
+                : VerifyFailure.At(X509VerifyCode.SelfSignedCertInChain, top, $"the root '{certificate.Subject}' is not a trust anchor");
+        }
+
+        return VerifyFailure.At(X509VerifyCode.UnableToGetIssuerCertLocally, top, $"no trust anchor or sent certificate is the issuer '{certificate.Certificate.Issuer}'");
+    }
+}

@@ -1,0 +1,35 @@
+using TlsBroker.Core.Results;
+
+namespace TlsBroker.Core.Verification;
+
+/// <summary>OpenSSL 3's X509_verify_cert_error_string text for the results the verifier produces.</summary>
+internal static class VerifyErrorText
+{
+    private static readonly Dictionary<X509VerifyCode, string> Texts = new()
+    {
+        [X509VerifyCode.Unspecified] = "unspecified certificate verification error",
+        [X509VerifyCode.CertSignatureFailure] = "certificate signature failure",
+        [X509VerifyCode.CertNotYetValid] = "certificate is not yet valid",
+        [X509VerifyCode.CertHasExpired] = "certificate has expired",
+        [X509VerifyCode.DepthZeroSelfSignedCert] = "self-signed certificate",
+        [X509VerifyCode.SelfSignedCertInChain] = "self-signed certificate in certificate chain",
+        [X509VerifyCode.UnableToGetIssuerCertLocally] = "unable to get local issuer certificate",
+        [X509VerifyCode.PathLengthExceeded] = "path length constraint exceeded",
+        [X509VerifyCode.InvalidPurpose] = "unsuitable certificate purpose",
+        [X509VerifyCode.InvalidNonCa] = "invalid non-CA certificate (has CA markings)",
+        [X509VerifyCode.InvalidExtension] = "invalid or inconsistent certificate extension",
+        [X509VerifyCode.UnhandledCriticalExtension] = "unhandled critical extension",
+        [X509VerifyCode.PermittedViolation] = "permitted subtree violation",
+        [X509VerifyCode.ExcludedViolation] = "excluded subtree violation",
+        [X509VerifyCode.UnsupportedConstraintType] = "unsupported name constraint type",
+        [X509VerifyCode.HostnameMismatch] = "hostname mismatch",
+        [X509VerifyCode.IpAddressMismatch] = "IP address mismatch",
+        [X509VerifyCode.EeKeyTooSmall] = "EE certificate key too weak",
+        [X509VerifyCode.CaKeyTooSmall] = "CA certificate key too weak",
+        [X509VerifyCode.CaMdTooWeak] = "CA signature digest algorithm too weak",
+        [X509VerifyCode.InvalidCa] = "invalid CA certificate",
+    };
+
+    public static string For(X509VerifyCode code) =>
+        Texts.TryGetValue(code, out var text) ? text : $"error number {(int)code}";
+}

@@ -1,0 +1,58 @@
+using TlsBroker.Core.Policy;
+
+namespace TlsBroker.Server.Configuration;
+
+/// <summary>
+/// The broker's settings, bound from the <c>Broker</c> configuration section (appsettings.json,
+/// <c>Broker__Port=5001</c> environment variables, <c>--Broker:Port=5001</c> arguments).
+/// Validated at start-up by <see cref="BrokerOptionsValidator"/>, which reports every problem at once.
+/// </summary>
+public sealed class BrokerOptions
+{
+    public const string SectionName = "Broker";
+
+    /// <summary>The policy a Start with an empty policy name selects.</summary>
+    public const string DefaultPolicyName = "default";
+
+    public const int MinMessageBytes = 1024;
+
+    public const int MaxMessageBytesLimit = 64 * 1024 * 1024;
+
+    public const int MaxConcurrentSessionsLimit = 1_000_000;
+
+    public static TimeSpan MinTimeout { get; } = TimeSpan.FromMilliseconds(100);
+
+    public static TimeSpan MaxHandshakeTimeout { get; } = TimeSpan.FromMinutes(10);
+
+    public static TimeSpan MaxIdleTimeout { get; } = TimeSpan.FromDays(1);
+
+    /// <summary>IP address to listen on (h2c). Default 127.0.0.1: loopback only. Any IPv4 or IPv6 literal.</summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>TCP port to listen on. Default 5001; range 0 to 65535, where 0 takes a free port (tests).</summary>
+    public int Port { get; set; } = 5001;
+
+    /// <summary>Sessions (started streams) served at once; one more is refused with RESOURCE_EXHAUSTED. Default 10000; range 1 to 1,000,000.</summary>
+    public int MaxConcurrentSessions { get; set; } = 10_000;
+
+    /// <summary>Largest request message accepted, in bytes; a larger one ends the stream with RESOURCE_EXHAUSTED. Default 1 MiB; range 1 KiB to 64 MiB.</summary>
+    public int MaxMessageBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Time from the Start message to the completed handshake (and the longest wait for the Start
+    /// message itself); when it passes the stream ends with DEADLINE_EXCEEDED. Default 30 s; range 100 ms to 10 min.
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Longest wait for the caller's next message once the handshake is over (also for its
+    /// half-close after the session closed); then DEADLINE_EXCEEDED. Default 5 min; range 100 ms to 1 day.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Named TLS policies. "default" (system trust store, strict defaults) is always there unless configured otherwise.</summary>
+    public Dictionary<string, TlsPolicyOptions> Policies { get; set; } = new(StringComparer.Ordinal)
+    {
+        [DefaultPolicyName] = new TlsPolicyOptions(),
+    };
+}

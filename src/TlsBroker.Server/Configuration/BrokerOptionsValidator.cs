@@ -1,0 +1,57 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using TlsBroker.Core.Policy;
+
+namespace TlsBroker.Server.Configuration;
+
+/// <summary>
+/// Checks every <see cref="BrokerOptions"/> value against its documented range, and builds every
+/// policy once to collect its problems, so that start-up fails with the whole list at once.
+/// </summary>
+internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BrokerOptions options)
+    {
+        var problems = new List<string>();
+        var prefix = BrokerOptions.SectionName + ":";
+
+        if (!IPAddress.TryParse(options.ListenAddress, out _))
+        {
+            problems.Add($"{prefix}ListenAddress '{options.ListenAddress}' is not an IP address literal");
+        }
+
+        CheckRange(problems, prefix + "Port", options.Port, 0, IPEndPoint.MaxPort);
+        CheckRange(problems, prefix + "MaxConcurrentSessions", options.MaxConcurrentSessions, 1, BrokerOptions.MaxConcurrentSessionsLimit);
+        CheckRange(problems, prefix + "MaxMessageBytes", options.MaxMessageBytes, BrokerOptions.MinMessageBytes, BrokerOptions.MaxMessageBytesLimit);
+        CheckRange(problems, prefix + "HandshakeTimeout", options.HandshakeTimeout, BrokerOptions.MinTimeout, BrokerOptions.MaxHandshakeTimeout);
+        CheckRange(problems, prefix + "IdleTimeout", options.IdleTimeout, BrokerOptions.MinTimeout, BrokerOptions.MaxIdleTimeout);
+
+        if (!options.Policies.ContainsKey(BrokerOptions.DefaultPolicyName))
+        {
+            problems.Add($"{prefix}Policies has no '{BrokerOptions.DefaultPolicyName}' policy, which a Start with an empty policy name selects");
+        }
+
+        foreach (var (policyName, policyOptions) in options.Policies)
+        {
+            try
+            {
+                TlsPolicy.Create(policyName, policyOptions);
+            }
+            catch (PolicyConfigurationException e)
+            {
+                problems.AddRange(e.Problems.Select(problem => $"{prefix}Policies:{policyName}: {problem}"));
+            }
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static void CheckRange<T>(List<string> problems, string key, T value, T min, T max)
+        where T : IComparable<T>
+    {
+        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
+        {
+            problems.Add($"{key} is {value}; it must be between {min} and {max}");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using TlsBroker.Server.Configuration;
+using TlsBroker.Server.Logging;
+using TlsBroker.Server.Policies;
+
+namespace TlsBroker.Server.Hosting;
+
+/// <summary>
+/// Builds the policy catalog while the host starts (taking it as a dependency builds it before
+/// Kestrel accepts a call), then logs what was loaded and where the broker listens.
+/// </summary>
+internal sealed class BrokerStartup(
+    PolicyCatalog catalog,
+    IOptions<BrokerOptions> options,
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    ILogger<BrokerStartup> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var policy in catalog.All)
+        {
+            BrokerLog.PolicyLoaded(logger, policy.Name, policy.Verifier.TrustAnchors.Source);
+        }
+
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            BrokerLog.Listening(logger, addresses, options.Value.MaxConcurrentSessions);
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace TlsBroker.Server.Logging;
+
+/// <summary>
+/// The broker's log events (category TlsBroker.Server.Sessions), with stable EventIds. They name
+/// the session, the policy, the server and the outcome; never plaintext, records or key material.
+/// </summary>
+internal static partial class BrokerLog
+{
+    [LoggerMessage(EventId = 1, EventName = "SessionStarted", Level = LogLevel.Information,
+        Message = "Session {SessionId} started: policy {Policy}, server {ServerName}")]
+    public static partial void SessionStarted(ILogger logger, string sessionId, string policy, string serverName);
+
+    [LoggerMessage(EventId = 2, EventName = "SessionEstablished", Level = LogLevel.Information,
+        Message = "Session {SessionId} established: {ProtocolVersion} {CipherSuite} {Group}, ALPN {Alpn}, resumed {Resumed}, in {DurationMs} ms")]
+    public static partial void SessionEstablished(
+        ILogger logger, string sessionId, string protocolVersion, string cipherSuite, string group, string alpn, bool resumed, double durationMs);
+
+    [LoggerMessage(EventId = 3, EventName = "SessionFailed", Level = LogLevel.Warning,
+        Message = "Session {SessionId} failed: policy {Policy}, server {ServerName}, {SslError}, verify {VerifyCode} ({VerifyName}), alert {Alert}: {Reason}")]
+    public static partial void SessionFailed(
+        ILogger logger, string sessionId, string policy, string serverName, string sslError, int verifyCode, string verifyName, string alert, string reason);
+
+    [LoggerMessage(EventId = 4, EventName = "SessionClosed", Level = LogLevel.Information,
+        Message = "Session {SessionId} closed: {Outcome}")]
+    public static partial void SessionClosed(ILogger logger, string sessionId, string outcome);
+
+    [LoggerMessage(EventId = 5, EventName = "CallRejected", Level = LogLevel.Warning,
+        Message = "Session {SessionId} rejected with {StatusCode}: {Detail}")]
+    public static partial void CallRejected(ILogger logger, string sessionId, string statusCode, string detail);
+
+    [LoggerMessage(EventId = 6, EventName = "PolicyLoaded", Level = LogLevel.Information,
+        Message = "Policy {Policy} loaded, trusting {TrustAnchors}")]
+    public static partial void PolicyLoaded(ILogger logger, string policy, string trustAnchors);
+
+    [LoggerMessage(EventId = 7, EventName = "Listening", Level = LogLevel.Information,
+        Message = "TlsBroker listening on {Address} (h2c), at most {MaxSessions} sessions")]
+    public static partial void Listening(ILogger logger, ICollection<string> address, int maxSessions);
+}

@@ -1,0 +1,44 @@
+using Grpc.Core;
+using TlsBroker.Contracts.V1;
+using TlsBroker.Core.Engine;
+
+namespace TlsBroker.Server.Mapping;
+
+/// <summary>
+/// The one place where API misuse and service limits become gRPC status codes (DESIGN.md: TLS
+/// failures are results in the stream; status codes are for misuse and limits). Each message
+/// says what was wrong so that a caller can fix it without reading the broker's logs.
+/// </summary>
+internal static class BrokerErrors
+{
+    public static RpcException EmptyRequest() =>
+        new(new Status(StatusCode.InvalidArgument, "request has no step: set one of start, received, write, shutdown"));
+
+    public static RpcException FirstMessageMustBeStart(ConnectRequest.StepOneofCase step) =>
+        new(new Status(StatusCode.InvalidArgument, $"first message must be start, got {step.ToString().ToLowerInvariant()}"));
+
+    public static RpcException Misuse(SessionMisuseException misuse) =>
+        new(new Status(StatusCode.InvalidArgument, misuse.Message));
+
+    public static RpcException InvalidServerName(string serverName, string error) =>
+        new(new Status(StatusCode.InvalidArgument, $"server_name '{serverName}' is invalid: {error}"));
+
+    /// <remarks>An unknown policy and a policy the caller may not use get the same answer, so that policy names do not leak.</remarks>
+    public static RpcException PolicyNotGranted(string policy) =>
+        new(new Status(StatusCode.PermissionDenied, $"policy '{policy}' does not exist or is not granted to this caller"));
+
+    public static RpcException ServerNameOutsidePolicy(string serverName, string policy) =>
+        new(new Status(StatusCode.PermissionDenied, $"server_name '{serverName}' is not allowed by policy '{policy}'"));
+
+    public static RpcException SessionLimitReached(int limit) =>
+        new(new Status(StatusCode.ResourceExhausted, $"session limit reached: the broker holds {limit} sessions at most; retry later"));
+
+    public static RpcException StartDeadlineExceeded(TimeSpan timeout) =>
+        new(new Status(StatusCode.DeadlineExceeded, $"no start message within the handshake timeout ({timeout.TotalSeconds:0.###} s)"));
+
+    public static RpcException HandshakeDeadlineExceeded(TimeSpan timeout) =>
+        new(new Status(StatusCode.DeadlineExceeded, $"handshake timeout: the handshake did not complete within {timeout.TotalSeconds:0.###} s (the server never answered?)"));
+
+    public static RpcException IdleDeadlineExceeded(TimeSpan timeout) =>
+        new(new Status(StatusCode.DeadlineExceeded, $"idle timeout: no message for {timeout.TotalSeconds:0.###} s"));
+}

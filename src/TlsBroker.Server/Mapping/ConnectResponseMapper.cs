@@ -1,0 +1,69 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using TlsBroker.Contracts.V1;
+using TlsBroker.Core.Results;
+using WireSslError = TlsBroker.Contracts.V1.SslError;
+
+namespace TlsBroker.Server.Mapping;
+
+/// <summary>The one place where an engine <see cref="StepResult"/> becomes a wire <see cref="ConnectResponse"/>.</summary>
+internal static class ConnectResponseMapper
+{
+    public static ConnectResponse ToResponse(StepResult result)
+    {
+        var response = new ConnectResponse
+        {
+            RecordsToSend = ByteString.CopyFrom(result.RecordsToSend.Span),
+            Plaintext = ByteString.CopyFrom(result.Plaintext.Span),
+            Ret = result.Ret,
+            Error = ToWire(result.Error),
+            Verify = ToWire(result.Verify),
+            Reason = result.Reason,
+        };
+
+        if (result.Alert is { } alert)
+        {
+            response.Alert = ToWire(alert);
+        }
+
+        if (result.Established is { } summary)
+        {
+            response.Established = ToWire(summary);
+        }
+
+        return response;
+    }
+
+    // The engine's SslError carries OpenSSL's SSL_ERROR_* numbers, as the wire enum does (ssl.h).
+    private static WireSslError ToWire(Core.Results.SslError error) => (WireSslError)(int)error;
+
+    private static Alert ToWire(TlsAlert alert) => new()
+    {
+        Description = alert.Description,
+        Name = alert.Name,
+        Level = alert.Fatal ? AlertLevel.Fatal : AlertLevel.Warning,
+        Sent = alert.Sent,
+    };
+
+    private static VerifyResult ToWire(VerifyOutcome verify) => new()
+    {
+        Code = (int)verify.Code,
+        Name = verify.OpenSslName,
+        Depth = verify.Depth,
+    };
+
+    private static Established ToWire(HandshakeSummary summary)
+    {
+        var established = new Established
+        {
+            ProtocolVersion = summary.ProtocolVersion,
+            CipherSuite = summary.CipherSuite,
+            Group = summary.Group,
+            Alpn = summary.Alpn ?? string.Empty,
+            Resumed = summary.Resumed,
+            HandshakeDuration = Duration.FromTimeSpan(summary.Duration),
+        };
+        established.PeerCertificates.AddRange(summary.PeerCertificates.Select(ByteString.CopyFrom));
+        return established;
+    }
+}

@@ -1,0 +1,236 @@
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using TlsBroker.Contracts.V1;
+using TlsBroker.Core.Engine;
+using TlsBroker.Core.Results;
+using TlsBroker.Core.Verification;
+using TlsBroker.Server.Configuration;
+using TlsBroker.Server.Logging;
+using TlsBroker.Server.Mapping;
+using TlsBroker.Server.Policies;
+using TlsBroker.Server.Sessions;
+using TlsBroker.Server.Telemetry;
+
+namespace TlsBroker.Server.Service;
+
+/// <summary>
+/// One Connect stream, adapted onto one <see cref="TlsClientSession"/>. Lockstep: every request
+/// gets exactly one response. The engine owns the phases and says when a message is out of
+/// order (<see cref="SessionMisuseException"/>); this class only adds what the engine cannot know:
+/// which policy, whether a slot is free, and how long the caller may stay silent.
+/// After a fatal result or a completed shutdown the session is Closed and its slot is given back
+/// at once; the stream stays open until the caller half-closes it (then it ends OK), and any
+/// further request is refused by the engine as misuse (INVALID_ARGUMENT).
+/// </summary>
+internal sealed class ConnectCall : IDisposable
+{
+    private readonly PolicyCatalog catalog;
+    private readonly ActiveSessions activeSessions;
+    private readonly BrokerOptions options;
+    private readonly TimeProvider timeProvider;
+    private readonly BrokerMetrics metrics;
+    private readonly ILogger logger;
+    private TlsClientSession? session;
+    private string policyName = string.Empty;
+    private string serverName = string.Empty;
+    private DateTimeOffset handshakeDeadline;
+    private DateTimeOffset lastRequestAt;
+    private bool holdsSlot;
+    private bool closeLogged;
+
+    public ConnectCall(
+        PolicyCatalog catalog,
+        ActiveSessions activeSessions,
+        BrokerOptions options,
+        TimeProvider timeProvider,
+        BrokerMetrics metrics,
+        ILogger logger)
+    {
+        this.catalog = catalog;
+        this.activeSessions = activeSessions;
+        this.options = options;
+        this.timeProvider = timeProvider;
+        this.metrics = metrics;
+        this.logger = logger;
+        Id = Guid.NewGuid().ToString("N")[..16];
+        lastRequestAt = timeProvider.GetUtcNow();
+    }
+
+    /// <summary>Names the session in logs.</summary>
+    public string Id { get; }
+
+    public async Task RunAsync(
+        IAsyncStreamReader<ConnectRequest> requests,
+        IServerStreamWriter<ConnectResponse> responses,
+        CancellationToken callCancelled)
+    {
+        while (await ReadNextAsync(requests, callCancelled) is { } request)
+        {
+            var response = ConnectResponseMapper.ToResponse(Handle(request));
+            await responses.WriteAsync(response, callCancelled);
+        }
+    }
+
+    /// <summary>Frees the session and its slot, however the stream ended, and logs how it ended.</summary>
+    public void End(string outcome)
+    {
+        if (session is not null && !closeLogged)
+        {
+            closeLogged = true;
+            BrokerLog.SessionClosed(logger, Id, outcome);
+        }
+
+        ReleaseSlot();
+    }
+
+    public void Dispose()
+    {
+        End("stream ended");
+        session?.Dispose();
+    }
+
+    private StepResult Handle(ConnectRequest request)
+    {
+        if (session is null)
+        {
+            return request.StepCase switch
+            {
+                ConnectRequest.StepOneofCase.Start => StartSession(request.Start),
+                ConnectRequest.StepOneofCase.None => throw BrokerErrors.EmptyRequest(),
+                _ => throw BrokerErrors.FirstMessageMustBeStart(request.StepCase),
+            };
+        }
+
+        var before = session.Phase;
+        var result = request.StepCase switch
+        {
+            ConnectRequest.StepOneofCase.Start => session.Start(ToSessionStart(request.Start)),
+            ConnectRequest.StepOneofCase.Received => session.Receive(request.Received.Data.Span, request.Received.Eof),
+            ConnectRequest.StepOneofCase.Write => session.Write(request.Write.Plaintext.Span),
+            ConnectRequest.StepOneofCase.Shutdown => session.Shutdown(),
+            _ => throw BrokerErrors.EmptyRequest(),
+        };
+        Observe(before, result);
+        return result;
+    }
+
+    private StepResult StartSession(Start start)
+    {
+        if (!ServerIdentity.TryParse(start.ServerName, out var identity, out var error))
+        {
+            throw BrokerErrors.InvalidServerName(start.ServerName, error);
+        }
+
+        if (!catalog.TryGet(start.Policy, out var policy))
+        {
+            throw BrokerErrors.PolicyNotGranted(start.Policy);
+        }
+
+        if (!policy.AllowsServerName(identity!))
+        {
+            throw BrokerErrors.ServerNameOutsidePolicy(start.ServerName, policy.Name);
+        }
+
+        if (!activeSessions.TryAcquire())
+        {
+            throw BrokerErrors.SessionLimitReached(activeSessions.Limit);
+        }
+
+        holdsSlot = true;
+        policyName = policy.Name;
+        serverName = start.ServerName;
+        handshakeDeadline = timeProvider.GetUtcNow() + options.HandshakeTimeout;
+        session = new TlsClientSession(policy, timeProvider);
+        BrokerLog.SessionStarted(logger, Id, policyName, serverName);
+
+        var result = session.Start(ToSessionStart(start));
+        Observe(SessionPhase.AwaitingStart, result);
+        return result;
+    }
+
+    private static SessionStart ToSessionStart(Start start) => new(start.ServerName, [.. start.Alpn]);
+
+    private void Observe(SessionPhase before, StepResult result)
+    {
+        if (result.Established is { } summary)
+        {
+            metrics.HandshakeSucceeded(policyName, summary);
+            BrokerLog.SessionEstablished(
+                logger, Id, summary.ProtocolVersion, summary.CipherSuite, summary.Group, summary.Alpn ?? "none", summary.Resumed, summary.Duration.TotalMilliseconds);
+        }
+
+        // SSL_get_error(3): SSL_ERROR_SSL and SSL_ERROR_SYSCALL are fatal; nothing more may be done on the connection.
+        if (result.Error is Core.Results.SslError.Ssl or Core.Results.SslError.Syscall)
+        {
+            if (before is SessionPhase.AwaitingStart or SessionPhase.Handshaking)
+            {
+                metrics.HandshakeFailed(policyName, result.Verify.IsOk ? "failed" : "verify_failed");
+            }
+
+            BrokerLog.SessionFailed(
+                logger, Id, policyName, serverName, SslErrorNames.OpenSslName(result.Error), (int)result.Verify.Code, result.Verify.OpenSslName, AlertText(result.Alert), result.Reason);
+        }
+
+        if (session!.Phase == SessionPhase.Closed)
+        {
+            End(CloseOutcome(result));
+        }
+    }
+
+    private async Task<ConnectRequest?> ReadNextAsync(IAsyncStreamReader<ConnectRequest> requests, CancellationToken callCancelled)
+    {
+        var (deadline, timeoutError) = CurrentDeadline();
+        using var timer = new CancellationTokenSource(Max(deadline - timeProvider.GetUtcNow(), TimeSpan.Zero), timeProvider);
+
+        // Checked after the timer exists, so that time passing in between cannot be missed.
+        if (timeProvider.GetUtcNow() >= deadline)
+        {
+            throw timeoutError;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, timer.Token);
+        try
+        {
+            var more = await requests.MoveNext(linked.Token);
+            lastRequestAt = timeProvider.GetUtcNow();
+            return more ? requests.Current : null;
+        }
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !callCancelled.IsCancellationRequested)
+        {
+            throw timeoutError;
+        }
+    }
+
+    /// <summary>
+    /// Until when the caller may stay silent, and what to answer when it does: the handshake
+    /// deadline counts from the call's start (for the Start message) or from the Start; the idle
+    /// timeout from the last request.
+    /// </summary>
+    private (DateTimeOffset Deadline, RpcException TimeoutError) CurrentDeadline() => session?.Phase switch
+    {
+        null => (lastRequestAt + options.HandshakeTimeout, BrokerErrors.StartDeadlineExceeded(options.HandshakeTimeout)),
+        SessionPhase.AwaitingStart or SessionPhase.Handshaking => (handshakeDeadline, BrokerErrors.HandshakeDeadlineExceeded(options.HandshakeTimeout)),
+        _ => (lastRequestAt + options.IdleTimeout, BrokerErrors.IdleDeadlineExceeded(options.IdleTimeout)),
+    };
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private void ReleaseSlot()
+    {
+        if (holdsSlot)
+        {
+            holdsSlot = false;
+            activeSessions.Release();
+        }
+    }
+
+    private static string CloseOutcome(StepResult result) => result.Error switch
+    {
+        Core.Results.SslError.None => "shut down (close_notify exchanged)",
+        Core.Results.SslError.ZeroReturn => "closed by the server (close_notify)",
+        _ => "failed: " + SslErrorNames.OpenSslName(result.Error),
+    };
+
+    private static string AlertText(TlsAlert? alert) =>
+        alert is null ? "none" : $"{alert.Name}({alert.Description}) {(alert.Sent ? "sent" : "received")}";
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics.Metrics;
+using TlsBroker.Core.Results;
+
+namespace TlsBroker.Server.Telemetry;
+
+/// <summary>
+/// The broker's instruments (meter "TlsBroker.Server"). Tags stay low-cardinality: the policy
+/// name, never the server name.
+/// </summary>
+internal sealed class BrokerMetrics
+{
+    public const string MeterName = "TlsBroker.Server";
+
+    private static readonly double[] HandshakeDurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+    private readonly UpDownCounter<long> activeSessions;
+    private readonly Counter<long> handshakes;
+    private readonly Histogram<double> handshakeDuration;
+
+    public BrokerMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        activeSessions = meter.CreateUpDownCounter<long>("tlsbroker.sessions.active", "{session}", "TLS sessions held by the broker right now.");
+        handshakes = meter.CreateCounter<long>("tlsbroker.handshakes", "{handshake}", "Handshakes that ended, by outcome.");
+        handshakeDuration = meter.CreateHistogram(
+            "tlsbroker.handshake.duration",
+            "s",
+            "Time from Start to the completed handshake.",
+            tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = HandshakeDurationBuckets });
+    }
+
+    internal void SessionOpened() => activeSessions.Add(1);
+
+    internal void SessionClosed() => activeSessions.Add(-1);
+
+    internal void HandshakeSucceeded(string policy, HandshakeSummary summary)
+    {
+        handshakes.Add(1, new("tlsbroker.policy", policy), new("tlsbroker.outcome", "established"), new("tls.protocol.version", summary.ProtocolVersion));
+        handshakeDuration.Record(summary.Duration.TotalSeconds, new KeyValuePair<string, object?>("tlsbroker.policy", policy));
+    }
+
+    internal void HandshakeFailed(string policy, string outcome) =>
+        handshakes.Add(1, new("tlsbroker.policy", policy), new("tlsbroker.outcome", outcome));
+}

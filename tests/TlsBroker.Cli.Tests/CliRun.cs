@@ -1,0 +1,20 @@
+using System.Text;
+using TlsBroker.Testing;
+
+namespace TlsBroker.Cli.Tests;
+
+/// <summary>One in-process run of the <c>tlsbroker</c> command line with piped stdin and captured stdout/stderr.</summary>
+internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
+{
+    public static async Task<CliRun> InvokeAsync(string stdin, params string[] args)
+    {
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes(stdin));
+        using var output = new MemoryStream();
+        await using var error = new StringWriter();
+        var exitCode = await TlsBrokerCommandLine.RunAsync(args, new ConsoleStreams(input, output, error))
+            .WaitAsync(TestTimeouts.Scenario);
+        return new CliRun(exitCode, Encoding.UTF8.GetString(output.ToArray()), error.ToString());
+    }
+
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+}

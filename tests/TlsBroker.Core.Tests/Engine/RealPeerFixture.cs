@@ -1,0 +1,34 @@
+using System.Net;
+using TlsBroker.Core.Policy;
+using TlsBroker.Testing.Pki;
+
+namespace TlsBroker.Core.Tests.Engine;
+
+/// <summary>The chains real peers serve (ECDSA P-256, RSA-2048, one too big for a single record), each with a default policy trusting its root.</summary>
+public sealed class RealPeerFixture : IDisposable
+{
+    public RealPeerFixture()
+    {
+        Ecdsa = TestChain.Create();
+        Rsa = TestChain.Create(KeyKind.Rsa2048);
+        var longNames = Enumerable.Range(0, 300).Select(i => $"host-{i:D3}-{new string('x', 50)}.big.example").ToList();
+        Big = TestChain.Create(leafSpec: CertificateSpec.Server("localhost") with { DnsNames = ["localhost", .. longNames], IpAddresses = [IPAddress.Loopback] });
+    }
+
+    public TestChain Ecdsa { get; }
+
+    public TestChain Rsa { get; }
+
+    /// <summary>A leaf over 16 KiB, so its Certificate message spans several records (RFC 8446 §5.1: 2^14 bytes at most).</summary>
+    public TestChain Big { get; }
+
+    public static TlsPolicy PolicyFor(TestChain chain, string minVersion = "1.2") =>
+        TlsPolicy.Create("peer-test", new TlsPolicyOptions { TrustAnchors = chain.RootPath, MinVersion = minVersion });
+
+    public void Dispose()
+    {
+        Ecdsa.Dispose();
+        Rsa.Dispose();
+        Big.Dispose();
+    }
+}

@@ -1,0 +1,69 @@
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using TlsBroker.Server.Tests.Infrastructure;
+using TlsBroker.Testing.Peers;
+using TlsBroker.Testing.Pki;
+
+namespace TlsBroker.Server.Tests;
+
+/// <summary>
+/// The handshake deadline and the idle timeout, on a broker whose clock is a FakeTimeProvider:
+/// the tests move time forward instead of waiting for it.
+/// </summary>
+public sealed class DeadlineTests : IAsyncLifetime
+{
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(5);
+
+    private readonly FakeTimeProvider time = new(DateTimeOffset.UtcNow);
+    private readonly TestChain chain = TestChain.Create();
+    private BrokerHost broker = null!;
+
+    public async Task InitializeAsync()
+    {
+        broker = await BrokerHost.StartAsync(
+            [
+                $"Broker:Policies:default:TrustAnchors={chain.RootPath}",
+                $"Broker:HandshakeTimeout={HandshakeTimeout}",
+                $"Broker:IdleTimeout={IdleTimeout}",
+            ],
+            builder => builder.Services.AddSingleton<TimeProvider>(time));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await broker.DisposeAsync();
+        chain.Dispose();
+    }
+
+    [Fact]
+    public async Task Connect_PeerNeverAnswers_DeadlineExceededAndSessionFreed()
+    {
+        await using var peer = new SilentPeer();
+        var handshake = ForwardingClient.ConnectAsync(broker.Client, peer.Port, Requests.Start("localhost"));
+        await broker.WaitForActiveSessionsAsync(1);
+
+        time.Advance(HandshakeTimeout + TimeSpan.FromSeconds(1));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => handshake);
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.Contains("handshake timeout", error.Status.Detail, StringComparison.Ordinal);
+        await broker.WaitForActiveSessionsAsync(0);
+    }
+
+    [Fact]
+    public async Task Connect_SilentCallerAfterHandshake_IdleTimeoutDeadlineExceeded()
+    {
+        await using var server = await OpenSslServer.StartAsync(chain);
+        await using var client = await ForwardingClient.ConnectAsync(broker.Client, server.Port, Requests.Start("localhost"));
+        Assert.True(client.IsEstablished, client.Handshake.Reason);
+
+        time.Advance(IdleTimeout + TimeSpan.FromSeconds(1));
+
+        var status = await client.WaitForEndAsync();
+        Assert.Equal(StatusCode.DeadlineExceeded, status.StatusCode);
+        Assert.Contains("idle timeout", status.Detail, StringComparison.Ordinal);
+        await broker.WaitForActiveSessionsAsync(0);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using System.Text;
+using TlsBroker.Contracts.V1;
+using TlsBroker.Server.Tests.Infrastructure;
+using TlsBroker.Testing;
+using TlsBroker.Testing.Peers;
+
+namespace TlsBroker.Server.Tests;
+
+/// <summary>A 1 MiB file of random bytes downloaded from a real nginx through the broker arrives intact.</summary>
+[Collection(SharedBrokerCollection.Name)]
+public sealed class NginxDownloadTests(BrokerFixture fixture)
+{
+    private const int FileSize = 1024 * 1024;
+
+    [Fact]
+    public async Task Connect_NginxServesOneMebibyte_BytesArriveIntact()
+    {
+        var file = RandomNumberGenerator.GetBytes(FileSize);
+        await using var server = await NginxServer.StartAsync(fixture.EcdsaChain, new Dictionary<string, byte[]> { ["random.bin"] = file });
+        await using var client = await ForwardingClient.ConnectAsync(fixture.Broker.Client, server.Port, Requests.Start("localhost", "", "http/1.1"));
+        Assert.True(client.IsEstablished, $"{client.Handshake.Error}: {client.Handshake.Reason}\nnginx said:\n{server.Output}");
+
+        await client.WriteAsync("GET /random.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray());
+        var (response, last) = await client.ReadAsync(_ => false);
+
+        var headerEnd = response.AsSpan().IndexOf("\r\n\r\n"u8);
+        Assert.True(headerEnd > 0, "no HTTP header in what nginx sent");
+        var header = Encoding.ASCII.GetString(response, 0, headerEnd);
+        Assert.StartsWith("HTTP/1.1 200", header, StringComparison.Ordinal);
+        var body = response.AsSpan(headerEnd + 4).ToArray();
+        Assert.Equal(FileSize, body.Length);
+        Assert.Equal(SHA256.HashData(file), SHA256.HashData(body));
+
+        // nginx closes with close_notify after "Connection: close": SSL_read's ret 0 / SSL_ERROR_ZERO_RETURN.
+        Assert.Equal(0, last.Ret);
+        Assert.Equal(SslError.ZeroReturn, last.Error);
+    }
+
+    [Fact]
+    public async Task Connect_SixteenConcurrentDownloads_EachIntactAndAllSessionsFreed()
+    {
+        const int sessions = 16;
+        var files = Enumerable.Range(0, sessions).ToDictionary(i => $"file{i}.bin", _ => RandomNumberGenerator.GetBytes(64 * 1024));
+        await using var server = await NginxServer.StartAsync(fixture.EcdsaChain, files);
+
+        var downloads = files.Select(async file =>
+        {
+            await using var client = await ForwardingClient.ConnectAsync(fixture.Broker.Client, server.Port, Requests.Start("localhost"));
+            Assert.True(client.IsEstablished, client.Handshake.Reason);
+            await client.WriteAsync(Encoding.ASCII.GetBytes($"GET /{file.Key} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+            var (response, _) = await client.ReadAsync(_ => false);
+            var body = response.AsSpan(response.AsSpan().IndexOf("\r\n\r\n"u8) + 4);
+            Assert.Equal(SHA256.HashData(file.Value), SHA256.HashData(body));
+        });
+        await Task.WhenAll(downloads).WaitAsync(TestTimeouts.Scenario);
+
+        await fixture.Broker.WaitForActiveSessionsAsync(0);
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using TlsBroker.Server.Configuration;
+using TlsBroker.Testing;
+
+namespace TlsBroker.Server.Tests;
+
+/// <summary>The broker refuses to start on bad configuration, listing every problem at once.</summary>
+public sealed class OptionsValidationTests
+{
+    [Fact]
+    public async Task Start_EveryScalarOutOfRange_FailsListingEveryProblem()
+    {
+        string[] args =
+        [
+            "--Broker:ListenAddress=not-an-address",
+            "--Broker:Port=70000",
+            "--Broker:MaxConcurrentSessions=0",
+            "--Broker:MaxMessageBytes=10",
+            "--Broker:HandshakeTimeout=00:00:00",
+            "--Broker:IdleTimeout=2.00:00:00",
+        ];
+        await using var app = BrokerApp.Create(args);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync().WaitAsync(TestTimeouts.Step));
+
+        foreach (var key in new[] { "ListenAddress", "Port", "MaxConcurrentSessions", "MaxMessageBytes", "HandshakeTimeout", "IdleTimeout" })
+        {
+            Assert.Contains(error.Failures, failure => failure.StartsWith($"Broker:{key} ", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Start_InvalidPolicies_FailsListingEveryPolicyProblem()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "no-such-anchors.pem");
+        string[] args =
+        [
+            $"--Broker:Policies:default:TrustAnchors={missing}",
+            "--Broker:Policies:other:MinVersion=1.0",
+            "--Broker:Port=70000",
+        ];
+        await using var app = BrokerApp.Create(args);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync().WaitAsync(TestTimeouts.Step));
+
+        Assert.Contains(error.Failures, failure => failure.StartsWith("Broker:Policies:default:", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, failure => failure.StartsWith("Broker:Policies:other:", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, failure => failure.StartsWith("Broker:Port ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Create_NoArguments_EmbeddedDefaults()
+    {
+        await using var app = BrokerApp.Create([]);
+
+        var options = app.Configuration.GetSection(BrokerOptions.SectionName).Get<BrokerOptions>()!;
+
+        Assert.Equal("127.0.0.1", options.ListenAddress);
+        Assert.Equal(5001, options.Port);
+        Assert.Equal(10_000, options.MaxConcurrentSessions);
+        Assert.Equal(1024 * 1024, options.MaxMessageBytes);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.HandshakeTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.IdleTimeout);
+        Assert.Equal("system", Assert.Single(options.Policies).Value.TrustAnchors);
+        Assert.Equal("default", options.Policies.Keys.Single());
+    }
+
+    [Fact]
+    public async Task Create_TrustAnchorsOnCommandLine_OverridesDefaultPolicy()
+    {
+        await using var app = BrokerApp.Create(["--Broker:Policies:default:TrustAnchors=/etc/ssl/custom.pem"]);
+
+        var options = app.Configuration.GetSection(BrokerOptions.SectionName).Get<BrokerOptions>()!;
+
+        Assert.Equal("/etc/ssl/custom.pem", options.Policies["default"].TrustAnchors);
+    }
+}

@@ -1,0 +1,31 @@
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using TlsBroker.Server.Tests.Infrastructure;
+using TlsBroker.Testing;
+using TlsBroker.Testing.Peers;
+using TlsBroker.Testing.Pki;
+
+namespace TlsBroker.Server.Tests;
+
+/// <summary>The built broker run as its own process, configured the way README says: environment variables and arguments.</summary>
+public sealed class ProgramTests
+{
+    [Fact]
+    public async Task Program_TrustAnchorsFromEnvironment_ServesHealthAndHandshakes()
+    {
+        using var chain = TestChain.Create();
+        var port = PeerProcess.FreePort();
+        var serverDll = typeof(BrokerApp).Assembly.Location;
+        string[] arguments = [$"Broker__Policies__default__TrustAnchors={chain.RootPath}", "dotnet", serverDll, $"--Broker:Port={port}"];
+        await using var broker = await PeerProcess.StartAsync("env", arguments, port, readyMarker: "TlsBroker listening on");
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        await using var server = await OpenSslServer.StartAsync(chain);
+
+        var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest()).ResponseAsync.WaitAsync(TestTimeouts.Step);
+        await using var client = await ForwardingClient.ConnectAsync(
+            new Contracts.V1.BrokerService.BrokerServiceClient(channel), server.Port, Requests.Start("localhost"));
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+        Assert.True(client.IsEstablished, $"{client.Handshake.Reason}\nbroker said:\n{broker.Output}");
+    }
+}

@@ -1,0 +1,70 @@
+using Grpc.Core;
+using TlsBroker.Contracts.V1;
+using TlsBroker.Server.Tests.Infrastructure;
+using TlsBroker.Testing.Peers;
+using TlsBroker.Testing.Pki;
+
+namespace TlsBroker.Server.Tests;
+
+/// <summary>
+/// A server the broker must not trust gives a result in the stream (ret -1, SSL_ERROR_SSL, the
+/// verify number OpenSSL gives for the same chain, the alert the broker sent), and the stream then
+/// ends OK: a TLS failure is not a gRPC error.
+/// </summary>
+[Collection(SharedBrokerCollection.Name)]
+public sealed class VerificationFailureTests(BrokerFixture fixture)
+{
+    [Fact]
+    public async Task Connect_WrongHost_VerifyFailureResultAndStreamEndsOk()
+    {
+        const string wrongHost = "wrong.test";
+        var expectedCode = await OpenSslVerifyOracle.VerifyCodeAsync(fixture.EcdsaChain, fixture.AnchorsPath, wrongHost);
+        await using var server = await OpenSslServer.StartAsync(fixture.EcdsaChain);
+
+        await using var client = await ForwardingClient.ConnectAsync(fixture.Broker.Client, server.Port, Requests.Start(wrongHost));
+
+        AssertVerifyFailure(client.Handshake, expectedCode);
+        Assert.Equal(StatusCode.OK, (await client.CompleteAsync()).StatusCode);
+        await fixture.Broker.WaitForActiveSessionsAsync(0);
+    }
+
+    [Fact]
+    public async Task Connect_UntrustedRoot_VerifyFailureResultAndStreamEndsOk()
+    {
+        using var untrusted = TestChain.Create();
+        var expectedCode = await OpenSslVerifyOracle.VerifyCodeAsync(untrusted, fixture.AnchorsPath, "localhost");
+        await using var server = await OpenSslServer.StartAsync(untrusted);
+
+        await using var client = await ForwardingClient.ConnectAsync(fixture.Broker.Client, server.Port, Requests.Start("localhost"));
+
+        AssertVerifyFailure(client.Handshake, expectedCode);
+        Assert.Equal(StatusCode.OK, (await client.CompleteAsync()).StatusCode);
+    }
+
+    [Fact]
+    public async Task Connect_RequestAfterFatalResult_InvalidArgument()
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.EcdsaChain);
+        await using var client = await ForwardingClient.ConnectAsync(fixture.Broker.Client, server.Port, Requests.Start("wrong.test"));
+        Assert.Equal(SslError.Ssl, client.Handshake.Error);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.WriteAsync("after the failure"u8.ToArray()));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+    }
+
+    private static void AssertVerifyFailure(ConnectResponse response, int expectedCode)
+    {
+        Assert.NotEqual(0, expectedCode);
+        Assert.Equal(-1, response.Ret);
+        Assert.Equal(SslError.Ssl, response.Error);
+        Assert.Equal(expectedCode, response.Verify.Code);
+        Assert.StartsWith("X509_V_ERR_", response.Verify.Name, StringComparison.Ordinal);
+        Assert.NotNull(response.Alert);
+        Assert.True(response.Alert.Sent, "the broker must send the alert to the server");
+        Assert.Equal(AlertLevel.Fatal, response.Alert.Level);
+        Assert.False(response.RecordsToSend.IsEmpty, "the alert must be in records_to_send");
+        Assert.False(string.IsNullOrEmpty(response.Reason));
+        Assert.Null(response.Established);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace TlsBroker.Testing.Peers;
+
+/// <summary>
+/// A misbehaving "server" on 127.0.0.1: for every connection it reads the client's first TLS
+/// record (the ClientHello) and then does what the script says: send non-TLS bytes, hang up ...
+/// </summary>
+public sealed class ScriptedTcpPeer : IAsyncDisposable
+{
+    private readonly TcpListener listener;
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task acceptLoop;
+
+    private ScriptedTcpPeer(Func<NetworkStream, CancellationToken, Task> afterHello)
+    {
+        listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        acceptLoop = AcceptAsync(afterHello);
+    }
+
+    public int Port { get; }
+
+    /// <summary>How many ClientHello records the peer has read, over all connections.</summary>
+    public int HellosRead { get; private set; }
+
+    /// <summary>Answers the ClientHello with <paramref name="reply"/>, then closes.</summary>
+    public static ScriptedTcpPeer Replying(byte[] reply) =>
+        new(async (stream, token) => await stream.WriteAsync(reply, token));
+
+    /// <summary>Closes the connection as soon as the ClientHello has arrived.</summary>
+    public static ScriptedTcpPeer HangingUp() => new((_, _) => Task.CompletedTask);
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        listener.Stop();
+        try
+        {
+            await acceptLoop.WaitAsync(TestTimeouts.Step);
+        }
+        catch (OperationCanceledException)
+        {
+            // The loop ends by cancellation: that is how it stops.
+        }
+
+        stop.Dispose();
+    }
+
+    /// <summary>Reads one whole TLS record: a 5-byte header, then the length it gives (RFC 8446 §5.1).</summary>
+    private static async Task ReadRecordAsync(NetworkStream stream, CancellationToken token)
+    {
+        var header = new byte[5];
+        await stream.ReadExactlyAsync(header, token);
+        var body = new byte[(header[3] << 8) | header[4]];
+        await stream.ReadExactlyAsync(body, token);
+    }
+
+    private async Task AcceptAsync(Func<NetworkStream, CancellationToken, Task> afterHello)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+
+            using (client)
+            {
+                var stream = client.GetStream();
+                try
+                {
+                    await ReadRecordAsync(stream, stop.Token);
+                    HellosRead++;
+                    await afterHello(stream, stop.Token);
+                }
+                catch (Exception e) when (e is IOException or EndOfStreamException or OperationCanceledException)
+                {
+                    // The client went away first; the next connection gets the script again.
+                }
+            }
+        }
+    }
+}

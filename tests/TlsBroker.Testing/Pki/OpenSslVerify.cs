@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace TlsBroker.Testing.Pki;
+
+/// <summary>
+/// Runs the real <c>openssl verify -x509_strict -purpose sslserver</c> on a chain, as the oracle
+/// for the verify number the broker must report.
+/// </summary>
+public static partial class OpenSslVerify
+{
+    /// <summary>
+    /// Debian's default SECLEVEL, which an OpenSSL TLS client there verifies at: RSA keys of at least
+    /// 2048 bits and no SHA-1 or MD5 signatures (as the broker's own rules).
+    /// </summary>
+    public const int DebianSecurityLevel = 2;
+
+    /// <summary>
+    /// Verifies <paramref name="leaf"/> with <paramref name="roots"/> as the only trust anchors and
+    /// <paramref name="untrusted"/> as the certificates the server sent after its own.
+    /// </summary>
+    public static async Task<OpenSslVerdict> RunAsync(
+        TestCertificate leaf,
+        IEnumerable<TestCertificate> roots,
+        IEnumerable<TestCertificate> untrusted,
+        string? hostName = null,
+        IPAddress? ipAddress = null,
+        DateTimeOffset? at = null,
+        int authLevel = DebianSecurityLevel)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "verify-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var rootPath = Write(folder, "root.pem", roots);
+            var leafPath = Write(folder, "leaf.pem", [leaf]);
+            List<string> arguments =
+            [
+                "verify", "-x509_strict", "-purpose", "sslserver", "-auth_level", authLevel.ToString(CultureInfo.InvariantCulture), "-CAfile", rootPath,
+            ];
+            var untrustedList = untrusted.ToList();
+            if (untrustedList.Count > 0)
+            {
+                arguments.AddRange(["-untrusted", Write(folder, "untrusted.pem", untrustedList)]);
+            }
+
+            if (hostName is not null)
+            {
+                arguments.AddRange(["-verify_hostname", hostName]);
+            }
+
+            if (ipAddress is not null)
+            {
+                arguments.AddRange(["-verify_ip", ipAddress.ToString()]);
+            }
+
+            if (at is { } time)
+            {
+                arguments.AddRange(["-attime", time.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)]);
+            }
+
+            arguments.Add(leafPath);
+            var output = await RunOpenSslAsync(arguments);
+            return Parse(output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Reads the first "error N at D depth lookup: TEXT" line, or OK.</summary>
+    public static OpenSslVerdict Parse(string output)
+    {
+        var match = ErrorLine().Match(output);
+        if (match.Success)
+        {
+            return new OpenSslVerdict(
+                int.Parse(match.Groups["code"].Value, CultureInfo.InvariantCulture),
+                int.Parse(match.Groups["depth"].Value, CultureInfo.InvariantCulture),
+                match.Groups["text"].Value.Trim(),
+                output);
+        }
+
+        return output.Contains(": OK", StringComparison.Ordinal)
+            ? new OpenSslVerdict(0, 0, "ok", output)
+            : throw new InvalidOperationException($"openssl verify printed neither an error line nor OK:\n{output}");
+    }
+
+    private static string Write(string folder, string name, IEnumerable<TestCertificate> certificates)
+    {
+        var path = Path.Combine(folder, name);
+        File.WriteAllText(path, string.Concat(certificates.Select(c => c.CertificatePem + "\n")));
+        return path;
+    }
+
+    private static async Task<string> RunOpenSslAsync(IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("openssl")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("openssl did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TestTimeouts.Step);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"openssl verify did not finish within {TestTimeouts.Step}");
+        }
+
+        return await stdout.WaitAsync(TestTimeouts.Step) + await stderr.WaitAsync(TestTimeouts.Step);
+    }
+
+    [GeneratedRegex(@"error (?<code>\d+) at (?<depth>\d+) depth lookup: ?(?<text>[^\r\n]*)")]
+    private static partial Regex ErrorLine();
+}
