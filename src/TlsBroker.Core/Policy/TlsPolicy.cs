@@ -101,8 +101,18 @@ public sealed record TlsPolicy
     public bool AllowsServerName(ServerIdentity identity) =>
         ServerNamePatterns.Count == 0 || ServerNamePatterns.Any(p => p.Matches(identity));
 
-    internal ProtocolVersion[] ProtocolVersions() =>
-        ToBouncyCastle(MaxVersion).DownTo(ToBouncyCastle(MinVersion));
+    /// <summary>
+    /// The versions offered: those enabled that have a suite in this policy, so that a server is never
+    /// invited to pick a version for which the client could accept no cipher suite.
+    /// </summary>
+    internal ProtocolVersion[] ProtocolVersions()
+    {
+        var hasTls13Suite = CipherSuites.Any(TlsParameterNames.Tls13CipherSuites.ContainsKey);
+        var hasTls12Suite = CipherSuites.Any(TlsParameterNames.Tls12CipherSuites.ContainsKey);
+        var max = MaxVersion == TlsProtocolVersion.Tls13 && !hasTls13Suite ? TlsProtocolVersion.Tls12 : MaxVersion;
+        var min = MinVersion == TlsProtocolVersion.Tls12 && !hasTls12Suite ? TlsProtocolVersion.Tls13 : MinVersion;
+        return ToBouncyCastle(max).DownTo(ToBouncyCastle(min));
+    }
 
     private static ProtocolVersion ToBouncyCastle(TlsProtocolVersion version) =>
         version == TlsProtocolVersion.Tls13 ? ProtocolVersion.TLSv13 : ProtocolVersion.TLSv12;

@@ -14,9 +14,12 @@ internal static partial class OpenSslTool
     /// returns everything it printed. -ign_eof keeps it reading after the handshake, so that an alert the server
     /// sends then (TLS 1.3 certificate_required) is seen rather than raced by s_client's own close.
     /// </summary>
-    public static Task<string> ProbeWithClientAsync(int port) => RunAsync(
+    public static Task<string> ProbeWithClientAsync(int port, params string[] extraArguments) => RunAsync(
+    [
         "s_client", "-connect", $"127.0.0.1:{port}", "-servername", "localhost", "-ign_eof", "-no_ssl3", "-no_tls1", "-no_tls1_1",
-        "-cipher", "ECDHE+AESGCM:ECDHE+CHACHA20", "-ciphersuites", "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256");
+        "-cipher", "ECDHE+AESGCM:ECDHE+CHACHA20", "-ciphersuites", "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256",
+        .. extraArguments,
+    ]);
 
     /// <summary>The alert number and reason in s_client's error line ("...:sslv3 alert handshake failure:...:SSL alert number 40").</summary>
     public static (int? AlertNumber, string Reason) ParseClientError(string output)
@@ -27,7 +30,7 @@ internal static partial class OpenSslTool
         return (number, match.Groups["reason"].Value);
     }
 
-    private static async Task<string> RunAsync(params string[] arguments)
+    private static async Task<string> RunAsync(string[] arguments)
     {
         var startInfo = new ProcessStartInfo("openssl")
         {
