@@ -59,13 +59,13 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
 
     protected override ProtocolVersion[] GetSupportedVersions() => policy.ProtocolVersions();
 
-    protected override int[] GetSupportedCipherSuites() => TlsUtilities.GetSupportedCipherSuites(Crypto, policy.CipherSuiteCodes);
+    protected override int[] GetSupportedCipherSuites() => TlsUtilities.GetSupportedCipherSuites(Crypto, policy.CipherSuiteCodes());
 
     protected override IList<int> GetSupportedGroups(IList<int> namedGroupRoles) =>
-        policy.GroupCodes.Where(Crypto.HasNamedGroup).ToList();
+        policy.GroupCodes().Where(Crypto.HasNamedGroup).ToList();
 
     protected override IList<SignatureAndHashAlgorithm> GetSupportedSignatureAlgorithms() =>
-        policy.SignatureSchemeCodes.Select(SignatureScheme.GetSignatureAndHashAlgorithm).ToList();
+        policy.SignatureSchemeCodes().Select(SignatureScheme.GetSignatureAndHashAlgorithm).ToList();
 
     protected override IList<ProtocolName>? GetProtocolNames() =>
         alpn.Count == 0 ? null : alpn.Select(ProtocolName.AsUtf8Encoding).ToList();

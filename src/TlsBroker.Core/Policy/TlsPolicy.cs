@@ -26,13 +26,12 @@ public sealed record TlsPolicy
     /// <summary>As configured; empty allows any server name.</summary>
     public required IReadOnlyList<string> AllowedServerNames { get; init; }
 
-    internal int[] CipherSuiteCodes { get; private init; } = [];
+    /// <summary>Code points of <see cref="CipherSuites"/>; derived on use so that a copy made with <c>with</c> stays consistent.</summary>
+    internal int[] CipherSuiteCodes() => Codes(CipherSuites, TlsParameterNames.TryGetCipherSuite);
 
-    internal int[] GroupCodes { get; private init; } = [];
+    internal int[] GroupCodes() => Codes(Groups, TlsParameterNames.Groups.TryGetValue);
 
-    internal int[] SignatureSchemeCodes { get; private init; } = [];
-
-    private IReadOnlyList<ServerNamePattern> ServerNamePatterns { get; init; } = [];
+    internal int[] SignatureSchemeCodes() => Codes(SignatureSchemes, TlsParameterNames.SignatureSchemes.TryGetValue);
 
     /// <summary>Validates <paramref name="options"/>; throws <see cref="PolicyConfigurationException"/> listing every problem at once.</summary>
     public static TlsPolicy Create(string name, TlsPolicyOptions options)
@@ -61,14 +60,9 @@ public sealed record TlsPolicy
             problems.Add($"no cipher suite in CipherSuites can be used with TLS {options.MinVersion} to {options.MaxVersion}");
         }
 
-        var patterns = new List<ServerNamePattern>();
         foreach (var entry in options.AllowedServerNames)
         {
-            if (ServerNamePattern.TryParse(entry, out var pattern, out var error))
-            {
-                patterns.Add(pattern!);
-            }
-            else
+            if (!ServerNamePattern.TryParse(entry, out _, out var error))
             {
                 problems.Add(error);
             }
@@ -90,16 +84,13 @@ public sealed record TlsPolicy
             Groups = groups.Select(g => g.Name).ToArray(),
             SignatureSchemes = schemes.Select(s => s.Name).ToArray(),
             AllowedServerNames = options.AllowedServerNames.ToArray(),
-            CipherSuiteCodes = usableSuites.Select(s => s.Code).ToArray(),
-            GroupCodes = groups.Select(g => g.Code).ToArray(),
-            SignatureSchemeCodes = schemes.Select(s => s.Code).ToArray(),
-            ServerNamePatterns = patterns,
         };
     }
 
     /// <summary>Whether callers of this policy may connect to <paramref name="identity"/> (AllowedServerNames).</summary>
     public bool AllowsServerName(ServerIdentity identity) =>
-        ServerNamePatterns.Count == 0 || ServerNamePatterns.Any(p => p.Matches(identity));
+        AllowedServerNames.Count == 0
+        || AllowedServerNames.Any(entry => ServerNamePattern.TryParse(entry, out var pattern, out _) && pattern!.Matches(identity));
 
     /// <summary>
     /// The versions offered: those enabled that have a suite in this policy, so that a server is never
@@ -156,6 +147,9 @@ public sealed record TlsPolicy
 
         return resolved;
     }
+
+    private static int[] Codes(IReadOnlyList<string> names, TryLookup lookup) =>
+        names.Select(name => lookup(name, out var code) ? code : -1).Where(code => code >= 0).ToArray();
 
     private static CertificateVerifier? LoadVerifier(string trustAnchors, List<string> problems)
     {
