@@ -58,6 +58,33 @@ public sealed class PolicyNegotiationTests(RealPeerFixture fixture) : IClassFixt
         Assert.Equal(group, result.Established!.Group);
     }
 
+    [Theory]
+    [InlineData("-tls1_3")]
+    [InlineData("-tls1_2")]
+    public async Task Handshake_PolicyWithOnlyRsaPss_ReachesRsaServer(string versionFlag)
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Rsa, versionFlag);
+
+        var result = await HandshakeAsync(PssOnly(fixture.Rsa), server.Port);
+
+        Assert.True(result.Ret == 1, $"{result.Error} {result.Alert} {result.Reason}\n{server.Output}");
+    }
+
+    /// <summary>OpenSSL offering the same signature schemes (-sigalgs) is the oracle.</summary>
+    [Theory]
+    [InlineData("-tls1_3")]
+    [InlineData("-tls1_2")]
+    public async Task Handshake_PolicyWithOnlyRsaPss_FailsAgainstEcdsaServerAsOpenSslDoes(string versionFlag)
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, versionFlag);
+        var (openSslAlert, openSslReason) = OpenSslTool.ParseClientError(await OpenSslTool.ProbeWithClientAsync(server.Port, "-sigalgs", "rsa_pss_rsae_sha256"));
+
+        var result = await HandshakeAsync(PssOnly(fixture.Ecdsa), server.Port);
+
+        Assert.Equal((-1, openSslAlert, false), (result.Ret, result.Alert?.Description, result.Alert?.Sent));
+        Assert.Equal(openSslReason, result.Reason);
+    }
+
     /// <summary>OpenSSL with "-groups X25519" fails the same way against a TLS 1.2 server whose ECDSA key is on P-256.</summary>
     [Fact]
     public async Task Handshake_Tls12EcdsaCurveOutsideGroups_FailsAsOpenSslDoes()
@@ -71,6 +98,9 @@ public sealed class PolicyNegotiationTests(RealPeerFixture fixture) : IClassFixt
         Assert.Equal((-1, openSslAlert, false), (result.Ret, result.Alert?.Description, result.Alert?.Sent));
         Assert.Equal(openSslReason, result.Reason);
     }
+
+    private static TlsPolicy PssOnly(TestChain chain) =>
+        TlsPolicy.Create("pss-only", new TlsPolicyOptions { TrustAnchors = chain.RootPath, SignatureSchemes = ["rsa_pss_rsae_sha256"] });
 
     private static async Task<Results.StepResult> HandshakeAsync(TlsPolicy policy, int port)
     {
