@@ -303,6 +303,20 @@ public sealed class TlsClientSessionInMemoryTests(EngineChainFixture fixture) : 
         Assert.Equal(SessionPhase.Closed, session.Phase);
     }
 
+    /// <summary>A policy built around Create has nothing to offer: BouncyCastle fails, the session still ends with a result.</summary>
+    [Fact]
+    public void Start_PolicyWithNothingToOffer_EndsWithSslResultInsteadOfThrowing()
+    {
+        var empty = fixture.Policy with { CipherSuites = [], Groups = [], SignatureSchemes = [] };
+        using var session = new TlsClientSession(empty, TimeProvider.System);
+
+        var result = session.Start(Localhost);
+
+        Assert.Equal((-1, SslError.Ssl), (result.Ret, result.Error));
+        Assert.StartsWith("internal error", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(SessionPhase.Closed, session.Phase);
+    }
+
     [Fact]
     public void Start_Handshake_MeasuresDurationWithInjectedTime()
     {
