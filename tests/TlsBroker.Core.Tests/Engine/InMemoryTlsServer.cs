@@ -7,16 +7,6 @@ using TlsBroker.Testing.Pki;
 
 namespace TlsBroker.Core.Tests.Engine;
 
-/// <summary>What the in-memory server offers: versions, groups (the first it prefers), ALPN.</summary>
-internal sealed record InMemoryServerOptions
-{
-    public ProtocolVersion[] Versions { get; init; } = ProtocolVersion.TLSv13.DownTo(ProtocolVersion.TLSv12);
-
-    public int[] Groups { get; init; } = [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1];
-
-    public string[] Alpn { get; init; } = [];
-}
-
 /// <summary>BouncyCastle's TLS server with a <see cref="TestChain"/>'s ECDSA leaf and intermediate, for in-memory pumps.</summary>
 internal sealed class InMemoryTlsServer(TestChain chain, InMemoryServerOptions options) : DefaultTlsServer(new BcTlsCrypto())
 {

@@ -1,10 +1,9 @@
 using TlsBroker.Core.Policy;
 using TlsBroker.Core.Verification;
-using TlsBroker.Testing.Pki;
 
 namespace TlsBroker.Core.Tests.Policy;
 
-public sealed class TlsPolicyTests(TlsPolicyTests.RootFixture fixture) : IClassFixture<TlsPolicyTests.RootFixture>
+public sealed class TlsPolicyTests(PolicyRootFixture fixture) : IClassFixture<PolicyRootFixture>
 {
     [Fact]
     public void Create_EmptyLists_GivesStrictModernDefaults()
@@ -125,11 +124,4 @@ public sealed class TlsPolicyTests(TlsPolicyTests.RootFixture fixture) : IClassF
     }
 
     private TlsPolicyOptions Options() => new() { TrustAnchors = fixture.Chain.RootPath };
-
-    public sealed class RootFixture : IDisposable
-    {
-        public TestChain Chain { get; } = TestChain.Create();
-
-        public void Dispose() => Chain.Dispose();
-    }
 }

@@ -1,0 +1,13 @@
+using Org.BouncyCastle.Tls;
+
+namespace TlsBroker.Core.Tests.Engine;
+
+/// <summary>What the in-memory server offers: versions, groups (the first it prefers), ALPN.</summary>
+internal sealed record InMemoryServerOptions
+{
+    public ProtocolVersion[] Versions { get; init; } = ProtocolVersion.TLSv13.DownTo(ProtocolVersion.TLSv12);
+
+    public int[] Groups { get; init; } = [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1];
+
+    public string[] Alpn { get; init; } = [];
+}
