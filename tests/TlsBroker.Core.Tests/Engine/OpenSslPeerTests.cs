@@ -154,6 +154,28 @@ public sealed class OpenSslPeerTests(RealPeerFixture fixture) : IClassFixture<Re
         Assert.Equal(SessionPhase.Closed, pump.Session.Phase);
     }
 
+    /// <summary>SSL_shutdown(3) both ways: ours gets 0, s_server answers with its close_notify, which reads as 0/ZERO_RETURN.</summary>
+    [Theory]
+    [InlineData("-tls1_3", 0)]
+    [InlineData("-tls1_2", 1)]
+    public async Task Shutdown_OpenSslServer_AnswersWithCloseNotify(string versionFlag, int fragmentSize)
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, versionFlag);
+        await using var pump = await EnginePump.ConnectAsync(new TlsClientSession(RealPeerFixture.PolicyFor(fixture.Ecdsa), TimeProvider.System), server.Port, fragmentSize);
+        var handshake = await pump.HandshakeAsync(Localhost);
+        Assert.True(handshake.Ret == 1, $"{handshake.Error} {handshake.Reason}\n{server.Output}");
+        var callsBefore = pump.ReceiveCalls;
+
+        var shutdown = await pump.ShutdownAsync();
+        var end = await pump.ReadToEndAsync();
+
+        Assert.Equal((0, SslError.None, false), (shutdown.Ret, shutdown.Error, shutdown.RecordsToSend.IsEmpty));
+        Assert.Equal((0, SslError.ZeroReturn), (end.Ret, end.Error));
+        Assert.Equal(SessionPhase.Closed, pump.Session.Phase);
+        Assert.All(pump.Steps.SkipLast(1).Where(s => s != shutdown && s.Ret != 1), s => Assert.Equal(SslError.WantRead, s.Error));
+        Assert.True(pump.ReceiveCalls > callsBefore, "the server's close_notify was never received");
+    }
+
     /// <summary>Sends one line to s_server -rev and reads its reversed echo (s_server answers line by line).</summary>
     private static async Task<string> RoundTripAsync(EnginePump pump, string line)
     {
