@@ -40,7 +40,7 @@ public sealed class DeadlineTests : IAsyncLifetime
     [Fact]
     public async Task Connect_PeerNeverAnswers_DeadlineExceededAndSessionFreed()
     {
-        await using var peer = new SilentPeer();
+        await using var peer = ScriptedTcpPeer.Silent();
         var handshake = ForwardingClient.ConnectAsync(broker.Client, peer.Port, Requests.Start("localhost"));
         await broker.WaitForActiveSessionsAsync(1);
 

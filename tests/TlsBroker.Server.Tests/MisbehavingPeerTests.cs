@@ -1,6 +1,7 @@
 using Grpc.Core;
 using TlsBroker.Contracts.V1;
 using TlsBroker.Server.Tests.Infrastructure;
+using TlsBroker.Testing.Peers;
 
 namespace TlsBroker.Server.Tests;
 
@@ -15,7 +16,7 @@ public sealed class MisbehavingPeerTests(BrokerFixture fixture)
     [Fact]
     public async Task Connect_PeerSendsHttp_SslErrorResultAndStreamEndsOk()
     {
-        await using var peer = NonTlsPeer.Answering("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+        await using var peer = ScriptedTcpPeer.Replying("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
 
         await using var client = await ForwardingClient.ConnectAsync(fixture.Broker.Client, peer.Port, Requests.Start("localhost"));
 
@@ -29,7 +30,7 @@ public sealed class MisbehavingPeerTests(BrokerFixture fixture)
     [Fact]
     public async Task Connect_PeerHangsUpMidHandshake_SyscallResultAndStreamEndsOk()
     {
-        await using var peer = NonTlsPeer.HangingUp();
+        await using var peer = ScriptedTcpPeer.HangingUp();
 
         await using var client = await ForwardingClient.ConnectAsync(fixture.Broker.Client, peer.Port, Requests.Start("localhost"));
 

@@ -33,6 +33,9 @@ public sealed class ScriptedTcpPeer : IAsyncDisposable
     /// <summary>Closes the connection as soon as the ClientHello has arrived.</summary>
     public static ScriptedTcpPeer HangingUp() => new((_, _) => Task.CompletedTask);
 
+    /// <summary>Reads the ClientHello and never answers, holding the connection until disposed: a server that hangs.</summary>
+    public static ScriptedTcpPeer Silent() => new((_, token) => Task.Delay(Timeout.Infinite, token));
+
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync();
