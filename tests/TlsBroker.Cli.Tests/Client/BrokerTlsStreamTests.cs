@@ -89,7 +89,7 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
         {
             while (received.Count < lineCount)
             {
-                received.Add(await reader.ReadLineAsync().AsTask().WaitAsync(TestTimeouts.Step) ?? throw new EndOfStreamException(string.Join('\n', received)));
+                received.Add(await reader.ReadLineAsync().WaitAsync(TestTimeouts.Step) ?? throw new EndOfStreamException(string.Join('\n', received)));
             }
         }
 
