@@ -212,8 +212,6 @@ public sealed class BrokerTlsStream : Stream
             return;
         }
 
-        // Dispose must not throw: a broker or transport that is already gone leaves nothing to
-        // close politely, and the call is cancelled below anyway. ShutdownAsync reports failures.
         try
         {
             if (!shutdownSent && SessionEnd is null)
@@ -226,7 +224,8 @@ public sealed class BrokerTlsStream : Stream
         }
         catch (Exception e) when (e is IOException or TimeoutException or Grpc.Core.RpcException or OperationCanceledException or ObjectDisposedException)
         {
-            return;
+            // Dispose must not throw: a broker or transport that is already gone leaves nothing to
+            // close politely, and disposing the call cancels it anyway. ShutdownAsync reports such failures.
         }
     }
 

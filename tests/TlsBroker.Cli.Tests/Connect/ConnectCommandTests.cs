@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TlsBroker.Cli.Connect;
+using TlsBroker.Cli.Tests.Infrastructure;
 using TlsBroker.Testing;
 
 namespace TlsBroker.Cli.Tests.Connect;

@@ -1,3 +1,4 @@
+using TlsBroker.Cli.Tests.Infrastructure;
 using TlsBroker.Testing.Peers;
 using TlsBroker.Testing.Pki;
 

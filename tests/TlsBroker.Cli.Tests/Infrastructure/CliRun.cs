@@ -1,14 +1,16 @@
 using System.Text;
 using TlsBroker.Testing;
 
-namespace TlsBroker.Cli.Tests;
+namespace TlsBroker.Cli.Tests.Infrastructure;
 
 /// <summary>One in-process run of the <c>tlsbroker</c> command line with piped stdin and captured stdout/stderr.</summary>
 internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
 {
-    public static async Task<CliRun> InvokeAsync(string stdin, params string[] args)
+    public static Task<CliRun> InvokeAsync(string stdin, params string[] args) =>
+        InvokeAsync(new MemoryStream(Encoding.UTF8.GetBytes(stdin)), args);
+
+    public static async Task<CliRun> InvokeAsync(Stream input, params string[] args)
     {
-        using var input = new MemoryStream(Encoding.UTF8.GetBytes(stdin));
         using var output = new MemoryStream();
         await using var error = new StringWriter();
         var exitCode = await TlsBrokerCommandLine.RunAsync(args, new ConsoleStreams(input, output, error))

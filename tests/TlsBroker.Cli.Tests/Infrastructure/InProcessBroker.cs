@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Builder;
+using TlsBroker.Server;
+using TlsBroker.Testing;
+
+namespace TlsBroker.Cli.Tests.Infrastructure;
+
+/// <summary>The real broker (<see cref="BrokerApp"/>) on Kestrel at 127.0.0.1 on a free port, its "default" policy trusting one PEM file.</summary>
+internal sealed class InProcessBroker : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private InProcessBroker(WebApplication app)
+    {
+        this.app = app;
+        Address = BrokerApp.GetListeningAddress(app);
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<InProcessBroker> StartAsync(string trustAnchorsPath)
+    {
+        string[] args =
+        [
+            "--Broker:Port=0",
+            "--Logging:LogLevel:Default=Warning",
+            $"--Broker:Policies:default:TrustAnchors={trustAnchorsPath}",
+        ];
+        var app = BrokerApp.Create(args);
+        try
+        {
+            await app.StartAsync().WaitAsync(TestTimeouts.Step);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        return new InProcessBroker(app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync().WaitAsync(TestTimeouts.Step);
+        await app.DisposeAsync();
+    }
+}

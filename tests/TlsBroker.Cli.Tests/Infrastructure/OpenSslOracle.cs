@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using TlsBroker.Testing;
+using TlsBroker.Testing.Peers;
+using TlsBroker.Testing.Pki;
+
+namespace TlsBroker.Cli.Tests.Infrastructure;
+
+/// <summary>What OpenSSL itself says, so that tests compare against OpenSSL rather than hard-coded values.</summary>
+internal static partial class OpenSslOracle
+{
+    /// <summary>The X509_V_* number <c>openssl verify</c> gives for the chain's leaf and <paramref name="hostName"/> (0 when it accepts).</summary>
+    public static async Task<int> VerifyCodeAsync(TestChain chain, string hostName)
+    {
+        var leaf = chain.WriteFile("oracle-leaf.pem", chain.Leaf.CertificatePem);
+        var intermediate = chain.WriteFile("oracle-intermediate.pem", chain.Intermediate.CertificatePem);
+        var (exitCode, output) = await RunAsync("verify", "-CAfile", chain.RootPath, "-untrusted", intermediate, "-verify_hostname", hostName, leaf);
+        if (exitCode == 0)
+        {
+            return 0;
+        }
+
+        var match = VerifyError().Match(output);
+        Assert.True(match.Success, $"cannot read openssl verify's answer:\n{output}");
+        return int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The IANA name of an OpenSSL cipher name, from <c>openssl ciphers -stdname</c> (TLS 1.3 names are the same in both).</summary>
+    public static async Task<string> IanaCipherNameAsync(string openSslName)
+    {
+        var (_, output) = await RunAsync("ciphers", "-stdname", "ALL:COMPLEMENTOFALL");
+        foreach (var line in output.Split('\n'))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields is [var iana, "-", var name, ..] && name == openSslName)
+            {
+                return iana;
+            }
+        }
+
+        throw new InvalidOperationException($"openssl ciphers does not know {openSslName}");
+    }
+
+    /// <summary>Waits (bounded) until s_server has printed <paramref name="label"/> and returns the rest of that line, e.g. "Ciphersuite: " → "TLS_AES_256_GCM_SHA384".</summary>
+    public static async Task<string> ServerReportAsync(OpenSslServer server, string label)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Step);
+        while (true)
+        {
+            var line = server.Output.Split('\n').FirstOrDefault(l => l.StartsWith(label, StringComparison.Ordinal));
+            if (line is not null)
+            {
+                return line[label.Length..].Trim();
+            }
+
+            Assert.False(timeout.IsCancellationRequested, $"s_server never printed '{label}':\n{server.Output}");
+            await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo("openssl")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("openssl did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TestTimeouts.Step);
+        return (process.ExitCode, await output + await error);
+    }
+
+    [GeneratedRegex(@"error (\d+) at \d+ depth lookup")]
+    private static partial Regex VerifyError();
+}
