@@ -18,7 +18,7 @@ public sealed class VerificationFailureTests(BrokerFixture fixture)
     public async Task Connect_WrongHost_VerifyFailureResultAndStreamEndsOk()
     {
         const string wrongHost = "wrong.test";
-        var expectedCode = await OpenSslVerifyOracle.VerifyCodeAsync(fixture.EcdsaChain, fixture.AnchorsPath, wrongHost);
+        var expectedCode = (await OpenSslVerify.RunAsync(fixture.EcdsaChain, wrongHost, fixture.AnchorsPath)).Code;
         await using var server = await OpenSslServer.StartAsync(fixture.EcdsaChain);
 
         await using var client = await ForwardingClient.ConnectAsync(fixture.Broker.Client, server.Port, Requests.Start(wrongHost));
@@ -32,7 +32,7 @@ public sealed class VerificationFailureTests(BrokerFixture fixture)
     public async Task Connect_UntrustedRoot_VerifyFailureResultAndStreamEndsOk()
     {
         using var untrusted = TestChain.Create();
-        var expectedCode = await OpenSslVerifyOracle.VerifyCodeAsync(untrusted, fixture.AnchorsPath, "localhost");
+        var expectedCode = (await OpenSslVerify.RunAsync(untrusted, "localhost", fixture.AnchorsPath)).Code;
         await using var server = await OpenSslServer.StartAsync(untrusted);
 
         await using var client = await ForwardingClient.ConnectAsync(fixture.Broker.Client, server.Port, Requests.Start("localhost"));

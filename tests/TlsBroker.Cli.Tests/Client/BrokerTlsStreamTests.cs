@@ -8,6 +8,7 @@ using TlsBroker.Client;
 using TlsBroker.Contracts.V1;
 using TlsBroker.Testing;
 using TlsBroker.Testing.Peers;
+using TlsBroker.Testing.Pki;
 
 namespace TlsBroker.Cli.Tests.Client;
 
@@ -124,7 +125,7 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
     {
         const string wrongName = "wrong.example";
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
-        var expectedVerify = await OpenSslOracle.VerifyCodeAsync(fixture.Chain, wrongName);
+        var expectedVerify = (await OpenSslVerify.RunAsync(fixture.Chain, wrongName)).Code;
         using var socket = await ConnectSocketAsync(server);
 
         var failure = await Assert.ThrowsAsync<BrokerTlsException>(() =>

@@ -3,6 +3,7 @@ using System.Text;
 using TlsBroker.Cli.Tests.Infrastructure;
 using TlsBroker.Testing;
 using TlsBroker.Testing.Peers;
+using TlsBroker.Testing.Pki;
 
 namespace TlsBroker.Cli.Tests.Connect;
 
@@ -44,7 +45,7 @@ public sealed class ConnectEndToEndTests(BrokerWithTestChain fixture) : IClassFi
     {
         const string wrongName = "wrong.example";
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
-        var expectedVerify = await OpenSslOracle.VerifyCodeAsync(fixture.Chain, wrongName);
+        var expectedVerify = (await OpenSslVerify.RunAsync(fixture.Chain, wrongName)).Code;
 
         var run = await RunConnectAsync("hello\n", server, wrongName);
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using TlsBroker.Testing;
 using TlsBroker.Testing.Peers;
 using TlsBroker.Testing.Pki;
@@ -8,24 +7,8 @@ using TlsBroker.Testing.Pki;
 namespace TlsBroker.Cli.Tests.Infrastructure;
 
 /// <summary>What OpenSSL itself says, so that tests compare against OpenSSL rather than hard-coded values.</summary>
-internal static partial class OpenSslOracle
+internal static class OpenSslOracle
 {
-    /// <summary>The X509_V_* number <c>openssl verify</c> gives for the chain's leaf and <paramref name="hostName"/> (0 when it accepts).</summary>
-    public static async Task<int> VerifyCodeAsync(TestChain chain, string hostName)
-    {
-        var leaf = chain.WriteFile("oracle-leaf.pem", chain.Leaf.CertificatePem);
-        var intermediate = chain.WriteFile("oracle-intermediate.pem", chain.Intermediate.CertificatePem);
-        var (exitCode, output) = await RunAsync("verify", "-CAfile", chain.RootPath, "-untrusted", intermediate, "-verify_hostname", hostName, leaf);
-        if (exitCode == 0)
-        {
-            return 0;
-        }
-
-        var match = VerifyError().Match(output);
-        Assert.True(match.Success, $"cannot read openssl verify's answer:\n{output}");
-        return int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-    }
-
     /// <summary>The IANA name of an OpenSSL cipher name, from <c>openssl ciphers -stdname</c> (TLS 1.3 names are the same in both).</summary>
     public static async Task<string> IanaCipherNameAsync(string openSslName)
     {
@@ -78,7 +61,4 @@ internal static partial class OpenSslOracle
         await process.WaitForExitAsync().WaitAsync(TestTimeouts.Step);
         return (process.ExitCode, await output + await error);
     }
-
-    [GeneratedRegex(@"error (\d+) at \d+ depth lookup")]
-    private static partial Regex VerifyError();
 }

@@ -34,42 +34,35 @@ public static partial class OpenSslVerify
         Directory.CreateDirectory(folder);
         try
         {
-            var rootPath = Write(folder, "root.pem", roots);
-            var leafPath = Write(folder, "leaf.pem", [leaf]);
-            List<string> arguments =
-            [
-                "verify", "-x509_strict", "-purpose", "sslserver", "-auth_level", authLevel.ToString(CultureInfo.InvariantCulture), "-CAfile", rootPath,
-            ];
             var untrustedList = untrusted.ToList();
-            if (untrustedList.Count > 0)
-            {
-                arguments.AddRange(["-untrusted", Write(folder, "untrusted.pem", untrustedList)]);
-            }
-
-            if (hostName is not null)
-            {
-                arguments.AddRange(["-verify_hostname", hostName]);
-            }
-
-            if (ipAddress is not null)
-            {
-                arguments.AddRange(["-verify_ip", ipAddress.ToString()]);
-            }
-
-            if (at is { } time)
-            {
-                arguments.AddRange(["-attime", time.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)]);
-            }
-
-            arguments.Add(leafPath);
-            var output = await RunOpenSslAsync(arguments);
-            return Parse(output);
+            return await RunAsync(
+                Write(folder, "leaf.pem", [leaf]),
+                Write(folder, "root.pem", roots),
+                untrustedList.Count > 0 ? Write(folder, "untrusted.pem", untrustedList) : null,
+                hostName,
+                ipAddress,
+                at,
+                authLevel);
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>
+    /// Verifies <paramref name="chain"/> as its server sends it (leaf, then intermediate) for
+    /// <paramref name="hostName"/>, trusting the PEM file <paramref name="anchorsPath"/> (default: the chain's own root).
+    /// </summary>
+    public static Task<OpenSslVerdict> RunAsync(TestChain chain, string hostName, string? anchorsPath = null) =>
+        RunAsync(
+            chain.WriteFile($"verify-leaf-{Guid.NewGuid():N}.pem", chain.Leaf.CertificatePem),
+            anchorsPath ?? chain.RootPath,
+            chain.WriteFile($"verify-intermediate-{Guid.NewGuid():N}.pem", chain.Intermediate.CertificatePem),
+            hostName,
+            ipAddress: null,
+            at: null,
+            DebianSecurityLevel);
 
     /// <summary>Reads the first "error N at D depth lookup: TEXT" line, or OK.</summary>
     public static OpenSslVerdict Parse(string output)
@@ -87,6 +80,37 @@ public static partial class OpenSslVerify
         return output.Contains(": OK", StringComparison.Ordinal)
             ? new OpenSslVerdict(0, 0, "ok", output)
             : throw new InvalidOperationException($"openssl verify printed neither an error line nor OK:\n{output}");
+    }
+
+    private static async Task<OpenSslVerdict> RunAsync(
+        string leafPath, string rootsPath, string? untrustedPath, string? hostName, IPAddress? ipAddress, DateTimeOffset? at, int authLevel)
+    {
+        List<string> arguments =
+        [
+            "verify", "-x509_strict", "-purpose", "sslserver", "-auth_level", authLevel.ToString(CultureInfo.InvariantCulture), "-CAfile", rootsPath,
+        ];
+        if (untrustedPath is not null)
+        {
+            arguments.AddRange(["-untrusted", untrustedPath]);
+        }
+
+        if (hostName is not null)
+        {
+            arguments.AddRange(["-verify_hostname", hostName]);
+        }
+
+        if (ipAddress is not null)
+        {
+            arguments.AddRange(["-verify_ip", ipAddress.ToString()]);
+        }
+
+        if (at is { } time)
+        {
+            arguments.AddRange(["-attime", time.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        arguments.Add(leafPath);
+        return Parse(await RunOpenSslAsync(arguments));
     }
 
     private static string Write(string folder, string name, IEnumerable<TestCertificate> certificates)
