@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
 using TlsBroker.Testing;
 using TlsBroker.Testing.Peers;
-using TlsBroker.Testing.Pki;
 
 namespace TlsBroker.Cli.Tests.Infrastructure;
 
@@ -12,7 +9,7 @@ internal static class OpenSslOracle
     /// <summary>The IANA name of an OpenSSL cipher name, from <c>openssl ciphers -stdname</c> (TLS 1.3 names are the same in both).</summary>
     public static async Task<string> IanaCipherNameAsync(string openSslName)
     {
-        var (_, output) = await RunAsync("ciphers", "-stdname", "ALL:COMPLEMENTOFALL");
+        var (_, output) = await OpenSslCommand.RunAsync(["ciphers", "-stdname", "ALL:COMPLEMENTOFALL"]);
         foreach (var line in output.Split('\n'))
         {
             var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -40,25 +37,5 @@ internal static class OpenSslOracle
             Assert.False(timeout.IsCancellationRequested, $"s_server never printed '{label}':\n{server.Output}");
             await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
         }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo("openssl")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("openssl did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TestTimeouts.Step);
-        return (process.ExitCode, await output + await error);
     }
 }

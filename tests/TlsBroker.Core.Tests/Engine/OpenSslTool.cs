@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using TlsBroker.Testing;
 
@@ -14,12 +13,12 @@ internal static partial class OpenSslTool
     /// returns everything it printed. -ign_eof keeps it reading after the handshake, so that an alert the server
     /// sends then (TLS 1.3 certificate_required) is seen rather than raced by s_client's own close.
     /// </summary>
-    public static Task<string> ProbeWithClientAsync(int port, params string[] extraArguments) => RunAsync(
+    public static async Task<string> ProbeWithClientAsync(int port, params string[] extraArguments) => (await OpenSslCommand.RunAsync(
     [
         "s_client", "-connect", $"127.0.0.1:{port}", "-servername", "localhost", "-ign_eof", "-no_ssl3", "-no_tls1", "-no_tls1_1",
         "-cipher", "ECDHE+AESGCM:ECDHE+CHACHA20", "-ciphersuites", "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256",
         .. extraArguments,
-    ]);
+    ])).Output;
 
     /// <summary>The alert number and reason in s_client's error line ("...:sslv3 alert handshake failure:...:SSL alert number 40").</summary>
     public static (int? AlertNumber, string Reason) ParseClientError(string output)
@@ -28,39 +27,6 @@ internal static partial class OpenSslTool
         Assert.True(match.Success, $"no error line in s_client output:\n{output}");
         int? number = match.Groups["alert"].Success ? int.Parse(match.Groups["alert"].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
         return (number, match.Groups["reason"].Value);
-    }
-
-    private static async Task<string> RunAsync(string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo("openssl")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(TestTimeouts.Step);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        return await stdout.WaitAsync(TestTimeouts.Step) + await stderr.WaitAsync(TestTimeouts.Step);
     }
 
     [GeneratedRegex(@":error:[0-9A-F]+:SSL routines:[^:]*:(?<reason>[^:]+):[^\n]*?(SSL alert number (?<alert>\d+))?\r?$", RegexOptions.Multiline)]

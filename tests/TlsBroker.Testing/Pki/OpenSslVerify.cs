@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -110,7 +109,7 @@ public static partial class OpenSslVerify
         }
 
         arguments.Add(leafPath);
-        return Parse(await RunOpenSslAsync(arguments));
+        return Parse((await OpenSslCommand.RunAsync(arguments)).Output);
     }
 
     private static string Write(string folder, string name, IEnumerable<TestCertificate> certificates)
@@ -118,36 +117,6 @@ public static partial class OpenSslVerify
         var path = Path.Combine(folder, name);
         File.WriteAllText(path, string.Concat(certificates.Select(c => c.CertificatePem + "\n")));
         return path;
-    }
-
-    private static async Task<string> RunOpenSslAsync(IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo("openssl")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("openssl did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TestTimeouts.Step);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"openssl verify did not finish within {TestTimeouts.Step}");
-        }
-
-        return await stdout.WaitAsync(TestTimeouts.Step) + await stderr.WaitAsync(TestTimeouts.Step);
     }
 
     [GeneratedRegex(@"error (?<code>\d+) at (?<depth>\d+) depth lookup: ?(?<text>[^\r\n]*)")]
