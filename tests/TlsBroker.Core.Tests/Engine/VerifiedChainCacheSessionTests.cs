@@ -3,8 +3,6 @@ using TlsBroker.Core.Engine;
 using TlsBroker.Core.Policy;
 using TlsBroker.Core.Results;
 using TlsBroker.Core.Verification;
-using TlsBroker.Testing;
-using TlsBroker.Testing.InMemory;
 
 namespace TlsBroker.Core.Tests.Engine;
 
