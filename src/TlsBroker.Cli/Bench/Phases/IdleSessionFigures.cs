@@ -1,0 +1,34 @@
+namespace TlsBroker.Cli.Bench.Phases;
+
+/// <summary>Broker memory per idle established session (JSON: an element of "idleSessions"; README documents every field).</summary>
+internal sealed record IdleSessionFigures
+{
+    public required int Sessions { get; init; }
+
+    /// <summary>Sessions whose handshake completed and that were then held open at once.</summary>
+    public required int Opened { get; init; }
+
+    public required int Failed { get; init; }
+
+    public string? FirstFailure { get; init; }
+
+    /// <summary>Opened sessions that afterwards echoed one byte through the broker.</summary>
+    public required int Usable { get; init; }
+
+    public required double OpenSeconds { get; init; }
+
+    /// <summary>Broker VmRSS before the sessions were opened; null when the broker process is unknown.</summary>
+    public long? BrokerRssBeforeBytes { get; init; }
+
+    /// <summary>Broker VmRSS with all sessions open and idle.</summary>
+    public long? BrokerRssAfterBytes { get; init; }
+
+    /// <summary>(after − before) / opened.</summary>
+    public long? RssBytesPerSession { get; init; }
+
+    /// <summary>Managed heap growth per session; null until the broker publishes its .NET heap size (admin /metrics).</summary>
+    public long? ManagedHeapBytesPerSession { get; init; }
+
+    /// <summary>Why the measurement did not run (e.g. the open-file limit is too low); null when it ran.</summary>
+    public string? SkippedReason { get; init; }
+}
