@@ -141,14 +141,15 @@ internal static class BenchCommand
         };
         command.Validators.Add(result =>
         {
-            var hasServer = result.GetValue(server) is not null;
+            // Results, not values: a value that failed to parse would throw here; its own error is reported anyway.
+            var hasServer = result.GetResult(server) is { Tokens.Count: > 0 };
             var isLocal = result.GetValue(localServer);
             if (hasServer == isLocal)
             {
                 result.AddError("give either HOST:PORT or --local-server (exactly one)");
             }
 
-            if (result.GetValue(brokerPid) is not null && result.GetValue(broker) is null)
+            if (result.GetResult(brokerPid) is not null && result.GetResult(broker) is null)
             {
                 result.AddError("--broker-pid needs --broker (a broker the bench starts is measured anyway)");
             }
@@ -216,7 +217,7 @@ internal static class BenchCommand
             return value;
         }
 
-        result.AddError($"'{text}' is not valid for {result.Parent?.ToString() ?? "this option"}: give a whole number from {min} to {max}");
+        result.AddError($"'{text}' is not a whole number from {min} to {max}");
         return default;
     }
 
@@ -228,7 +229,7 @@ internal static class BenchCommand
         {
             if (!int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
             {
-                result.AddError($"'{text}' is not a list of whole numbers from {min} to {max}, e.g. 1,8,64");
+                result.AddError($"'{item}' in '{text}' is not a whole number from {min} to {max}; give a list such as 1,8,64");
                 return [];
             }
 
