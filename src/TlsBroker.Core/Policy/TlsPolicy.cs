@@ -68,7 +68,8 @@ public sealed record TlsPolicy
             }
         }
 
-        var verifier = LoadVerifier(options.TrustAnchors, problems);
+        var cache = CreateCache(options.VerifiedChainCache, problems);
+        var verifier = LoadVerifier(options.TrustAnchors, cache, problems);
         if (problems.Count > 0)
         {
             throw new PolicyConfigurationException(name, problems);
@@ -151,11 +152,30 @@ public sealed record TlsPolicy
     private static int[] Codes(IReadOnlyList<string> names, TryLookup lookup) =>
         names.Select(name => lookup(name, out var code) ? code : -1).Where(code => code >= 0).ToArray();
 
-    private static CertificateVerifier? LoadVerifier(string trustAnchors, List<string> problems)
+    private static VerifiedChainCache? CreateCache(VerifiedChainCacheOptions options, List<string> problems)
+    {
+        const string Field = "VerifiedChainCache";
+        var valid = true;
+        if (options.MaxEntries is < 0 or > VerifiedChainCacheOptions.MaxEntriesLimit)
+        {
+            problems.Add($"{Field}:MaxEntries is {options.MaxEntries}; it must be between 0 (off) and {VerifiedChainCacheOptions.MaxEntriesLimit}");
+            valid = false;
+        }
+
+        if (options.MaxAge < VerifiedChainCacheOptions.MinMaxAge || options.MaxAge > VerifiedChainCacheOptions.MaxAgeLimit)
+        {
+            problems.Add($"{Field}:MaxAge is {options.MaxAge}; it must be between {VerifiedChainCacheOptions.MinMaxAge} and {VerifiedChainCacheOptions.MaxAgeLimit}");
+            valid = false;
+        }
+
+        return valid && options.MaxEntries > 0 ? new VerifiedChainCache(options.MaxEntries, options.MaxAge) : null;
+    }
+
+    private static CertificateVerifier? LoadVerifier(string trustAnchors, VerifiedChainCache? cache, List<string> problems)
     {
         try
         {
-            return new CertificateVerifier(TrustAnchors.Load(trustAnchors));
+            return new CertificateVerifier(TrustAnchors.Load(trustAnchors), cache);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
         {

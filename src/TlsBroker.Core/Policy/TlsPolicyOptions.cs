@@ -26,4 +26,7 @@ public sealed class TlsPolicyOptions
 
     /// <summary>Server names callers may connect to under this policy: exact names, IP literals, or "*.example.com". Empty allows any.</summary>
     public List<string> AllowedServerNames { get; set; } = [];
+
+    /// <summary>Reuse of successful chain verifications by this policy's sessions.</summary>
+    public VerifiedChainCacheOptions VerifiedChainCache { get; set; } = new();
 }

@@ -37,6 +37,8 @@ internal sealed class CertificateFacts
     {
         Certificate = certificate;
         IsSelfIssued = certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);
+        NotBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime());
+        NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
         foreach (var extension in certificate.Extensions)
         {
             var oid = extension.Oid?.Value ?? string.Empty;
@@ -65,6 +67,10 @@ internal sealed class CertificateFacts
 
     /// <summary>Subject and issuer names are the same (RFC 5280 §6.1: self-issued).</summary>
     public bool IsSelfIssued { get; }
+
+    public DateTimeOffset NotBefore { get; }
+
+    public DateTimeOffset NotAfter { get; }
 
     public bool HasBasicConstraints { get; private set; }
 

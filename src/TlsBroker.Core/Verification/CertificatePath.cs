@@ -30,6 +30,11 @@ internal sealed class CertificatePath : IDisposable
     /// <summary>The build_chain failure OpenSSL would report, or null when the path ends at an anchor.</summary>
     public VerifyOutcome? Untrusted { get; }
 
+    /// <summary>When every certificate of the path, the anchor included, is within its validity period.</summary>
+    public PathValidity Validity => new(
+        Certificates.Max(c => c.NotBefore.ToUnixTimeSeconds()),
+        Certificates.Min(c => c.NotAfter.ToUnixTimeSeconds()));
+
     public static CertificatePath Build(IReadOnlyList<X509Certificate2> sent, TrustAnchors anchors, DateTimeOffset now)
     {
         var chain = new X509Chain();
@@ -70,16 +75,14 @@ internal sealed class CertificatePath : IDisposable
                 }
             }
 
-            var notBefore = new DateTimeOffset(certificate.Certificate.NotBefore.ToUniversalTime());
-            var notAfter = new DateTimeOffset(certificate.Certificate.NotAfter.ToUniversalTime());
-            if (notBefore.ToUnixTimeSeconds() > at)
+            if (certificate.NotBefore.ToUnixTimeSeconds() > at)
             {
-                return VerifyFailure.At(X509VerifyCode.CertNotYetValid, depth, $"'{certificate.Subject}' is valid from {notBefore:u}");
+                return VerifyFailure.At(X509VerifyCode.CertNotYetValid, depth, $"'{certificate.Subject}' is valid from {certificate.NotBefore:u}");
             }
 
-            if (notAfter.ToUnixTimeSeconds() <= at)
+            if (certificate.NotAfter.ToUnixTimeSeconds() <= at)
             {
-                return VerifyFailure.At(X509VerifyCode.CertHasExpired, depth, $"'{certificate.Subject}' expired at {notAfter:u}");
+                return VerifyFailure.At(X509VerifyCode.CertHasExpired, depth, $"'{certificate.Subject}' expired at {certificate.NotAfter:u}");
             }
         }
 

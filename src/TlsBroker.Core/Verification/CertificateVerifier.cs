@@ -18,14 +18,40 @@ namespace TlsBroker.Core.Verification;
 /// (no subject CN fallback, no partial-label wildcards, no CA certificate as the leaf) the stricter
 /// rule reports at the step where OpenSSL would have applied it.
 /// </remarks>
-public sealed class CertificateVerifier(TrustAnchors trustAnchors)
+public sealed class CertificateVerifier(TrustAnchors trustAnchors, VerifiedChainCache? cache = null)
 {
     public TrustAnchors TrustAnchors { get; } = trustAnchors;
+
+    /// <summary>Successful verifications reused by later calls, or null when the policy turned the cache off.</summary>
+    public VerifiedChainCache? Cache { get; } = cache;
 
     /// <summary>Verifies <paramref name="chainDer"/> (as sent: the server's own certificate first) for <paramref name="identity"/> at <paramref name="now"/>.</summary>
     public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now)
     {
         ArgumentOutOfRangeException.ThrowIfZero(chainDer.Count, nameof(chainDer));
+        if (Cache is null)
+        {
+            return VerifyPath(chainDer, identity, now, out _);
+        }
+
+        var key = VerifiedChainKey.Compute(chainDer, identity);
+        if (Cache.TryHit(key, now))
+        {
+            return VerifyOutcome.Ok;
+        }
+
+        var outcome = VerifyPath(chainDer, identity, now, out var validity);
+        if (outcome.IsOk)
+        {
+            Cache.Add(key, validity, now);
+        }
+
+        return outcome;
+    }
+
+    private VerifyOutcome VerifyPath(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now, out PathValidity validity)
+    {
+        validity = default;
         var sent = new List<X509Certificate2>(chainDer.Count);
         try
         {
@@ -46,13 +72,15 @@ public sealed class CertificateVerifier(TrustAnchors trustAnchors)
             }
 
             using var path = CertificatePath.Build(sent, TrustAnchors, now);
-            return path.Untrusted
+            var outcome = path.Untrusted
                 ?? ExtensionRules.Check(path.Certificates)
                 ?? CheckAlgorithms(path.Certificates)
                 ?? IdentityCheck.Check(sent[0], identity)
                 ?? path.CheckSignaturesAndTimes(now)
                 ?? path.CheckNameConstraints()
                 ?? VerifyOutcome.Ok;
+            validity = outcome.IsOk ? path.Validity : default;
+            return outcome;
         }
         finally
         {

@@ -123,5 +123,34 @@ public sealed class TlsPolicyTests(PolicyRootFixture fixture) : IClassFixture<Po
         Assert.Equal(expected, policy.AllowsServerName(identity!));
     }
 
+    [Theory]
+    [InlineData(-1, "00:01:00", "MaxEntries")]
+    [InlineData(1_000_001, "00:01:00", "MaxEntries")]
+    [InlineData(100, "00:00:00", "MaxAge")]
+    [InlineData(100, "1.00:00:01", "MaxAge")]
+    public void Create_VerifiedChainCacheOutOfRange_IsAProblem(int maxEntries, string maxAge, string field)
+    {
+        var options = Options();
+        options.VerifiedChainCache = new VerifiedChainCacheOptions { MaxEntries = maxEntries, MaxAge = TimeSpan.Parse(maxAge, System.Globalization.CultureInfo.InvariantCulture) };
+
+        var error = Assert.Throws<PolicyConfigurationException>(() => TlsPolicy.Create("cache", options));
+
+        Assert.Contains(error.Problems, p => p.Contains($"VerifiedChainCache:{field}", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    public void Create_VerifiedChainCacheMaxEntries_ZeroTurnsItOff(int maxEntries, bool cached)
+    {
+        var options = Options();
+        options.VerifiedChainCache.MaxEntries = maxEntries;
+
+        var policy = TlsPolicy.Create("cache", options);
+
+        Assert.Equal(cached, policy.Verifier.Cache is not null);
+        Assert.Equal(cached ? maxEntries : null, policy.Verifier.Cache?.MaxEntries);
+    }
+
     private TlsPolicyOptions Options() => new() { TrustAnchors = fixture.Chain.RootPath };
 }

@@ -69,20 +69,34 @@ public sealed class VerificationOverRealPeerTests(VerificationPki pki) : IClassF
         await WaitForOutputAsync(server, $"SSL alert number {alert.Description}");
     }
 
+    /// <summary>A valid chain establishes; the policy's verified-chain cache answers the second connection; a name the chain does not prove still fails.</summary>
     [Fact]
-    public async Task Handshake_ValidChainFromOpenSslServer_Established()
+    public async Task Handshake_ValidChainTwiceThenOtherName_EstablishedSecondFromCacheOtherNameFails()
     {
         using var chain = VerifyCases.Get("valid chain, DNS name").Build(new ChainFactory(pki));
         using var files = ServedChain.Write(chain);
         var policy = TlsPolicy.Create("verify-e2e", new TlsPolicyOptions { TrustAnchors = files.AnchorsPath });
         await using var server = await OpenSslServer.StartAsync(files.CertificatePath, files.KeyPath, [.. files.ChainArguments]);
+        var wrongHost = VerifyCases.Get("wrong host");
 
-        await using var pump = await EnginePump.ConnectAsync(new TlsClientSession(policy, TimeProvider.System), server.Port);
-        var result = await pump.HandshakeAsync(new SessionStart(chain.ServerName, []));
+        var first = await ConnectAsync(chain.ServerName);
+        var second = await ConnectAsync(chain.ServerName);
+        var otherName = await ConnectAsync("other.example.test");
 
-        Assert.Equal(1, result.Ret);
-        Assert.Equal(X509VerifyCode.Ok, result.Verify.Code);
-        Assert.Null(result.Alert);
+        Assert.Equal((1, 1), (first.Ret, second.Ret));
+        Assert.Equal((X509VerifyCode.Ok, X509VerifyCode.Ok), (first.Verify.Code, second.Verify.Code));
+        Assert.Null(first.Alert);
+        Assert.Equal((1L, 2L), (policy.Verifier.Cache!.Hits, policy.Verifier.Cache.Misses));
+        using var wrongHostChain = wrongHost.Build(new ChainFactory(pki));
+        var expected = await OracleAsync(wrongHostChain);
+        Assert.Equal((-1, SslError.Ssl, expected), (otherName.Ret, otherName.Error, otherName.Verify.Code));
+        Assert.Equal(VerifyAlert.For(expected), otherName.Alert!.Description);
+
+        async Task<StepResult> ConnectAsync(string serverName)
+        {
+            await using var pump = await EnginePump.ConnectAsync(new TlsClientSession(policy, TimeProvider.System), server.Port);
+            return await pump.HandshakeAsync(new SessionStart(serverName, []));
+        }
     }
 
     private static async Task<X509VerifyCode> OracleAsync(ChainUnderTest chain)

@@ -1,0 +1,51 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace TlsBroker.Core.Verification;
+
+/// <summary>
+/// SHA-256 over the expected name and every certificate of the chain as sent, each length-prefixed so
+/// that no two different (name, chain) inputs are the same byte string: a cache hit needs the exact
+/// name and the exact certificates in the same order, with SHA-256's collision resistance.
+/// </summary>
+internal readonly record struct VerifiedChainKey(UInt128 High, UInt128 Low)
+{
+    public static VerifiedChainKey Compute(IReadOnlyList<byte[]> chainDer, ServerIdentity identity)
+    {
+        var nameLength = Encoding.UTF8.GetByteCount(identity.Name);
+        var total = sizeof(int) + nameLength;
+        for (var i = 0; i < chainDer.Count; i++)
+        {
+            total += sizeof(int) + chainDer[i].Length;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(total);
+        try
+        {
+            var written = Prefixed(buffer, 0, nameLength);
+            written += Encoding.UTF8.GetBytes(identity.Name, buffer.AsSpan(written));
+            for (var i = 0; i < chainDer.Count; i++)
+            {
+                written += Prefixed(buffer, written, chainDer[i].Length);
+                chainDer[i].CopyTo(buffer.AsSpan(written));
+                written += chainDer[i].Length;
+            }
+
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer.AsSpan(0, written), hash);
+            return new VerifiedChainKey(BinaryPrimitives.ReadUInt128BigEndian(hash), BinaryPrimitives.ReadUInt128BigEndian(hash[16..]));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static int Prefixed(byte[] buffer, int offset, int length)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(offset), length);
+        return sizeof(int);
+    }
+}
