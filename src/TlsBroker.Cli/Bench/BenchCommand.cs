@@ -128,6 +128,12 @@ internal static class BenchCommand
             Description = "Process id of the --broker, so that its CPU time and memory are measured too.",
             CustomParser = result => ParseInt(result, 1, int.MaxValue),
         };
+        var brokerAdmin = new Option<Uri>("--broker-admin")
+        {
+            HelpName = "URL",
+            Description = "Admin address (/metrics) of the --broker, so that its managed heap per idle session is measured too.",
+            CustomParser = ParseBroker,
+        };
         var json = new Option<FileInfo>("--json")
         {
             HelpName = "FILE",
@@ -137,7 +143,7 @@ internal static class BenchCommand
         var command = new Command("bench", Description)
         {
             server, localServer, serverName, trust, handshakes, warmup, phaseTimeout, concurrency, tls, paths, phases,
-            throughputSize, idleSessions, broker, brokerPid, json,
+            throughputSize, idleSessions, broker, brokerPid, brokerAdmin, json,
         };
         command.Validators.Add(result =>
         {
@@ -149,9 +155,9 @@ internal static class BenchCommand
                 result.AddError("give either HOST:PORT or --local-server (exactly one)");
             }
 
-            if (result.GetResult(brokerPid) is not null && result.GetResult(broker) is null)
+            if ((result.GetResult(brokerPid) is not null || result.GetResult(brokerAdmin) is not null) && result.GetResult(broker) is null)
             {
-                result.AddError("--broker-pid needs --broker (a broker the bench starts is measured anyway)");
+                result.AddError("--broker-pid and --broker-admin need --broker (a broker the bench starts is measured anyway)");
             }
         });
         command.SetAction((parseResult, cancellationToken) => run(
@@ -172,6 +178,7 @@ internal static class BenchCommand
                 IdleSessions = parseResult.GetRequiredValue(idleSessions),
                 Broker = parseResult.GetValue(broker),
                 BrokerPid = parseResult.GetValue(brokerPid),
+                BrokerAdmin = parseResult.GetValue(brokerAdmin),
                 Json = parseResult.GetValue(json),
             },
             cancellationToken));
@@ -205,7 +212,7 @@ internal static class BenchCommand
             return uri;
         }
 
-        result.AddError($"'{text}' is not a broker URL: use http://HOST:PORT or https://HOST:PORT");
+        result.AddError($"'{text}' is not a URL: use http://HOST:PORT or https://HOST:PORT");
         return null;
     }
 

@@ -45,6 +45,9 @@ internal sealed record BenchSettings
     /// <summary>The process id of <see cref="Broker"/>, so that its CPU and memory can be read.</summary>
     public int? BrokerPid { get; init; }
 
+    /// <summary>The admin address (/metrics) of <see cref="Broker"/>, so that its managed heap can be read.</summary>
+    public Uri? BrokerAdmin { get; init; }
+
     public FileInfo? Json { get; init; }
 
     public string EffectiveServerName => ServerName ?? (LocalServer ? Bench.Server.BenchCertificateChain.LeafDnsName : Server!.Host);

@@ -36,6 +36,9 @@ internal sealed class BenchSetup : IAsyncDisposable
 
     public Uri? BrokerAddress { get; private set; }
 
+    /// <summary>The broker's admin address (/metrics) when known: started by the bench, or given with --broker-admin.</summary>
+    public Uri? BrokerAdminAddress { get; private set; }
+
     /// <summary>The broker's process when known: started by the bench, or given with --broker-pid.</summary>
     public Process? BrokerProcess { get; private set; }
 
@@ -191,6 +194,7 @@ internal sealed class BenchSetup : IAsyncDisposable
         if (settings.Broker is { } external)
         {
             BrokerAddress = external;
+            BrokerAdminAddress = settings.BrokerAdmin;
             BrokerProcess = settings.BrokerPid is { } pid ? FindProcess(pid) : null;
         }
         else
@@ -199,6 +203,7 @@ internal sealed class BenchSetup : IAsyncDisposable
             var maxSessions = Math.Max(10_000, settings.IdleSessions.Max() + settings.Concurrency.Max() + 100);
             var broker = await StartChildAsync(ExitCodes.BrokerError, () => Processes.BrokerProcess.StartAsync(trustAnchors, maxSessions, cancellationToken));
             BrokerAddress = broker.Address;
+            BrokerAdminAddress = broker.AdminAddress;
             BrokerProcess = broker.Process;
             BrokerStartedByBench = true;
         }

@@ -47,9 +47,14 @@ internal sealed class PhaseSequence
         }
 
         notes.Add("resumed handshakes: not measured (the engine has no session resumption yet)");
-        if (idle.Count > 0)
+        if (idle.Count > 0 && setup.BrokerAdminAddress is null)
         {
-            notes.Add("managed heap per idle session: not measured (needs the broker's .NET heap size from its admin /metrics); RSS only");
+            notes.Add("managed heap per idle session: not measured (give the broker's admin address with --broker-admin)");
+        }
+
+        if (idle.Count > 0 && setup.BrokerProcess is null)
+        {
+            notes.Add("broker RSS per idle session: not measured (give the broker's process id with --broker-pid)");
         }
 
         var report = new BenchReport
@@ -62,6 +67,7 @@ internal sealed class PhaseSequence
                 ServerName = setup.Target.ServerName,
                 LocalServer = setup.Target.IsLocalServer,
                 Broker = setup.BrokerAddress?.ToString(),
+                BrokerAdmin = setup.BrokerAdminAddress?.ToString(),
                 BrokerStartedByBench = setup.BrokerStartedByBench,
                 BrokerPid = setup.BrokerProcess?.Id,
             },
@@ -138,9 +144,9 @@ internal sealed class PhaseSequence
         foreach (var sessions in settings.IdleSessions)
         {
             progress($"holding {sessions} idle sessions through the broker");
-            var figures = await new IdleSessionsPhase(broker, setup.Target, setup.BrokerProcess?.Id).RunAsync(sessions, settings.PhaseTimeout, cancellationToken);
+            var figures = await new IdleSessionsPhase(broker, setup.Target, setup.BrokerProcess?.Id, setup.BrokerAdminAddress).RunAsync(sessions, settings.PhaseTimeout, cancellationToken);
             progress(string.Create(CultureInfo.InvariantCulture,
-                $"{figures.Opened}/{figures.Sessions} opened, {figures.Usable} usable, {figures.RssBytesPerSession} RSS bytes/session {figures.SkippedReason}"));
+                $"{figures.Opened}/{figures.Sessions} opened, {figures.Usable} usable, {figures.RssBytesPerSession} RSS bytes/session, {figures.ManagedHeapBytesPerSession} heap bytes/session {figures.SkippedReason}"));
             all.Add(figures);
         }
 

@@ -66,6 +66,8 @@ public sealed class BenchSmokeTests : IDisposable
         Assert.Equal(IdleSessions, idle.GetProperty("usable").GetInt32());
         Assert.True(idle.GetProperty("brokerRssAfterBytes").GetInt64() > 0, idle.ToString());
         Assert.Equal(JsonValueKind.Number, idle.GetProperty("rssBytesPerSession").ValueKind);
+        Assert.True(idle.GetProperty("brokerHeapAfterBytes").GetInt64() > 0, idle.ToString());
+        Assert.Equal(JsonValueKind.Number, idle.GetProperty("managedHeapBytesPerSession").ValueKind);
 
         Assert.Contains("Ratios (issue 4 targets in brackets)", run.Stdout, StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Number, root.GetProperty("ratios")[0].GetProperty("brokerToEngineRate").ValueKind);

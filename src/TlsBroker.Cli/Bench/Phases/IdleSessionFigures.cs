@@ -26,7 +26,13 @@ internal sealed record IdleSessionFigures
     /// <summary>(after − before) / opened.</summary>
     public long? RssBytesPerSession { get; init; }
 
-    /// <summary>Managed heap growth per session; null until the broker publishes its .NET heap size (admin /metrics).</summary>
+    /// <summary>Broker managed heap (as its last GC left it, from admin /metrics) before the sessions were opened; null when the admin address is unknown.</summary>
+    public long? BrokerHeapBeforeBytes { get; init; }
+
+    /// <summary>Broker managed heap with all sessions open and idle.</summary>
+    public long? BrokerHeapAfterBytes { get; init; }
+
+    /// <summary>(heap after − heap before) / opened.</summary>
     public long? ManagedHeapBytesPerSession { get; init; }
 
     /// <summary>Why the measurement did not run (e.g. the open-file limit is too low); null when it ran.</summary>

@@ -24,12 +24,16 @@ internal sealed class IdleSessionsPhase
     private readonly IBenchPath broker;
     private readonly BenchTarget target;
     private readonly int? brokerPid;
+    private readonly Uri? brokerAdmin;
 
-    public IdleSessionsPhase(IBenchPath broker, BenchTarget target, int? brokerPid)
+    /// <param name="brokerPid">For the broker's RSS; null when unknown.</param>
+    /// <param name="brokerAdmin">The broker's admin address, for its managed heap; null when unknown.</param>
+    public IdleSessionsPhase(IBenchPath broker, BenchTarget target, int? brokerPid, Uri? brokerAdmin)
     {
         this.broker = broker;
         this.target = target;
         this.brokerPid = brokerPid;
+        this.brokerAdmin = brokerAdmin;
     }
 
     public async Task<IdleSessionFigures> RunAsync(int sessions, TimeSpan timeLimit, CancellationToken cancellationToken)
@@ -45,6 +49,7 @@ internal sealed class IdleSessionsPhase
         try
         {
             var rssBefore = brokerPid is { } pid ? ProcessMemory.ResidentBytes(pid) : null;
+            var heapBefore = await ManagedHeapAsync(cancellationToken);
             var wallStart = Stopwatch.GetTimestamp();
             await PhaseWorkers.RunAsync(sessions, Parallelism, timeLimit, failures, async (_, token) =>
             {
@@ -61,6 +66,7 @@ internal sealed class IdleSessionsPhase
             }, cancellationToken);
             var openSeconds = Stopwatch.GetElapsedTime(wallStart).TotalSeconds;
             var rssAfter = brokerPid is { } again ? ProcessMemory.ResidentBytes(again) : null;
+            var heapAfter = await ManagedHeapAsync(cancellationToken);
 
             var connections = open.ToArray();
             var usable = 0;
@@ -81,9 +87,10 @@ internal sealed class IdleSessionsPhase
                 OpenSeconds = openSeconds,
                 BrokerRssBeforeBytes = rssBefore,
                 BrokerRssAfterBytes = rssAfter,
-                RssBytesPerSession = rssBefore is { } before && rssAfter is { } after && connections.Length > 0
-                    ? (after - before) / connections.Length
-                    : null,
+                RssBytesPerSession = PerSession(rssBefore, rssAfter, connections.Length),
+                BrokerHeapBeforeBytes = heapBefore,
+                BrokerHeapAfterBytes = heapAfter,
+                ManagedHeapBytesPerSession = PerSession(heapBefore, heapAfter, connections.Length),
             };
         }
         finally
@@ -96,6 +103,12 @@ internal sealed class IdleSessionsPhase
             }, CancellationToken.None);
         }
     }
+
+    private static long? PerSession(long? before, long? after, int sessions) =>
+        before is { } b && after is { } a && sessions > 0 ? (a - b) / sessions : null;
+
+    private async Task<long?> ManagedHeapAsync(CancellationToken cancellationToken) =>
+        brokerAdmin is { } admin ? await BrokerHeap.ManagedBytesAsync(admin, cancellationToken) : null;
 
     private static async Task<bool> EchoesAsync(IBenchConnection connection, CancellationToken cancellationToken)
     {

@@ -7,25 +7,33 @@ namespace TlsBroker.Cli.Bench.Processes;
 /// <summary>
 /// A broker the bench starts for itself: <c>dotnet TlsBroker.Server.dll</c> from the CLI's own
 /// folder, on a free port of 127.0.0.1, configured on the command line with one policy per TLS
-/// version (see <see cref="BenchTlsVersions.BrokerPolicy"/>) that trusts the target's anchors.
-/// Logging is lowered to warnings so that per-session log lines do not load the console; the
-/// start-up line that gives the port stays.
+/// version (see <see cref="BenchTlsVersions.BrokerPolicy"/>) that trusts the target's anchors,
+/// and its admin port (/metrics) on a free port too. Logging is lowered to warnings so that
+/// per-session log lines do not load the console; the start-up line that gives both ports stays.
 /// </summary>
 internal sealed partial class BrokerProcess : IAsyncDisposable
 {
     public const string ServerDll = "TlsBroker.Server.dll";
 
+    /// <summary>The log category of the broker's start-up lines.</summary>
+    private const string StartupLogCategory = "TlsBroker.Server.Hosting.BrokerStartup";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly ChildProcess child;
 
-    private BrokerProcess(ChildProcess child, Uri address)
+    private BrokerProcess(ChildProcess child, Uri address, Uri adminAddress)
     {
         this.child = child;
         Address = address;
+        AdminAddress = adminAddress;
     }
 
+    /// <summary>The gRPC (h2c) address.</summary>
     public Uri Address { get; }
+
+    /// <summary>The admin (HTTP/1.1) address serving /metrics.</summary>
+    public Uri AdminAddress { get; }
 
     public Process Process => child.Process;
 
@@ -37,10 +45,11 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
         {
             "--Broker:ListenAddress=127.0.0.1",
             "--Broker:Port=0",
+            "--Broker:AdminPort=0",
             string.Create(CultureInfo.InvariantCulture, $"--Broker:MaxConcurrentSessions={maxSessions}"),
             "--Broker:IdleTimeout=00:30:00",
             "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+            $"--Logging:LogLevel:{StartupLogCategory}=Information",
         };
         foreach (var version in Enum.GetValues<BenchTlsVersion>())
         {
@@ -52,12 +61,12 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
 
         var (child, ready) = await ChildProcess.StartAsync(
             "the broker", DotnetHost.Sibling(ServerDll), arguments, ListeningLine(), StartTimeout, cancellationToken);
-        return new BrokerProcess(child, new Uri(ready.Groups[1].Value));
+        return new BrokerProcess(child, new Uri(ready.Groups[1].Value), new Uri(ready.Groups[2].Value));
     }
 
     public ValueTask DisposeAsync() => child.DisposeAsync();
 
-    /// <summary>ASP.NET Core's start-up line (category Microsoft.Hosting.Lifetime): "Now listening on: http://127.0.0.1:PORT".</summary>
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    /// <summary>The broker's start-up line (event 7, Listening): "TlsBroker listening on http://127.0.0.1:PORT/ (gRPC, h2c), admin http://127.0.0.1:PORT/ (...".</summary>
+    [GeneratedRegex(@"TlsBroker listening on (http://\S+) \(gRPC, h2c\), admin (http://\S+) ")]
     private static partial Regex ListeningLine();
 }

@@ -45,12 +45,13 @@ internal static class ReportTable
         if (report.IdleSessions.Count > 0)
         {
             text.WriteLine();
-            text.WriteLine("Idle sessions through the broker (RSS = broker VmRSS; every session then echoes one byte)");
-            Table(text, ["sessions", "opened", "usable", "RSS before", "RSS after", "RSS/session", "heap/session", "note"],
+            text.WriteLine("Idle sessions through the broker (RSS = broker VmRSS; heap = broker managed heap after its last GC, from /metrics;");
+            text.WriteLine("every session then echoes one byte)");
+            Table(text, ["sessions", "opened", "usable", "RSS before", "RSS after", "RSS/session", "heap before", "heap after", "heap/session", "note"],
                 report.IdleSessions.Select(i => new[]
                 {
-                    Int(i.Sessions), Int(i.Opened), Int(i.Usable), Size(i.BrokerRssBeforeBytes), Size(i.BrokerRssAfterBytes),
-                    Size(i.RssBytesPerSession), Size(i.ManagedHeapBytesPerSession), i.SkippedReason ?? i.FirstFailure ?? string.Empty,
+                    Int(i.Sessions), Int(i.Opened), Int(i.Usable), Size(i.BrokerRssBeforeBytes), Size(i.BrokerRssAfterBytes), Size(i.RssBytesPerSession),
+                    Size(i.BrokerHeapBeforeBytes), Size(i.BrokerHeapAfterBytes), Size(i.ManagedHeapBytesPerSession), i.SkippedReason ?? i.FirstFailure ?? string.Empty,
                 }));
         }
 
@@ -72,7 +73,7 @@ internal static class ReportTable
 
             if (report.IdleSessions.LastOrDefault(i => i.RssBytesPerSession is not null) is { } largest)
             {
-                text.WriteLine($"  memory per idle session at {largest.Opened}: {Size(largest.RssBytesPerSession)} RSS [<= 64 KiB at 10,000], {largest.Usable}/{largest.Opened} usable");
+                text.WriteLine($"  memory per idle session at {largest.Opened}: {Size(largest.RssBytesPerSession)} RSS, {Size(largest.ManagedHeapBytesPerSession)} managed heap [<= 64 KiB at 10,000], {largest.Usable}/{largest.Opened} usable");
             }
         }
 

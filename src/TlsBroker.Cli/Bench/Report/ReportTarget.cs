@@ -13,6 +13,9 @@ internal sealed record ReportTarget
     /// <summary>The broker's gRPC address.</summary>
     public string? Broker { get; init; }
 
+    /// <summary>The broker's admin address (/metrics), when known (its managed heap is then measured).</summary>
+    public string? BrokerAdmin { get; init; }
+
     /// <summary>True when the bench started the broker itself.</summary>
     public required bool BrokerStartedByBench { get; init; }
 
