@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TlsBroker.Cli.Tests.Infrastructure;
+using TlsBroker.Testing;
 
 namespace TlsBroker.Cli.Tests.Bench;
 
@@ -23,8 +24,9 @@ public sealed class BenchSmokeTests : IDisposable
         string[] versions = ["1.3", "1.2"];
         string[] paths = ["direct", "engine", "broker"];
 
-        var run = await CliRun.InvokeAsync(
-            string.Empty, "bench", "--local-server", "--handshakes", $"{Handshakes}", "--warmup", "1", "--concurrency", "1,2",
+        // Two child processes start and every path runs every phase: on a loaded 2-core machine that takes more than one scenario's time.
+        var run = await CliRun.InvokeWithinAsync(
+            TestTimeouts.Scenario * 3, Stream.Null, "bench", "--local-server", "--handshakes", $"{Handshakes}", "--warmup", "0", "--concurrency", "1,2",
             "--throughput-size", "256KiB", "--idle-sessions", $"{IdleSessions}", "--phase-timeout", "30", "--json", jsonPath);
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
