@@ -45,7 +45,8 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     {
         ArgumentNullException.ThrowIfNull(start);
         RequirePhase(SessionPhase.AwaitingStart, "Start");
-        if (!ServerIdentity.TryParse(start.ServerName, out var identity, out var error))
+        var identity = start.ParsedServer;
+        if (identity is null && !ServerIdentity.TryParse(start.ServerName, out identity, out var error))
         {
             throw new SessionMisuseException($"server name '{start.ServerName}' is not a DNS name or IP literal: {error}");
         }
@@ -56,7 +57,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         var newProtocol = new BrokerClientProtocol();
         (client, protocol) = (newClient, newProtocol);
         Phase = SessionPhase.Handshaking;
-        return Invoke(() => newProtocol.Connect(newClient)) ?? WantRead with { RecordsToSend = DrainOutput() };
+        return Invoke(static (protocol, client) => protocol.Connect(client), newClient) ?? WantRead with { RecordsToSend = DrainOutput() };
     }
 
     /// <summary>
@@ -78,14 +79,9 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
             firstRecordHeader.Note(data);
         }
 
-        if (data.Length > 0)
+        if (data.Length > 0 && Invoke(static (protocol, input) => protocol.OfferRecords(input), data) is { } failure)
         {
-            var input = data.ToArray();
-            var active = protocol!;
-            if (Invoke(() => active.OfferInput(input)) is { } failure)
-            {
-                return failure;
-            }
+            return failure;
         }
 
         return AfterInput(endOfStream);
@@ -95,10 +91,8 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     public StepResult Write(ReadOnlySpan<byte> plaintext)
     {
         RequirePhase(SessionPhase.Established, "Write");
-        var data = plaintext.ToArray();
-        var active = protocol!;
-        return Invoke(() => active.WriteApplicationData(data, 0, data.Length))
-            ?? new StepResult { Ret = data.Length, Error = SslError.None, RecordsToSend = DrainOutput() };
+        return Invoke(static (protocol, data) => protocol.WriteApplicationData(data), plaintext)
+            ?? new StepResult { Ret = plaintext.Length, Error = SslError.None, RecordsToSend = DrainOutput() };
     }
 
     /// <summary>
@@ -108,8 +102,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     public StepResult Shutdown()
     {
         RequirePhase(SessionPhase.Established, "Shutdown");
-        var active = protocol!;
-        if (Invoke(active.SendCloseNotify) is { } failure)
+        if (Invoke(static (protocol, _) => protocol.SendCloseNotify(), 0) is { } failure)
         {
             return failure;
         }
@@ -119,12 +112,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         return new StepResult { Ret = 0, Error = SslError.None, RecordsToSend = DrainOutput() };
     }
 
-    public void Dispose()
-    {
-        protocol = null;
-        client = null;
-        Phase = SessionPhase.Closed;
-    }
+    public void Dispose() => Close();
 
     private static void ValidateAlpn(IReadOnlyList<string> alpn)
     {
@@ -204,12 +192,16 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
             Duration: TimeProvider.GetElapsedTime(startTimestamp));
     }
 
-    /// <summary>Runs one BouncyCastle call; a failure becomes the fatal StepResult and closes the session.</summary>
-    private StepResult? Invoke(Action call)
+    /// <summary>
+    /// Runs one BouncyCastle call on the session's protocol; a failure becomes the fatal StepResult and closes the
+    /// session. The call gets its input as state (a span is allowed), so that no closure is allocated per message.
+    /// </summary>
+    private StepResult? Invoke<TState>(ProtocolCall<TState> call, TState state)
+        where TState : allows ref struct
     {
         try
         {
-            call();
+            call(protocol!, state);
             return null;
         }
         catch (TlsFatalAlertReceived e)
@@ -262,29 +254,14 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     private void Close()
     {
         Phase = SessionPhase.Closed;
+        protocol?.ReleaseBuffers();
         protocol = null;
         client = null;
     }
 
-    private byte[] DrainOutput()
-    {
-        if (protocol is not { } active)
-        {
-            return [];
-        }
+    private byte[] DrainOutput() => protocol?.TakeOutput() ?? [];
 
-        var output = new byte[active.GetAvailableOutputBytes()];
-        active.ReadOutput(output, 0, output.Length);
-        return output;
-    }
-
-    private byte[] DrainPlaintext()
-    {
-        var active = protocol!;
-        var plaintext = new byte[active.GetAvailableInputBytes()];
-        active.ReadInput(plaintext, 0, plaintext.Length);
-        return plaintext;
-    }
+    private byte[] DrainPlaintext() => protocol!.TakePlaintext();
 
     private void RequirePhase(SessionPhase expected, string call)
     {
