@@ -32,6 +32,7 @@ internal static class BenchCommand
           3    the target server cannot be reached (or bench-server could not start)
           4    the broker could not be started or reached
           5    a TLS handshake failed before the phases (e.g. the certificate is not trusted)
+          6    a handshake before the phases took longer than --phase-timeout
           7    the phases ran but some handshakes or transfers failed (counted in the report)
           130  interrupted (Ctrl+C)
         """;
@@ -102,6 +103,13 @@ internal static class BenchCommand
             DefaultValueFactory = _ => [BenchPhase.Handshakes, BenchPhase.Throughput, BenchPhase.Idle],
             CustomParser = result => ParseNames<BenchPhase>(result, "phase"),
         };
+        var variant = new Option<BenchVariant[]>("--variant")
+        {
+            HelpName = "NAME:KEY=VALUE[,...]",
+            Description = "Run the engine and broker paths once more under these policy settings (TlsPolicyOptions keys), "
+                + "e.g. nocache:VerifiedChainCache:MaxEntries=0; repeat for more variants.",
+            CustomParser = ParseVariants,
+        };
         var throughputSize = new Option<long>("--throughput-size")
         {
             HelpName = "SIZE",
@@ -142,7 +150,7 @@ internal static class BenchCommand
 
         var command = new Command("bench", Description)
         {
-            server, localServer, serverName, trust, handshakes, warmup, phaseTimeout, concurrency, tls, paths, phases,
+            server, localServer, serverName, trust, handshakes, warmup, phaseTimeout, concurrency, tls, paths, phases, variant,
             throughputSize, idleSessions, broker, brokerPid, brokerAdmin, json,
         };
         command.Validators.Add(result =>
@@ -174,6 +182,7 @@ internal static class BenchCommand
                 TlsVersions = parseResult.GetRequiredValue(tls),
                 Paths = parseResult.GetRequiredValue(paths),
                 Phases = parseResult.GetRequiredValue(phases),
+                Variants = parseResult.GetValue(variant) ?? [],
                 ThroughputBytes = parseResult.GetValue(throughputSize),
                 IdleSessions = parseResult.GetRequiredValue(idleSessions),
                 Broker = parseResult.GetValue(broker),
@@ -283,6 +292,29 @@ internal static class BenchCommand
         }
 
         return [.. values.Distinct()];
+    }
+
+    private static BenchVariant[] ParseVariants(ArgumentResult result)
+    {
+        var variants = new List<BenchVariant>();
+        foreach (var token in result.Tokens)
+        {
+            if (!BenchVariant.TryParse(token.Value, out var parsed, out var error))
+            {
+                result.AddError(error);
+                return [];
+            }
+
+            if (variants.Exists(v => v.Name == parsed.Name))
+            {
+                result.AddError($"variant '{parsed.Name}' is given twice");
+                return [];
+            }
+
+            variants.Add(parsed);
+        }
+
+        return [.. variants];
     }
 
     private static double ParseSeconds(ArgumentResult result)

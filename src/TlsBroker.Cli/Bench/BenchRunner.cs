@@ -73,7 +73,7 @@ internal sealed class BenchRunner
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested && PreflightExitCode(e) is { } exitCode)
                 {
                     throw new BenchSetupException(
-                        exitCode, $"the {path.Kind.Label()} path cannot complete a TLS {version.Label()} handshake with {setup.Target.Display}: {e.GetType().Name}: {e.Message}", e);
+                        exitCode, $"the {path.Label} path cannot complete a TLS {version.Label()} handshake with {setup.Target.Display}: {e.GetType().Name}: {e.Message}", e);
                 }
             }
         }

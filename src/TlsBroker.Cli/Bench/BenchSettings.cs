@@ -33,6 +33,12 @@ internal sealed record BenchSettings
 
     public IReadOnlyList<BenchPhase> Phases { get; init; } = [BenchPhase.Handshakes, BenchPhase.Throughput, BenchPhase.Idle];
 
+    /// <summary>Policy settings under which the engine and broker paths run once more each (--variant).</summary>
+    public IReadOnlyList<BenchVariant> Variants { get; init; } = [];
+
+    /// <summary>The base variant, then <see cref="Variants"/>.</summary>
+    public IEnumerable<BenchVariant> AllVariants => Variants.Prepend(BenchVariant.Base);
+
     /// <summary>Bytes downloaded and uploaded per path in the throughput phase.</summary>
     public long ThroughputBytes { get; init; } = 64L * 1024 * 1024;
 

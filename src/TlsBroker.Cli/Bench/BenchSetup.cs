@@ -88,16 +88,20 @@ internal sealed class BenchSetup : IAsyncDisposable
         }
 
         await CheckReachableAsync(Target, cancellationToken);
-        foreach (var kind in settings.Paths)
+        // direct, engine, broker, then engine and broker once more per variant.
+        foreach (var variant in settings.AllVariants)
         {
-            IBenchPath path = kind switch
+            foreach (var kind in settings.Paths.Where(kind => variant.IsBase || kind != BenchPathKind.Direct))
             {
-                BenchPathKind.Direct => new DirectPath(serverName, LoadTrustAnchors(trustAnchors)),
-                BenchPathKind.Engine => CreateEnginePath(serverName, trustAnchors),
-                _ => await CreateBrokerPathAsync(settings, serverName, trustAnchors, cancellationToken),
-            };
-            owned.Add(path);
-            paths.Add(path);
+                IBenchPath path = kind switch
+                {
+                    BenchPathKind.Direct => new DirectPath(serverName, LoadTrustAnchors(trustAnchors)),
+                    BenchPathKind.Engine => CreateEnginePath(serverName, trustAnchors, variant),
+                    _ => await CreateBrokerPathAsync(settings, serverName, trustAnchors, variant, cancellationToken),
+                };
+                owned.Add(path);
+                paths.Add(path);
+            }
         }
     }
 
@@ -177,20 +181,32 @@ internal sealed class BenchSetup : IAsyncDisposable
         return roots.Count > 0 ? roots : throw new BenchSetupException(ExitCodes.Usage, $"{trustAnchors} holds no PEM certificate");
     }
 
-    private static EnginePath CreateEnginePath(string serverName, string trustAnchors)
+    private static EnginePath CreateEnginePath(string serverName, string trustAnchors, BenchVariant variant)
     {
+        var which = variant.IsBase ? "the engine" : $"variant '{variant.Name}'";
         try
         {
-            return new EnginePath(serverName, trustAnchors);
+            return new EnginePath(serverName, trustAnchors, variant);
         }
         catch (PolicyConfigurationException e)
         {
-            throw new BenchSetupException(ExitCodes.Usage, $"the engine cannot use these settings: {string.Join("; ", e.Problems)}", e);
+            throw new BenchSetupException(ExitCodes.Usage, $"{which} cannot use these settings: {string.Join("; ", e.Problems)}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The configuration binder's answer to an unknown key or a value of the wrong type.
+            throw new BenchSetupException(ExitCodes.Usage, $"{which}: {e.Message}", e);
         }
     }
 
-    private async Task<BrokerPath> CreateBrokerPathAsync(BenchSettings settings, string serverName, string trustAnchors, CancellationToken cancellationToken)
+    private async Task<BrokerPath> CreateBrokerPathAsync(
+        BenchSettings settings, string serverName, string trustAnchors, BenchVariant variant, CancellationToken cancellationToken)
     {
+        if (BrokerAddress is not null)
+        {
+            return new BrokerPath(serverName, BrokerAddress, BrokerProcess, variant);
+        }
+
         if (settings.Broker is { } external)
         {
             BrokerAddress = external;
@@ -201,14 +217,14 @@ internal sealed class BenchSetup : IAsyncDisposable
         {
             // The idle phase holds its sessions plus a few handshakes in flight; never below the broker's own default.
             var maxSessions = Math.Max(10_000, settings.IdleSessions.Max() + settings.Concurrency.Max() + 100);
-            var broker = await StartChildAsync(ExitCodes.BrokerError, () => Processes.BrokerProcess.StartAsync(trustAnchors, maxSessions, cancellationToken));
+            var broker = await StartChildAsync(ExitCodes.BrokerError, () => Processes.BrokerProcess.StartAsync(trustAnchors, maxSessions, settings.AllVariants, cancellationToken));
             BrokerAddress = broker.Address;
             BrokerAdminAddress = broker.AdminAddress;
             BrokerProcess = broker.Process;
             BrokerStartedByBench = true;
         }
 
-        return new BrokerPath(serverName, BrokerAddress, BrokerProcess);
+        return new BrokerPath(serverName, BrokerAddress, BrokerProcess, variant);
     }
 
     private static Process FindProcess(int pid)

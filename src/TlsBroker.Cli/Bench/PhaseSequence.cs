@@ -77,7 +77,10 @@ internal sealed class PhaseSequence
             IdleSessions = idle,
             Notes = notes,
         };
-        return report with { Ratios = [.. settings.TlsVersions.Select(version => BenchRatios.Compute(version, report))] };
+        return report with
+        {
+            Ratios = [.. settings.TlsVersions.SelectMany(version => settings.AllVariants.Select(variant => BenchRatios.Compute(version, variant, report)))],
+        };
     }
 
     private async Task<List<HandshakeFigures>> RunHandshakesAsync(CancellationToken cancellationToken)
@@ -89,7 +92,7 @@ internal sealed class PhaseSequence
             {
                 foreach (var path in setup.Paths)
                 {
-                    progress($"warming up {path.Kind.Label()} TLS {version.Label()} ({settings.Warmup} handshakes)");
+                    progress($"warming up {path.Label} TLS {version.Label()} ({settings.Warmup} handshakes)");
                     await new HandshakePhase(path, setup.Target, version).RunAsync(1, settings.Warmup, settings.PhaseTimeout, cancellationToken);
                 }
             }
@@ -100,7 +103,7 @@ internal sealed class PhaseSequence
                 {
                     var figures = await new HandshakePhase(path, setup.Target, version).RunAsync(concurrency, settings.Handshakes, settings.PhaseTimeout, cancellationToken);
                     progress(string.Create(CultureInfo.InvariantCulture,
-                        $"{figures.Path} TLS {figures.TlsVersion} c={concurrency}: {figures.Completed}/{figures.Requested} in {figures.Seconds:0.00} s, {figures.HandshakesPerSecond:0.0} hs/s, p50 {figures.P50Ms:0.00} ms, CPU {figures.CpuMsPerHandshake:0.00} ms/hs, {figures.Failed} failed"));
+                        $"{path.Label} TLS {figures.TlsVersion} c={concurrency}: {figures.Completed}/{figures.Requested} in {figures.Seconds:0.00} s, {figures.HandshakesPerSecond:0.0} hs/s, p50 {figures.P50Ms:0.00} ms, CPU {figures.CpuMsPerHandshake:0.00} ms/hs, {figures.Failed} failed"));
                     all.Add(figures);
                 }
             }
@@ -124,7 +127,7 @@ internal sealed class PhaseSequence
             })
             {
                 progress(string.Create(CultureInfo.InvariantCulture,
-                    $"{figures.Path} {figures.Direction}: {figures.MegabytesPerSecond:0.0} MB/s {figures.Failure}"));
+                    $"{path.Label} {figures.Direction}: {figures.MegabytesPerSecond:0.0} MB/s {figures.Failure}"));
                 all.Add(figures);
             }
         }
@@ -134,20 +137,25 @@ internal sealed class PhaseSequence
 
     private async Task<List<IdleSessionFigures>> RunIdleSessionsAsync(List<string> notes, CancellationToken cancellationToken)
     {
-        if (setup.Paths.FirstOrDefault(p => p.Kind == BenchPathKind.Broker) is not { } broker)
+        var brokers = setup.Paths.Where(p => p.Kind == BenchPathKind.Broker).ToList();
+        if (brokers.Count == 0)
         {
             notes.Add("idle sessions are measured through the broker: add broker to --paths");
             return [];
         }
 
         var all = new List<IdleSessionFigures>();
-        foreach (var sessions in settings.IdleSessions)
+        foreach (var broker in brokers)
         {
-            progress($"holding {sessions} idle sessions through the broker");
-            var figures = await new IdleSessionsPhase(broker, setup.Target, setup.BrokerProcess?.Id, setup.BrokerAdminAddress).RunAsync(sessions, settings.PhaseTimeout, cancellationToken);
-            progress(string.Create(CultureInfo.InvariantCulture,
-                $"{figures.Opened}/{figures.Sessions} opened, {figures.Usable} usable, {figures.RssBytesPerSession} RSS bytes/session, {figures.ManagedHeapBytesPerSession} heap bytes/session {figures.SkippedReason}"));
-            all.Add(figures);
+            foreach (var sessions in settings.IdleSessions)
+            {
+                progress($"holding {sessions} idle sessions through {broker.Label}");
+                var phase = new IdleSessionsPhase(broker, setup.Target, setup.BrokerProcess?.Id, setup.BrokerAdminAddress);
+                var figures = await phase.RunAsync(sessions, settings.PhaseTimeout, cancellationToken);
+                progress(string.Create(CultureInfo.InvariantCulture,
+                    $"{figures.Opened}/{figures.Sessions} opened, {figures.Usable} usable, {figures.RssBytesPerSession} RSS bytes/session, {figures.ManagedHeapBytesPerSession} heap bytes/session {figures.SkippedReason}"));
+                all.Add(figures);
+            }
         }
 
         return all;

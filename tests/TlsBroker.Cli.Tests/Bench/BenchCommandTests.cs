@@ -35,12 +35,24 @@ public sealed class BenchCommandTests
     [InlineData("--tls", "1.3,1.1", "1.1")]
     [InlineData("--paths", "direct,openssl", "openssl")]
     [InlineData("--throughput-size", "64MB", "64MB")]
+    [InlineData("--variant", "No Cache:VerifiedChainCache:MaxEntries=0", "No Cache:VerifiedChainCache:MaxEntries=0")]
+    [InlineData("--variant", "nocache:MaxEntries", "MaxEntries")]
     public async Task Bench_BadOptionValue_ExitsUsageNamingTheValue(string option, string value, string bad)
     {
         var run = await CliRun.InvokeAsync(string.Empty, "bench", "--local-server", option, value);
 
         Assert.True(run.ExitCode == ExitCodes.Usage, run.ToString());
         Assert.Contains($"'{bad}'", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bench_VariantWithUnknownPolicySetting_ExitsUsage()
+    {
+        var run = await CliRun.InvokeAsync(string.Empty, "bench", "--local-server", "--paths", "engine", "--variant", "odd:NoSuchSetting=1");
+
+        Assert.True(run.ExitCode == ExitCodes.Usage, run.ToString());
+        Assert.Contains("variant 'odd'", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("NoSuchSetting", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -77,14 +89,16 @@ public sealed class BenchCommandTests
 
         var run = await CliRun.InvokeAsync(
             string.Empty, "bench", $"127.0.0.1:{server.Port}", "--servername", "localhost", "--trust", chain.RootPath,
-            "--paths", "direct,engine", "--handshakes", "3", "--warmup", "0", "--concurrency", "1", "--json", jsonPath);
+            "--paths", "direct,engine", "--handshakes", "3", "--warmup", "0", "--concurrency", "1", "--json", jsonPath,
+            "--variant", "nocache:VerifiedChainCache:MaxEntries=0");
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
         Assert.Contains("against HOST:PORT only the handshake phases ran", run.Stdout, StringComparison.Ordinal);
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(jsonPath));
         var handshakes = report.RootElement.GetProperty("handshakes").EnumerateArray().ToList();
-        Assert.Equal(4, handshakes.Count);
+        Assert.Equal(6, handshakes.Count);
         Assert.All(handshakes, h => Assert.Equal(3, h.GetProperty("completed").GetInt32()));
+        Assert.Equal(2, handshakes.Count(h => h.GetProperty("path").GetString() == "engine" && h.GetProperty("variant").GetString() == "nocache"));
         Assert.Empty(report.RootElement.GetProperty("throughput").EnumerateArray());
     }
 }

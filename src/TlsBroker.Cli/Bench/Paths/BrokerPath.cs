@@ -20,9 +20,11 @@ internal sealed class BrokerPath : IBenchPath
     private readonly BrokerTlsClient client;
 
     /// <param name="brokerProcess">The broker's process when known, so that its CPU time is counted.</param>
-    public BrokerPath(string serverName, Uri broker, Process? brokerProcess)
+    /// <param name="variant">Selects the broker policies (bench-tls13[-NAME]) this path uses.</param>
+    public BrokerPath(string serverName, Uri broker, Process? brokerProcess, BenchVariant variant)
     {
         this.serverName = serverName;
+        Variant = variant;
         channel = GrpcChannel.ForAddress(broker, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler
@@ -37,6 +39,8 @@ internal sealed class BrokerPath : IBenchPath
 
     public BenchPathKind Kind => BenchPathKind.Broker;
 
+    public BenchVariant Variant { get; }
+
     public CpuClock Clock { get; }
 
     public async Task<IBenchConnection> HandshakeAsync(Socket connected, BenchTlsVersion version, CancellationToken cancellationToken)
@@ -44,7 +48,7 @@ internal sealed class BrokerPath : IBenchPath
         var options = new BrokerTlsOptions
         {
             ServerName = serverName,
-            Policy = version.BrokerPolicy(),
+            Policy = Variant.BrokerPolicy(version),
             Timeout = BrokerStepTimeout,
         };
         var tls = await client.ConnectAsync(new NetworkStream(connected, ownsSocket: true), options, cancellationToken);

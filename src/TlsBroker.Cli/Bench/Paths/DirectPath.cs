@@ -23,6 +23,8 @@ internal sealed class DirectPath : IBenchPath
 
     public BenchPathKind Kind => BenchPathKind.Direct;
 
+    public BenchVariant Variant => BenchVariant.Base;
+
     public CpuClock Clock { get; } = new(null);
 
     public async Task<IBenchConnection> HandshakeAsync(Socket connected, BenchTlsVersion version, CancellationToken cancellationToken)

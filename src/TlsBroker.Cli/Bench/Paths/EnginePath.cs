@@ -14,20 +14,19 @@ internal sealed class EnginePath : IBenchPath
     private readonly Dictionary<BenchTlsVersion, TlsPolicy> policies;
 
     /// <param name="trustAnchors">"system" or a PEM path, as TlsPolicyOptions.TrustAnchors takes it.</param>
-    public EnginePath(string serverName, string trustAnchors)
+    /// <exception cref="PolicyConfigurationException">The variant's settings make no valid policy.</exception>
+    public EnginePath(string serverName, string trustAnchors, BenchVariant variant)
     {
         this.serverName = serverName;
+        Variant = variant;
         policies = Enum.GetValues<BenchTlsVersion>().ToDictionary(
             version => version,
-            version => TlsPolicy.Create(version.BrokerPolicy(), new TlsPolicyOptions
-            {
-                MinVersion = version.Label(),
-                MaxVersion = version.Label(),
-                TrustAnchors = trustAnchors,
-            }));
+            version => TlsPolicy.Create(variant.BrokerPolicy(version), variant.PolicyOptions(version, trustAnchors)));
     }
 
     public BenchPathKind Kind => BenchPathKind.Engine;
+
+    public BenchVariant Variant { get; }
 
     public CpuClock Clock { get; } = new(null);
 

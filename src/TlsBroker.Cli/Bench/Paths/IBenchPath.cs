@@ -7,6 +7,12 @@ internal interface IBenchPath : IAsyncDisposable
 {
     BenchPathKind Kind { get; }
 
+    /// <summary>The policy settings this path runs under (engine and broker); the base variant otherwise.</summary>
+    BenchVariant Variant { get; }
+
+    /// <summary>How the report names the path: "engine", or "engine/NAME" under a variant.</summary>
+    string Label => Variant.IsBase ? Kind.Label() : $"{Kind.Label()}/{Variant.Name}";
+
     /// <summary>The processes whose CPU time a phase on this path counts.</summary>
     CpuClock Clock { get; }
 

@@ -3,7 +3,11 @@ namespace TlsBroker.Cli.Bench.Phases;
 /// <summary>What one handshake phase measured (JSON: an element of "handshakes"; README documents every field).</summary>
 internal sealed record HandshakeFigures
 {
+    /// <summary>"direct", "engine" or "broker".</summary>
     public required string Path { get; init; }
+
+    /// <summary>The --variant the path ran under; null for the base policies.</summary>
+    public string? Variant { get; init; }
 
     /// <summary>"full"; resumed handshakes will be a second kind once the engine resumes sessions.</summary>
     public required string Kind { get; init; }

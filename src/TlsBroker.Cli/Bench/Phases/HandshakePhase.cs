@@ -52,6 +52,7 @@ internal sealed class HandshakePhase
         return new HandshakeFigures
         {
             Path = path.Kind.Label(),
+            Variant = path.Variant.IsBase ? null : path.Variant.Name,
             Kind = "full",
             TlsVersion = version.Label(),
             Concurrency = concurrency,

@@ -3,6 +3,9 @@ namespace TlsBroker.Cli.Bench.Phases;
 /// <summary>Broker memory per idle established session (JSON: an element of "idleSessions"; README documents every field).</summary>
 internal sealed record IdleSessionFigures
 {
+    /// <summary>The --variant the broker path ran under; null for the base policies.</summary>
+    public string? Variant { get; init; }
+
     public required int Sessions { get; init; }
 
     /// <summary>Sessions whose handshake completed and that were then held open at once.</summary>

@@ -38,7 +38,15 @@ internal sealed class IdleSessionsPhase
 
     public async Task<IdleSessionFigures> RunAsync(int sessions, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
-        var empty = new IdleSessionFigures { Sessions = sessions, Opened = 0, Failed = 0, Usable = 0, OpenSeconds = 0 };
+        var empty = new IdleSessionFigures
+        {
+            Variant = broker.Variant.IsBase ? null : broker.Variant.Name,
+            Sessions = sessions,
+            Opened = 0,
+            Failed = 0,
+            Usable = 0,
+            OpenSeconds = 0,
+        };
         if (FileDescriptorShortfall(sessions) is { } reason)
         {
             return empty with { SkippedReason = reason };

@@ -3,7 +3,11 @@ namespace TlsBroker.Cli.Bench.Phases;
 /// <summary>One transfer through one path (JSON: an element of "throughput"; README documents every field).</summary>
 internal sealed record ThroughputFigures
 {
+    /// <summary>"direct", "engine" or "broker".</summary>
     public required string Path { get; init; }
+
+    /// <summary>The --variant the path ran under; null for the base policies.</summary>
+    public string? Variant { get; init; }
 
     /// <summary>"download" (server to client) or "upload".</summary>
     public required string Direction { get; init; }

@@ -69,6 +69,7 @@ internal sealed class ThroughputPhase
         var figures = new ThroughputFigures
         {
             Path = path.Kind.Label(),
+            Variant = path.Variant.IsBase ? null : path.Variant.Name,
             Direction = direction,
             TlsVersion = version.Label(),
             Bytes = bytes,

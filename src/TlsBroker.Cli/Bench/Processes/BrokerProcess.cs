@@ -39,7 +39,8 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
 
     /// <param name="trustAnchors">"system" or a PEM path, for every bench policy.</param>
     /// <param name="maxSessions">Sessions the broker must accept at once (the largest idle measurement).</param>
-    public static async Task<BrokerProcess> StartAsync(string trustAnchors, int maxSessions, CancellationToken cancellationToken)
+    /// <param name="variants">One set of policies per variant, the base variant included.</param>
+    public static async Task<BrokerProcess> StartAsync(string trustAnchors, int maxSessions, IEnumerable<BenchVariant> variants, CancellationToken cancellationToken)
     {
         var arguments = new List<string>
         {
@@ -51,12 +52,16 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             $"--Logging:LogLevel:{StartupLogCategory}=Information",
         };
-        foreach (var version in Enum.GetValues<BenchTlsVersion>())
+        foreach (var variant in variants)
         {
-            var policy = "--Broker:Policies:" + version.BrokerPolicy();
-            arguments.Add($"{policy}:MinVersion={version.Label()}");
-            arguments.Add($"{policy}:MaxVersion={version.Label()}");
-            arguments.Add($"{policy}:TrustAnchors={trustAnchors}");
+            foreach (var version in Enum.GetValues<BenchTlsVersion>())
+            {
+                var policy = "--Broker:Policies:" + variant.BrokerPolicy(version);
+                arguments.Add($"{policy}:MinVersion={version.Label()}");
+                arguments.Add($"{policy}:MaxVersion={version.Label()}");
+                arguments.Add($"{policy}:TrustAnchors={trustAnchors}");
+                arguments.AddRange(variant.PolicySettings.Select(setting => $"{policy}:{setting.Key}={setting.Value}"));
+            }
         }
 
         var (child, ready) = await ChildProcess.StartAsync(

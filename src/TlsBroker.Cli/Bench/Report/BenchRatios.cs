@@ -10,6 +10,9 @@ internal sealed record BenchRatios
 {
     public required string TlsVersion { get; init; }
 
+    /// <summary>The --variant whose engine and broker paths are compared (with the one direct path); null for the base policies.</summary>
+    public string? Variant { get; init; }
+
     /// <summary>The concurrency of the rate and CPU ratios: 8 when run, otherwise the highest run.</summary>
     public required int RateConcurrency { get; init; }
 
@@ -34,20 +37,23 @@ internal sealed record BenchRatios
     /// <summary>Broker upload MB/s ÷ direct's (target ≥ 0.50).</summary>
     public double? BrokerToDirectUpload { get; init; }
 
-    public static BenchRatios Compute(BenchTlsVersion version, BenchReport report)
+    public static BenchRatios Compute(BenchTlsVersion version, BenchVariant variant, BenchReport report)
     {
         var label = version.Label();
+        string? VariantOf(string path) => path == "direct" || variant.IsBase ? null : variant.Name;
         var concurrencies = report.Settings.Concurrency;
         var rateConcurrency = concurrencies.Contains(8) ? 8 : concurrencies.Max();
         var latencyConcurrency = concurrencies.Contains(1) ? 1 : concurrencies.Min();
         HandshakeFigures? Handshakes(string path, int concurrency) =>
-            report.Handshakes.FirstOrDefault(h => h.Path == path && h.TlsVersion == label && h.Concurrency == concurrency && h.Completed > 0);
+            report.Handshakes.FirstOrDefault(h =>
+                h.Path == path && h.Variant == VariantOf(path) && h.TlsVersion == label && h.Concurrency == concurrency && h.Completed > 0);
         double? Throughput(string path, string direction) =>
-            report.Throughput.FirstOrDefault(t => t.Path == path && t.Direction == direction && t.TlsVersion == label)?.MegabytesPerSecond;
+            report.Throughput.FirstOrDefault(t => t.Path == path && t.Variant == VariantOf(path) && t.Direction == direction && t.TlsVersion == label)?.MegabytesPerSecond;
 
         return new BenchRatios
         {
             TlsVersion = label,
+            Variant = variant.IsBase ? null : variant.Name,
             RateConcurrency = rateConcurrency,
             LatencyConcurrency = latencyConcurrency,
             BrokerToEngineRate = Divide(Handshakes("broker", rateConcurrency)?.HandshakesPerSecond, Handshakes("engine", rateConcurrency)?.HandshakesPerSecond),

@@ -9,6 +9,9 @@ internal sealed record ReportSettings
 
     public required IReadOnlyList<string> TlsVersions { get; init; }
 
+    /// <summary>Each --variant as NAME:KEY=VALUE,...</summary>
+    public required IReadOnlyList<string> Variants { get; init; }
+
     public required IReadOnlyList<int> Concurrency { get; init; }
 
     public required int Handshakes { get; init; }
@@ -26,6 +29,7 @@ internal sealed record ReportSettings
         Paths = [.. settings.Paths.Select(p => p.Label())],
         Phases = [.. settings.Phases.Select(p => p.ToString().ToLowerInvariant())],
         TlsVersions = [.. settings.TlsVersions.Select(v => v.Label())],
+        Variants = [.. settings.Variants.Select(v => $"{v.Name}:{string.Join(',', v.PolicySettings.Select(s => $"{s.Key}={s.Value}"))}")],
         Concurrency = settings.Concurrency,
         Handshakes = settings.Handshakes,
         Warmup = settings.Warmup,

@@ -21,13 +21,13 @@ internal static class ReportTable
             Table(text, ["path", "TLS", "conc", "done", "failed", "hs/s", "p50 ms", "p99 ms", "CPU ms/hs", "broker CPU ms/hs"],
                 report.Handshakes.Select(h => new[]
                 {
-                    h.Path, h.TlsVersion, Int(h.Concurrency), $"{h.Completed}/{h.Requested}{(h.TimedOut ? " (time limit)" : string.Empty)}", Int(h.Failed),
+                    PathLabel(h.Path, h.Variant), h.TlsVersion, Int(h.Concurrency), $"{h.Completed}/{h.Requested}{(h.TimedOut ? " (time limit)" : string.Empty)}", Int(h.Failed),
                     Number(h.HandshakesPerSecond, "0.0"), Number(h.P50Ms, "0.00"), Number(h.P99Ms, "0.00"), Number(h.CpuMsPerHandshake, "0.00"),
                     Number(h.BrokerCpuMsPerHandshake, "0.00"),
                 }));
             foreach (var failed in report.Handshakes.Where(h => h.FirstFailure is not null))
             {
-                text.WriteLine($"  {failed.Path} TLS {failed.TlsVersion} c={failed.Concurrency}: first failure: {failed.FirstFailure}");
+                text.WriteLine($"  {PathLabel(failed.Path, failed.Variant)} TLS {failed.TlsVersion} c={failed.Concurrency}: first failure: {failed.FirstFailure}");
             }
         }
 
@@ -38,7 +38,7 @@ internal static class ReportTable
             Table(text, ["path", "TLS", "direction", "MB/s", "CPU ms/MB", "result"],
                 report.Throughput.Select(t => new[]
                 {
-                    t.Path, t.TlsVersion, t.Direction, Number(t.MegabytesPerSecond, "0.0"), Number(t.CpuMsPerMegabyte, "0.00"), t.Failure ?? "ok",
+                    PathLabel(t.Path, t.Variant), t.TlsVersion, t.Direction, Number(t.MegabytesPerSecond, "0.0"), Number(t.CpuMsPerMegabyte, "0.00"), t.Failure ?? "ok",
                 }));
         }
 
@@ -47,10 +47,10 @@ internal static class ReportTable
             text.WriteLine();
             text.WriteLine("Idle sessions through the broker (RSS = broker VmRSS; heap = broker managed heap after its last GC, from /metrics;");
             text.WriteLine("every session then echoes one byte)");
-            Table(text, ["sessions", "opened", "usable", "RSS before", "RSS after", "RSS/session", "heap before", "heap after", "heap/session", "note"],
+            Table(text, ["broker", "sessions", "opened", "usable", "RSS before", "RSS after", "RSS/session", "heap before", "heap after", "heap/session", "note"],
                 report.IdleSessions.Select(i => new[]
                 {
-                    Int(i.Sessions), Int(i.Opened), Int(i.Usable), Size(i.BrokerRssBeforeBytes), Size(i.BrokerRssAfterBytes), Size(i.RssBytesPerSession),
+                    PathLabel("broker", i.Variant), Int(i.Sessions), Int(i.Opened), Int(i.Usable), Size(i.BrokerRssBeforeBytes), Size(i.BrokerRssAfterBytes), Size(i.RssBytesPerSession),
                     Size(i.BrokerHeapBeforeBytes), Size(i.BrokerHeapAfterBytes), Size(i.ManagedHeapBytesPerSession), i.SkippedReason ?? i.FirstFailure ?? string.Empty,
                 }));
         }
@@ -61,19 +61,20 @@ internal static class ReportTable
             text.WriteLine("Ratios (issue 4 targets in brackets)");
             foreach (var r in report.Ratios)
             {
-                text.WriteLine($"  TLS {r.TlsVersion}: broker/engine rate at c={r.RateConcurrency}: {Number(r.BrokerToEngineRate, "0.00")} [>= 0.70]; "
+                var which = r.Variant is null ? $"TLS {r.TlsVersion}" : $"TLS {r.TlsVersion} {r.Variant}";
+                text.WriteLine($"  {which}: broker/engine rate at c={r.RateConcurrency}: {Number(r.BrokerToEngineRate, "0.00")} [>= 0.70]; "
                     + $"broker - engine p50 at c={r.LatencyConcurrency}: {Number(r.BrokerMinusEngineP50Ms, "0.00")} ms [<= 1]; "
                     + $"engine/direct CPU per handshake at c={r.RateConcurrency}: {Number(r.EngineToDirectCpu, "0.00")} [<= 1]; "
                     + $"broker/engine CPU: {Number(r.BrokerToEngineCpu, "0.00")}");
                 if (r.BrokerToDirectDownload is not null || r.BrokerToDirectUpload is not null)
                 {
-                    text.WriteLine($"  TLS {r.TlsVersion}: broker/direct throughput: download {Number(r.BrokerToDirectDownload, "0.00")}, upload {Number(r.BrokerToDirectUpload, "0.00")} [>= 0.50]");
+                    text.WriteLine($"  {which}: broker/direct throughput: download {Number(r.BrokerToDirectDownload, "0.00")}, upload {Number(r.BrokerToDirectUpload, "0.00")} [>= 0.50]");
                 }
             }
 
-            if (report.IdleSessions.LastOrDefault(i => i.RssBytesPerSession is not null) is { } largest)
+            foreach (var largest in report.IdleSessions.Where(i => i.Opened > 0).GroupBy(i => i.Variant).Select(g => g.MaxBy(i => i.Opened)!))
             {
-                text.WriteLine($"  memory per idle session at {largest.Opened}: {Size(largest.RssBytesPerSession)} RSS, {Size(largest.ManagedHeapBytesPerSession)} managed heap [<= 64 KiB at 10,000], {largest.Usable}/{largest.Opened} usable");
+                text.WriteLine($"  {PathLabel("broker", largest.Variant)} memory per idle session at {largest.Opened}: {Size(largest.RssBytesPerSession)} RSS, {Size(largest.ManagedHeapBytesPerSession)} managed heap [<= 64 KiB at 10,000], {largest.Usable}/{largest.Opened} usable");
             }
         }
 
@@ -99,6 +100,8 @@ internal static class ReportTable
             text.WriteLine("  " + string.Join("  ", cells).TrimEnd());
         }
     }
+
+    private static string PathLabel(string path, string? variant) => variant is null ? path : $"{path}/{variant}";
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
