@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using TlsBroker.Server.Hosting;
 
 namespace TlsBroker.Server;
@@ -28,14 +25,19 @@ public static class BrokerApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseTlsBrokerAdmin();
         app.MapTlsBroker();
         return app;
     }
 
-    /// <summary>The address a started broker listens on, e.g. http://127.0.0.1:5001 (with the real port when 0 was configured).</summary>
-    public static Uri GetListeningAddress(WebApplication app)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
-        return new Uri(addresses.First());
-    }
+    /// <summary>The gRPC (h2c) address a started broker listens on, e.g. http://127.0.0.1:5001/ (with the real port when 0 was configured).</summary>
+    public static Uri GetListeningAddress(WebApplication app) =>
+        app.Services.GetRequiredService<BrokerListeners>().GrpcAddress;
+
+    /// <summary>
+    /// The admin (HTTP/1.1) address of a started broker, e.g. http://127.0.0.1:5002/, serving
+    /// /metrics and /healthz; null when the admin port is off.
+    /// </summary>
+    public static Uri? GetAdminAddress(WebApplication app) =>
+        app.Services.GetRequiredService<BrokerListeners>().AdminAddress;
 }

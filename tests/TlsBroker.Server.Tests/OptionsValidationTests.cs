@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using TlsBroker.Server.Configuration;
+using TlsBroker.Server.Tests.Infrastructure;
 using TlsBroker.Testing;
 
 namespace TlsBroker.Server.Tests;
@@ -15,6 +16,7 @@ public sealed class OptionsValidationTests
         [
             "--Broker:ListenAddress=not-an-address",
             "--Broker:Port=70000",
+            "--Broker:AdminPort=-2",
             "--Broker:MaxConcurrentSessions=0",
             "--Broker:MaxMessageBytes=10",
             "--Broker:HandshakeTimeout=00:00:00",
@@ -24,7 +26,7 @@ public sealed class OptionsValidationTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync().WaitAsync(TestTimeouts.Step));
 
-        foreach (var key in new[] { "ListenAddress", "Port", "MaxConcurrentSessions", "MaxMessageBytes", "HandshakeTimeout", "IdleTimeout" })
+        foreach (var key in new[] { "ListenAddress", "Port", "AdminPort", "MaxConcurrentSessions", "MaxMessageBytes", "HandshakeTimeout", "IdleTimeout" })
         {
             Assert.Contains(error.Failures, failure => failure.StartsWith($"Broker:{key} ", StringComparison.Ordinal));
         }
@@ -50,6 +52,25 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task Start_AdminPortSameAsPort_Fails()
+    {
+        await using var app = BrokerApp.Create(["--Broker:Port=5101", "--Broker:AdminPort=5101"]);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync().WaitAsync(TestTimeouts.Step));
+
+        Assert.Contains(error.Failures, failure => failure.StartsWith("Broker:AdminPort is 5101, the same as Broker:Port", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_AdminPortOff_ListensForGrpcOnly()
+    {
+        await using var broker = await BrokerHost.StartAsync(["Broker:AdminPort=-1"]);
+
+        Assert.Null(broker.AdminAddress);
+        Assert.Equal(Uri.UriSchemeHttp, broker.Address.Scheme);
+    }
+
+    [Fact]
     public async Task Create_NoArguments_EmbeddedDefaults()
     {
         await using var app = BrokerApp.Create([]);
@@ -58,6 +79,7 @@ public sealed class OptionsValidationTests
 
         Assert.Equal("127.0.0.1", options.ListenAddress);
         Assert.Equal(5001, options.Port);
+        Assert.Equal(5002, options.AdminPort);
         Assert.Equal(10_000, options.MaxConcurrentSessions);
         Assert.Equal(1024 * 1024, options.MaxMessageBytes);
         Assert.Equal(TimeSpan.FromSeconds(30), options.HandshakeTimeout);

@@ -14,11 +14,8 @@ public sealed class ProgramTests
     public async Task Program_TrustAnchorsFromEnvironment_ServesHealthAndHandshakes()
     {
         using var chain = TestChain.Create();
-        var port = PeerProcess.FreePort();
-        var serverDll = typeof(BrokerApp).Assembly.Location;
-        string[] arguments = [$"Broker__Policies__default__TrustAnchors={chain.RootPath}", "dotnet", serverDll, $"--Broker:Port={port}"];
-        await using var broker = await PeerProcess.StartAsync("env", arguments, port, readyMarker: "TlsBroker listening on");
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        await using var broker = await BrokerProcess.StartAsync([$"Broker__Policies__default__TrustAnchors={chain.RootPath}"]);
+        using var channel = GrpcChannel.ForAddress(broker.Address);
         await using var server = await OpenSslServer.StartAsync(chain);
 
         var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest()).ResponseAsync.WaitAsync(TestTimeouts.Step);

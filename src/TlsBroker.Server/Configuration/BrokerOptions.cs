@@ -20,6 +20,9 @@ public sealed class BrokerOptions
 
     public const int MaxConcurrentSessionsLimit = 1_000_000;
 
+    /// <summary>The <see cref="AdminPort"/> value that turns the admin port off.</summary>
+    public const int AdminPortOff = -1;
+
     public static TimeSpan MinTimeout { get; } = TimeSpan.FromMilliseconds(100);
 
     public static TimeSpan MaxHandshakeTimeout { get; } = TimeSpan.FromMinutes(10);
@@ -31,6 +34,13 @@ public sealed class BrokerOptions
 
     /// <summary>TCP port to listen on. Default 5001; range 0 to 65535, where 0 takes a free port (tests).</summary>
     public int Port { get; set; } = 5001;
+
+    /// <summary>
+    /// HTTP/1.1 port on <see cref="ListenAddress"/> serving <c>/metrics</c> (Prometheus) and <c>/healthz</c>.
+    /// Default 5002; range -1 to 65535, where 0 takes a free port (tests) and -1 turns the admin port off.
+    /// Must differ from <see cref="Port"/>.
+    /// </summary>
+    public int AdminPort { get; set; } = 5002;
 
     /// <summary>Sessions (started streams) served at once; one more is refused with RESOURCE_EXHAUSTED. Default 10000; range 1 to 1,000,000.</summary>
     public int MaxConcurrentSessions { get; set; } = 10_000;

@@ -21,6 +21,12 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
         }
 
         CheckRange(problems, prefix + "Port", options.Port, 0, IPEndPoint.MaxPort);
+        CheckRange(problems, prefix + "AdminPort", options.AdminPort, BrokerOptions.AdminPortOff, IPEndPoint.MaxPort);
+        if (options.AdminPort > 0 && options.AdminPort == options.Port)
+        {
+            problems.Add($"{prefix}AdminPort is {options.AdminPort}, the same as {prefix}Port; the admin port must be another port");
+        }
+
         CheckRange(problems, prefix + "MaxConcurrentSessions", options.MaxConcurrentSessions, 1, BrokerOptions.MaxConcurrentSessionsLimit);
         CheckRange(problems, prefix + "MaxMessageBytes", options.MaxMessageBytes, BrokerOptions.MinMessageBytes, BrokerOptions.MaxMessageBytesLimit);
         CheckRange(problems, prefix + "HandshakeTimeout", options.HandshakeTimeout, BrokerOptions.MinTimeout, BrokerOptions.MaxHandshakeTimeout);

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Logging;
@@ -14,7 +12,7 @@ namespace TlsBroker.Server.Hosting;
 internal sealed class BrokerStartup(
     PolicyCatalog catalog,
     IOptions<BrokerOptions> options,
-    IServer server,
+    BrokerListeners listeners,
     IHostApplicationLifetime lifetime,
     ILogger<BrokerStartup> logger) : IHostedService
 {
@@ -27,8 +25,8 @@ internal sealed class BrokerStartup(
 
         lifetime.ApplicationStarted.Register(() =>
         {
-            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            BrokerLog.Listening(logger, addresses, options.Value.MaxConcurrentSessions);
+            var admin = listeners.AdminAddress?.ToString() ?? "off";
+            BrokerLog.Listening(logger, listeners.GrpcAddress, admin, options.Value.MaxConcurrentSessions);
         });
         return Task.CompletedTask;
     }

@@ -1,7 +1,8 @@
 using System.Net;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Policies;
 using TlsBroker.Server.Sessions;
@@ -11,10 +12,18 @@ namespace TlsBroker.Server.Hosting;
 
 public static class BrokerWebApplicationBuilderExtensions
 {
+    /// <summary>.NET's built-in runtime meter: process memory, GC heap sizes, CPU time, thread pool.</summary>
+    private const string RuntimeMeterName = "System.Runtime";
+
+    /// <summary>service_name in Prometheus' target_info.</summary>
+    private const string ServiceName = "tlsbroker";
+
     /// <summary>
     /// Registers the broker: <see cref="BrokerOptions"/> from the "Broker" section (validated at
-    /// start-up), the policy catalog, the session counter, metrics, gRPC with health and reflection,
-    /// and Kestrel listening with h2c on <see cref="BrokerOptions.ListenAddress"/>:<see cref="BrokerOptions.Port"/>.
+    /// start-up), the policy catalog, the session counter, metrics (exported for Prometheus), gRPC
+    /// with health and reflection, and Kestrel listening with h2c on
+    /// <see cref="BrokerOptions.ListenAddress"/>:<see cref="BrokerOptions.Port"/> and with HTTP/1.1
+    /// on <see cref="BrokerOptions.AdminPort"/>.
     /// </summary>
     public static WebApplicationBuilder AddTlsBroker(this WebApplicationBuilder builder)
     {
@@ -29,7 +38,15 @@ public static class BrokerWebApplicationBuilderExtensions
         services.TryAddSingleton<PolicyCatalog>();
         services.TryAddSingleton(provider => new ActiveSessions(
             provider.GetRequiredService<IOptions<BrokerOptions>>(), provider.GetRequiredService<BrokerMetrics>()));
+        services.TryAddSingleton<BrokerListeners>();
         services.AddHostedService<BrokerStartup>();
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .WithMetrics(metrics => metrics
+                .AddMeter(BrokerMetrics.MeterName, RuntimeMeterName)
+
+                // Every scrape sees the figures of that moment (the bench scrapes right after it acts).
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
 
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = ReadUnvalidated(builder.Configuration).MaxMessageBytes);
         services.AddGrpcHealthChecks().AddCheck<SessionCapacityHealthCheck>("broker");
@@ -39,10 +56,16 @@ public static class BrokerWebApplicationBuilderExtensions
         {
             var broker = ReadUnvalidated(context.Configuration);
 
-            // When either is invalid, start-up validation stops the host before Kestrel binds anything.
+            var listeners = kestrel.ApplicationServices.GetRequiredService<BrokerListeners>();
+
+            // When any is invalid, start-up validation stops the host before Kestrel binds anything.
             if (IPAddress.TryParse(broker.ListenAddress, out var address) && broker.Port is >= 0 and <= IPEndPoint.MaxPort)
             {
-                kestrel.Listen(address, broker.Port, listen => listen.Protocols = HttpProtocols.Http2);
+                listeners.ListenGrpc(kestrel, address, broker.Port);
+                if (broker.AdminPort is >= 0 and <= IPEndPoint.MaxPort)
+                {
+                    listeners.ListenAdmin(kestrel, address, broker.AdminPort);
+                }
             }
         });
         return builder;

@@ -22,6 +22,7 @@ internal sealed class InProcessBroker : IAsyncDisposable
         string[] args =
         [
             "--Broker:Port=0",
+            "--Broker:AdminPort=0",
             "--Logging:LogLevel:Default=Warning",
             $"--Broker:Policies:default:TrustAnchors={trustAnchorsPath}",
         ];

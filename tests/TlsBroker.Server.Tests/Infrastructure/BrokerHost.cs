@@ -19,15 +19,19 @@ internal sealed class BrokerHost : IAsyncDisposable
     private readonly WebApplication app;
     private readonly GrpcChannel channel;
 
-    private BrokerHost(WebApplication app, Uri address)
+    private BrokerHost(WebApplication app, Uri address, Uri? adminAddress)
     {
         this.app = app;
         Address = address;
+        AdminAddress = adminAddress;
         channel = GrpcChannel.ForAddress(address);
         Client = new BrokerService.BrokerServiceClient(channel);
     }
 
     public Uri Address { get; }
+
+    /// <summary>The HTTP/1.1 admin address (/metrics, /healthz); null when a test turned it off.</summary>
+    public Uri? AdminAddress { get; }
 
     public BrokerService.BrokerServiceClient Client { get; }
 
@@ -37,7 +41,7 @@ internal sealed class BrokerHost : IAsyncDisposable
 
     public static async Task<BrokerHost> StartAsync(IEnumerable<string> settings, Action<WebApplicationBuilder>? configure = null)
     {
-        string[] args = ["--Broker:Port=0", .. settings.Select(setting => "--" + setting)];
+        string[] args = ["--Broker:Port=0", "--Broker:AdminPort=0", .. settings.Select(setting => "--" + setting)];
 
         // The console would interleave every broker's log with the test output; tests that check logs add their own provider.
         var app = BrokerApp.Create(args, builder =>
@@ -55,7 +59,7 @@ internal sealed class BrokerHost : IAsyncDisposable
             throw;
         }
 
-        return new BrokerHost(app, BrokerApp.GetListeningAddress(app));
+        return new BrokerHost(app, BrokerApp.GetListeningAddress(app), BrokerApp.GetAdminAddress(app));
     }
 
     /// <summary>Waits (bounded) until the broker holds exactly <paramref name="expected"/> sessions.</summary>

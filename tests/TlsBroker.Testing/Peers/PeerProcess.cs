@@ -21,19 +21,7 @@ public sealed class PeerProcess : IAsyncDisposable
     private PeerProcess(string fileName, IReadOnlyList<string> arguments, string? readyMarker)
     {
         this.readyMarker = readyMarker;
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        process = new Process { StartInfo = BoundedCommand.Redirected(fileName, arguments), EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"{fileName} exited early:\n{Output}"));
