@@ -20,6 +20,7 @@ internal sealed class SessionResumer(ResumptionState? offered, TimeProvider time
 
     private byte[] receivedTicket = [];
     private long ticketLifetimeHintSeconds;
+    private Captured? captured;
 
     /// <summary>The state offered in this handshake: only a TLS 1.2 one, and never past its <see cref="ResumptionState.ValidUntil"/>.</summary>
     public ResumptionState? Offered { get; } = IsUsable(offered, timeProvider) ? offered : null;
@@ -57,47 +58,62 @@ internal sealed class SessionResumer(ResumptionState? offered, TimeProvider time
     }
 
     /// <summary>
-    /// The state a later session can resume, once this one is established over TLS 1.2: the one
-    /// offered when it was resumed, a new one after a full handshake, or null when the server gave
-    /// neither a ticket nor a session ID.
+    /// Takes what a later session needs from this one as soon as it is established over TLS 1.2
+    /// (BouncyCastle destroys the master secret when the connection closes): nothing after a resumed
+    /// handshake, which keeps <see cref="Offered"/>, nor when the server gave neither a ticket nor a session ID.
     /// </summary>
-    public ResumptionState? Export(SecurityParameters parameters, TlsSession? session, IReadOnlyList<byte[]> peerCertificates)
+    public void Capture(SecurityParameters parameters, TlsSession? session)
     {
-        if (!ProtocolVersion.TLSv12.Equals(parameters.NegotiatedVersion))
+        var sessionId = session?.SessionID ?? [];
+        if (!ProtocolVersion.TLSv12.Equals(parameters.NegotiatedVersion) || parameters.IsResumedSession
+            || (receivedTicket.Length == 0 && sessionId.Length == 0) || session?.ExportSessionParameters() is not { } exported)
         {
-            return null;
+            return;
         }
 
-        if (parameters.IsResumedSession)
+        captured = new Captured(
+            exported.CipherSuite,
+            exported.IsExtendedMasterSecret,
+            receivedTicket.Length > 0 ? [] : sessionId,
+            exported.MasterSecret.Extract(),
+            exported.ReadServerExtensions()?.AsReadOnly() ?? new Dictionary<int, byte[]>().AsReadOnly(),
+            timeProvider.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The state a later session can resume: the one offered when this session resumed it, a new one
+    /// after a full TLS 1.2 handshake, or null (TLS 1.3, or nothing to resume).
+    /// </summary>
+    public ResumptionState? Export(bool resumed, IReadOnlyList<byte[]> peerCertificates)
+    {
+        if (resumed)
         {
             return Offered;
         }
 
-        var sessionId = session?.SessionID ?? [];
-        if ((receivedTicket.Length == 0 && sessionId.Length == 0) || session?.ExportSessionParameters() is not { } exported)
+        if (captured is not { } taken)
         {
             return null;
         }
 
-        var now = timeProvider.GetUtcNow();
         var validUntil = EarliestNotAfter(peerCertificates);
 
         // RFC 5077 §3.3: a ticket_lifetime_hint of 0 means the lifetime is unspecified.
-        if (receivedTicket.Length > 0 && ticketLifetimeHintSeconds > 0 && now.AddSeconds(ticketLifetimeHintSeconds) < validUntil)
+        if (receivedTicket.Length > 0 && ticketLifetimeHintSeconds > 0 && taken.At.AddSeconds(ticketLifetimeHintSeconds) < validUntil)
         {
-            validUntil = now.AddSeconds(ticketLifetimeHintSeconds);
+            validUntil = taken.At.AddSeconds(ticketLifetimeHintSeconds);
         }
 
         return new ResumptionState(
             ProtocolVersion.TLSv12.FullVersion,
-            exported.CipherSuite,
-            exported.IsExtendedMasterSecret,
-            receivedTicket.Length > 0 ? [] : sessionId,
+            taken.CipherSuite,
+            taken.ExtendedMasterSecret,
+            taken.SessionId,
             receivedTicket,
-            exported.MasterSecret.Extract(),
-            exported.ReadServerExtensions()?.AsReadOnly() ?? new Dictionary<int, byte[]>().AsReadOnly(),
+            taken.MasterSecret,
+            taken.ServerExtensions,
             peerCertificates,
-            now,
+            taken.At,
             validUntil);
     }
 
@@ -116,4 +132,7 @@ internal sealed class SessionResumer(ResumptionState? offered, TimeProvider time
 
         return earliest;
     }
+
+    private sealed record Captured(
+        int CipherSuite, bool ExtendedMasterSecret, byte[] SessionId, byte[] MasterSecret, IReadOnlyDictionary<int, byte[]> ServerExtensions, DateTimeOffset At);
 }

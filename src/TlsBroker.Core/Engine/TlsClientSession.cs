@@ -59,7 +59,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         var newProtocol = new BrokerClientProtocol();
         (client, protocol) = (newClient, newProtocol);
         Phase = SessionPhase.Handshaking;
-        return Invoke(() => newProtocol.Connect(newClient)) ?? WantRead with { RecordsToSend = DrainOutput() };
+        return Invoke(static (protocol, client) => protocol.Connect(client), newClient) ?? WantRead with { RecordsToSend = DrainOutput() };
     }
 
     /// <summary>
@@ -81,14 +81,9 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
             firstRecordHeader.Note(data);
         }
 
-        if (data.Length > 0)
+        if (data.Length > 0 && Invoke(static (protocol, input) => protocol.OfferRecords(input), data) is { } failure)
         {
-            var input = data.ToArray();
-            var active = protocol!;
-            if (Invoke(() => active.OfferInput(input)) is { } failure)
-            {
-                return failure;
-            }
+            return failure;
         }
 
         return AfterInput(endOfStream);
@@ -98,10 +93,8 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     public StepResult Write(ReadOnlySpan<byte> plaintext)
     {
         RequirePhase(SessionPhase.Established, "Write");
-        var data = plaintext.ToArray();
-        var active = protocol!;
-        return Invoke(() => active.WriteApplicationData(data, 0, data.Length))
-            ?? new StepResult { Ret = data.Length, Error = SslError.None, RecordsToSend = DrainOutput() };
+        return Invoke(static (protocol, data) => protocol.WriteApplicationData(data), plaintext)
+            ?? new StepResult { Ret = plaintext.Length, Error = SslError.None, RecordsToSend = DrainOutput() };
     }
 
     /// <summary>
@@ -111,8 +104,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     public StepResult Shutdown()
     {
         RequirePhase(SessionPhase.Established, "Shutdown");
-        var active = protocol!;
-        if (Invoke(active.SendCloseNotify) is { } failure)
+        if (Invoke(static (protocol, _) => protocol.SendCloseNotify(), 0) is { } failure)
         {
             return failure;
         }
@@ -123,13 +115,13 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     }
 
     /// <summary>
-    /// Once established: the state a later session (same policy and server name) can resume with
+    /// Once established (also after it closed): the state a later session (same policy and server name) can resume with
     /// <see cref="SessionStart.Resumption"/>, or null when there is none (TLS 1.3, whose resumption
     /// BouncyCastle's client does not support, or a server that offered neither ticket nor session ID).
     /// </summary>
     public ResumptionState? ExportResumption()
     {
-        if (Phase is not (SessionPhase.Established or SessionPhase.ShuttingDown))
+        if (Phase is SessionPhase.AwaitingStart or SessionPhase.Handshaking)
         {
             throw new SessionMisuseException($"ExportResumption is not allowed while the session is {Phase}; it needs an established session");
         }
@@ -137,12 +129,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         return resumable?.Value;
     }
 
-    public void Dispose()
-    {
-        protocol = null;
-        client = null;
-        Phase = SessionPhase.Closed;
-    }
+    public void Dispose() => Close();
 
     private static void ValidateAlpn(IReadOnlyList<string> alpn)
     {
@@ -215,8 +202,11 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
 
         // A resumed handshake carries no Certificate message (RFC 5246 §7.3): the chain is the one verified when the session was created.
         var peerCertificates = parameters.IsResumedSession ? client.Resumer.Offered!.PeerCertificates : client.CertificateCheck.PeerCertificates;
-        var (resumer, session) = (client.Resumer, client.EstablishedSession);
-        resumable = new Lazy<ResumptionState?>(() => resumer.Export(parameters, session, peerCertificates), LazyThreadSafetyMode.None);
+        var (resumer, resumed) = (client.Resumer, parameters.IsResumedSession);
+        resumer.Capture(parameters, client.EstablishedSession);
+
+        // Lazy: reading the chain's notAfter costs a certificate parse, paid only by a caller that resumes.
+        resumable = new Lazy<ResumptionState?>(() => resumer.Export(resumed, peerCertificates), LazyThreadSafetyMode.None);
         return new HandshakeSummary(
             ProtocolVersion: isTls13 ? "TLSv1.3" : "TLSv1.2",
             CipherSuite: TlsParameterNames.CipherSuiteName(parameters.CipherSuite),
@@ -227,12 +217,16 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
             Duration: TimeProvider.GetElapsedTime(startTimestamp));
     }
 
-    /// <summary>Runs one BouncyCastle call; a failure becomes the fatal StepResult and closes the session.</summary>
-    private StepResult? Invoke(Action call)
+    /// <summary>
+    /// Runs one BouncyCastle call on the session's protocol; a failure becomes the fatal StepResult and closes the
+    /// session. The call gets its input as state (a span is allowed), so that no closure is allocated per message.
+    /// </summary>
+    private StepResult? Invoke<TState>(ProtocolCall<TState> call, TState state)
+        where TState : allows ref struct
     {
         try
         {
-            call();
+            call(protocol!, state);
             return null;
         }
         catch (TlsFatalAlertReceived e)
@@ -285,29 +279,14 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     private void Close()
     {
         Phase = SessionPhase.Closed;
+        protocol?.ReleaseBuffers();
         protocol = null;
         client = null;
     }
 
-    private byte[] DrainOutput()
-    {
-        if (protocol is not { } active)
-        {
-            return [];
-        }
+    private byte[] DrainOutput() => protocol?.TakeOutput() ?? [];
 
-        var output = new byte[active.GetAvailableOutputBytes()];
-        active.ReadOutput(output, 0, output.Length);
-        return output;
-    }
-
-    private byte[] DrainPlaintext()
-    {
-        var active = protocol!;
-        var plaintext = new byte[active.GetAvailableInputBytes()];
-        active.ReadInput(plaintext, 0, plaintext.Length);
-        return plaintext;
-    }
+    private byte[] DrainPlaintext() => protocol!.TakePlaintext();
 
     private void RequirePhase(SessionPhase expected, string call)
     {
