@@ -47,7 +47,8 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     {
         ArgumentNullException.ThrowIfNull(start);
         RequirePhase(SessionPhase.AwaitingStart, "Start");
-        if (!ServerIdentity.TryParse(start.ServerName, out var identity, out var error))
+        var identity = start.ParsedServer;
+        if (identity is null && !ServerIdentity.TryParse(start.ServerName, out identity, out var error))
         {
             throw new SessionMisuseException($"server name '{start.ServerName}' is not a DNS name or IP literal: {error}");
         }

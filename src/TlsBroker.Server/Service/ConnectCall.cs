@@ -143,7 +143,7 @@ internal sealed class ConnectCall : IDisposable
         session = new TlsClientSession(policy, timeProvider);
         BrokerLog.SessionStarted(logger, Id, policyName, serverName);
 
-        var result = session.Start(ToSessionStart(start));
+        var result = session.Start(new SessionStart(identity!, [.. start.Alpn]));
         Observe(SessionPhase.AwaitingStart, result);
         return result;
     }

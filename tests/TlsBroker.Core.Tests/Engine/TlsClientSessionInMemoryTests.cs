@@ -73,6 +73,30 @@ public sealed class TlsClientSessionInMemoryTests(EngineChainFixture fixture) : 
         Assert.Equal(expectedSni, pump.Server.ReceivedSni);
     }
 
+    [Fact]
+    public void Start_AlreadyParsedServerName_SendsItsSni()
+    {
+        Assert.True(ServerIdentity.TryParse("LocalHost.", out var identity, out var error), error);
+        using var session = new TlsClientSession(fixture.Policy, TimeProvider.System);
+        var pump = new InMemoryPump(session, new InMemoryTlsServer(fixture.Chain, new()), 0);
+
+        var result = pump.Handshake(new SessionStart(identity!, []));
+
+        Assert.Equal(1, result.Ret);
+        Assert.Equal("localhost", pump.Server.ReceivedSni);
+    }
+
+    [Fact]
+    public void Start_ParsedServerNameChangedWithWith_ParsesTheNewName()
+    {
+        Assert.True(ServerIdentity.TryParse("localhost", out var identity, out var error), error);
+        using var session = new TlsClientSession(fixture.Policy, TimeProvider.System);
+
+        var misuse = Assert.Throws<SessionMisuseException>(() => session.Start(new SessionStart(identity!, []) with { ServerName = "not a name" }));
+
+        Assert.Contains("not a name", misuse.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
