@@ -24,6 +24,9 @@ internal static class ExitCodes
     /// <summary>A step took longer than --timeout.</summary>
     public const int Timeout = 6;
 
+    /// <summary>bench: the phases ran, but some handshakes, transfers or idle sessions failed (counted in the report).</summary>
+    public const int BenchFailures = 7;
+
     /// <summary>Interrupted by Ctrl+C or SIGTERM (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
 }

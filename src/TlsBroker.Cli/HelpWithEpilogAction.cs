@@ -4,20 +4,18 @@ using System.CommandLine.Invocation;
 namespace TlsBroker.Cli;
 
 /// <summary>
-/// The standard help, followed by an epilog for one command (status lines, exit codes).
+/// The standard help, followed by an epilog for the command it is about (status lines, exit codes).
 /// System.CommandLine's help layout hooks are internal, so this wraps its help action instead.
 /// </summary>
 internal sealed class HelpWithEpilogAction : SynchronousCommandLineAction
 {
     private readonly SynchronousCommandLineAction standardHelp;
-    private readonly Command command;
-    private readonly string epilog;
+    private readonly IReadOnlyDictionary<Command, string> epilogs;
 
-    public HelpWithEpilogAction(SynchronousCommandLineAction standardHelp, Command command, string epilog)
+    public HelpWithEpilogAction(SynchronousCommandLineAction standardHelp, IReadOnlyDictionary<Command, string> epilogs)
     {
         this.standardHelp = standardHelp;
-        this.command = command;
-        this.epilog = epilog;
+        this.epilogs = epilogs;
     }
 
     public override bool ClearsParseErrors => true;
@@ -25,7 +23,7 @@ internal sealed class HelpWithEpilogAction : SynchronousCommandLineAction
     public override int Invoke(ParseResult parseResult)
     {
         var exitCode = standardHelp.Invoke(parseResult);
-        if (parseResult.CommandResult.Command == command)
+        if (epilogs.TryGetValue(parseResult.CommandResult.Command, out var epilog))
         {
             parseResult.InvocationConfiguration.Output.WriteLine(epilog);
         }

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Text;
+using TlsBroker.Cli.Bench;
+using TlsBroker.Cli.Bench.Server;
 using TlsBroker.Cli.Connect;
 
 namespace TlsBroker.Cli;
@@ -12,11 +14,18 @@ internal static class TlsBrokerCommandLine
     public static RootCommand Create(ConsoleStreams console)
     {
         var connect = ConnectCommand.Create(new ConnectRunner(console).RunAsync);
-        var root = new RootCommand("tlsbroker: use a TlsBroker (TLS handshake-as-a-service) from the command line.") { connect };
+        var bench = BenchCommand.Create(new BenchRunner(console).RunAsync);
+        var benchServer = BenchServerCommand.Create(new BenchServerRunner(console).RunAsync);
+        var root = new RootCommand("tlsbroker: use a TlsBroker (TLS handshake-as-a-service) from the command line.") { connect, bench, benchServer };
         var help = root.Options.OfType<HelpOption>().Single();
         if (help.Action is SynchronousCommandLineAction standardHelp)
         {
-            help.Action = new HelpWithEpilogAction(standardHelp, connect, ConnectCommand.HelpEpilog);
+            help.Action = new HelpWithEpilogAction(standardHelp, new Dictionary<Command, string>
+            {
+                [connect] = ConnectCommand.HelpEpilog,
+                [bench] = BenchCommand.HelpEpilog,
+                [benchServer] = BenchServerCommand.HelpEpilog,
+            });
         }
 
         return root;

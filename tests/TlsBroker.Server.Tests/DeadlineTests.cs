@@ -53,6 +53,29 @@ public sealed class DeadlineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Connect_CallerWritesWithinEachIdleTimeout_StaysOpenUntilSilentForOne()
+    {
+        var almostIdleTimeout = IdleTimeout - TimeSpan.FromSeconds(10);
+        await using var server = await OpenSslServer.StartAsync(chain);
+        await using var client = await ForwardingClient.ConnectAsync(broker.Client, server.Port, Requests.Start("localhost"));
+        Assert.True(client.IsEstablished, client.Handshake.Reason);
+
+        for (var i = 0; i < 3; i++)
+        {
+            time.Advance(almostIdleTimeout);
+            var written = await client.WriteAsync("ping\n"u8.ToArray());
+            Assert.Equal(5, written.Ret);
+        }
+
+        time.Advance(IdleTimeout + TimeSpan.FromSeconds(1));
+
+        var status = await client.WaitForEndAsync();
+        Assert.Equal(StatusCode.DeadlineExceeded, status.StatusCode);
+        Assert.Contains("idle timeout", status.Detail, StringComparison.Ordinal);
+        await broker.WaitForActiveSessionsAsync(0);
+    }
+
+    [Fact]
     public async Task Connect_SilentCallerAfterHandshake_IdleTimeoutDeadlineExceeded()
     {
         await using var server = await OpenSslServer.StartAsync(chain);

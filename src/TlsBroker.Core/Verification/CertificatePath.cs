@@ -40,7 +40,7 @@ internal sealed class CertificatePath : IDisposable
         var chain = new X509Chain();
         var policy = chain.ChainPolicy;
         policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.AddRange(anchors.Certificates.ToArray());
+        policy.CustomTrustStore.AddRange(anchors.CandidatesFor(sent));
         policy.ExtraStore.AddRange(sent.Skip(1).ToArray());
         policy.DisableCertificateDownloads = true;
         policy.RevocationMode = X509RevocationMode.NoCheck;

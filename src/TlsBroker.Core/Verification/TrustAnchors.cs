@@ -14,10 +14,15 @@ public sealed class TrustAnchors
 
     private static readonly string[] FolderPatterns = ["*.pem", "*.crt"];
 
+    private readonly Dictionary<string, X509Certificate2[]> bySubject;
+
     private TrustAnchors(IReadOnlyList<X509Certificate2> certificates, string source)
     {
         Certificates = certificates;
         Source = source;
+        bySubject = certificates
+            .GroupBy(certificate => NameKey(certificate.SubjectName))
+            .ToDictionary(group => group.Key, group => group.ToArray(), StringComparer.Ordinal);
     }
 
     public IReadOnlyList<X509Certificate2> Certificates { get; }
@@ -64,6 +69,42 @@ public sealed class TrustAnchors
         throw new InvalidOperationException($"trust anchors: '{spec}' is neither \"system\" nor an existing file or folder");
     }
 
+    /// <summary>
+    /// The anchors that can be part of a path for <paramref name="sent"/>: those named as the issuer of a sent
+    /// certificate or of another such anchor, and those named as a sent certificate. A path links each certificate
+    /// to one whose subject matches its issuer name (RFC 5280 §6.1, OpenSSL's X509_check_issued), so no other anchor
+    /// can take part; handing path building only these keeps it from loading the whole store (about 150 roots for
+    /// "system") on every verification.
+    /// </summary>
+    internal X509Certificate2[] CandidatesFor(IReadOnlyList<X509Certificate2> sent)
+    {
+        var wanted = new Queue<X500DistinguishedName>();
+        foreach (var certificate in sent)
+        {
+            wanted.Enqueue(certificate.SubjectName);
+            wanted.Enqueue(certificate.IssuerName);
+        }
+
+        var looked = new HashSet<string>(StringComparer.Ordinal);
+        var candidates = new List<X509Certificate2>();
+        while (wanted.TryDequeue(out var name))
+        {
+            var key = NameKey(name);
+            if (!looked.Add(key) || !bySubject.TryGetValue(key, out var anchors))
+            {
+                continue;
+            }
+
+            foreach (var anchor in anchors)
+            {
+                candidates.Add(anchor);
+                wanted.Enqueue(anchor.IssuerName);
+            }
+        }
+
+        return [.. candidates];
+    }
+
     /// <summary>Wraps certificates a caller already holds (tests, embedded anchors).</summary>
     internal static TrustAnchors FromCertificates(IEnumerable<X509Certificate2> certificates, string source)
     {
@@ -91,6 +132,13 @@ public sealed class TrustAnchors
             ? roots
             : throw new InvalidOperationException($"trust anchors: the system CA store is empty (install ca-certificates or give {DebianBundlePath})");
     }
+
+    /// <summary>
+    /// A name in a form at least as coarse as OpenSSL's canonical comparison (x509_name_canon: string types
+    /// unified, case folded, whitespace runs collapsed), so that two names OpenSSL matches always get one key.
+    /// </summary>
+    private static string NameKey(X500DistinguishedName name) =>
+        string.Join(' ', name.Name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
 
     private static List<X509Certificate2> LoadPemFile(string path)
     {

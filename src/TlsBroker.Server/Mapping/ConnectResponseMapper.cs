@@ -6,15 +6,20 @@ using WireSslError = TlsBroker.Contracts.V1.SslError;
 
 namespace TlsBroker.Server.Mapping;
 
-/// <summary>The one place where an engine <see cref="StepResult"/> becomes a wire <see cref="ConnectResponse"/>.</summary>
+/// <summary>
+/// The one place where an engine <see cref="StepResult"/> becomes a wire <see cref="ConnectResponse"/>.
+/// Byte fields wrap the engine's arrays instead of copying them: the engine hands every step
+/// freshly allocated output and never writes to it again, and the response is serialized
+/// before the next step runs.
+/// </summary>
 internal static class ConnectResponseMapper
 {
     public static ConnectResponse ToResponse(StepResult result)
     {
         var response = new ConnectResponse
         {
-            RecordsToSend = ByteString.CopyFrom(result.RecordsToSend.Span),
-            Plaintext = ByteString.CopyFrom(result.Plaintext.Span),
+            RecordsToSend = UnsafeByteOperations.UnsafeWrap(result.RecordsToSend),
+            Plaintext = UnsafeByteOperations.UnsafeWrap(result.Plaintext),
             Ret = result.Ret,
             Error = ToWire(result.Error),
             Verify = ToWire(result.Verify),
@@ -63,7 +68,7 @@ internal static class ConnectResponseMapper
             Resumed = summary.Resumed,
             HandshakeDuration = Duration.FromTimeSpan(summary.Duration),
         };
-        established.PeerCertificates.AddRange(summary.PeerCertificates.Select(ByteString.CopyFrom));
+        established.PeerCertificates.AddRange(summary.PeerCertificates.Select(certificate => UnsafeByteOperations.UnsafeWrap(certificate)));
         return established;
     }
 }

@@ -64,7 +64,8 @@ internal sealed class ConnectCall : IDisposable
         IServerStreamWriter<ConnectResponse> responses,
         CancellationToken callCancelled)
     {
-        while (await ReadNextAsync(requests, callCancelled) is { } request)
+        using var readTimeout = new ReadTimeout(timeProvider, callCancelled);
+        while (await ReadNextAsync(requests, readTimeout) is { } request)
         {
             var response = ConnectResponseMapper.ToResponse(Handle(request));
             await responses.WriteAsync(response, callCancelled);
@@ -177,40 +178,47 @@ internal sealed class ConnectCall : IDisposable
         }
     }
 
-    private async Task<ConnectRequest?> ReadNextAsync(IAsyncStreamReader<ConnectRequest> requests, CancellationToken callCancelled)
+    private async Task<ConnectRequest?> ReadNextAsync(IAsyncStreamReader<ConnectRequest> requests, ReadTimeout readTimeout)
     {
-        var (deadline, timeoutError) = CurrentDeadline();
-        using var timer = new CancellationTokenSource(Max(deadline - timeProvider.GetUtcNow(), TimeSpan.Zero), timeProvider);
+        var deadline = CurrentDeadline();
+        var cancelled = readTimeout.Arm(Max(deadline - timeProvider.GetUtcNow(), TimeSpan.Zero));
 
-        // Checked after the timer exists, so that time passing in between cannot be missed.
+        // Checked after the timer is armed, so that time passing in between cannot be missed.
         if (timeProvider.GetUtcNow() >= deadline)
         {
-            throw timeoutError;
+            throw DeadlineExceeded();
         }
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, timer.Token);
         try
         {
-            var more = await requests.MoveNext(linked.Token);
+            var more = await requests.MoveNext(cancelled);
+            readTimeout.Disarm();
             lastRequestAt = timeProvider.GetUtcNow();
             return more ? requests.Current : null;
         }
-        catch (OperationCanceledException) when (timer.IsCancellationRequested && !callCancelled.IsCancellationRequested)
+        catch (OperationCanceledException) when (readTimeout.Expired)
         {
-            throw timeoutError;
+            throw DeadlineExceeded();
         }
     }
 
     /// <summary>
-    /// Until when the caller may stay silent, and what to answer when it does: the handshake
-    /// deadline counts from the call's start (for the Start message) or from the Start; the idle
-    /// timeout from the last request.
+    /// Until when the caller may stay silent: the handshake deadline counts from the call's start
+    /// (for the Start message) or from the Start; the idle timeout from the last request.
     /// </summary>
-    private (DateTimeOffset Deadline, RpcException TimeoutError) CurrentDeadline() => session?.Phase switch
+    private DateTimeOffset CurrentDeadline() => session?.Phase switch
     {
-        null => (lastRequestAt + options.HandshakeTimeout, BrokerErrors.StartDeadlineExceeded(options.HandshakeTimeout)),
-        SessionPhase.AwaitingStart or SessionPhase.Handshaking => (handshakeDeadline, BrokerErrors.HandshakeDeadlineExceeded(options.HandshakeTimeout)),
-        _ => (lastRequestAt + options.IdleTimeout, BrokerErrors.IdleDeadlineExceeded(options.IdleTimeout)),
+        null => lastRequestAt + options.HandshakeTimeout,
+        SessionPhase.AwaitingStart or SessionPhase.Handshaking => handshakeDeadline,
+        _ => lastRequestAt + options.IdleTimeout,
+    };
+
+    /// <summary>The answer when the caller stayed silent past <see cref="CurrentDeadline"/>; built only then.</summary>
+    private RpcException DeadlineExceeded() => session?.Phase switch
+    {
+        null => BrokerErrors.StartDeadlineExceeded(options.HandshakeTimeout),
+        SessionPhase.AwaitingStart or SessionPhase.Handshaking => BrokerErrors.HandshakeDeadlineExceeded(options.HandshakeTimeout),
+        _ => BrokerErrors.IdleDeadlineExceeded(options.IdleTimeout),
     };
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

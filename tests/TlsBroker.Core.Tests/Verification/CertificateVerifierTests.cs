@@ -5,6 +5,26 @@ namespace TlsBroker.Core.Tests.Verification;
 
 public sealed class CertificateVerifierTests(VerificationPki pki) : IClassFixture<VerificationPki>
 {
+    private static readonly Lazy<IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>> SystemRoots =
+        new(() => TrustAnchors.Load(TrustAnchors.SystemSpec).Certificates);
+
+    public static TheoryData<string> Rows => VerifyCases.Names;
+
+    /// <summary>Path building is handed only the anchors that can be in a path: a store of ~150 more roots changes no outcome.</summary>
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void Verify_MatrixRowWithTheSystemRootsToo_SameOutcome(string row)
+    {
+        using var chain = VerifyCases.Get(row).Build(new ChainFactory(pki));
+        var own = chain.Anchors.Select(a => a.Certificate).ToList();
+        var alone = new CertificateVerifier(TrustAnchors.FromCertificates(own, "own"));
+        var amongSystem = new CertificateVerifier(TrustAnchors.FromCertificates([.. SystemRoots.Value, .. own], "own and system"));
+        Assert.True(ServerIdentity.TryParse(chain.ServerName, out var identity, out var error), error);
+        var now = DateTimeOffset.UtcNow;
+
+        Assert.Equal(alone.Verify(chain.SentDer, identity!, now), amongSystem.Verify(chain.SentDer, identity!, now));
+    }
+
     [Fact]
     public void Verify_ConcurrentSessionsSharingOneVerifier_EachGetsItsOwnOutcome()
     {

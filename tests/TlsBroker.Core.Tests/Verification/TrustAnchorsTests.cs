@@ -19,6 +19,32 @@ public sealed class TrustAnchorsTests : IDisposable
     }
 
     [Fact]
+    public void CandidatesFor_ChainAmongTheSystemRoots_OnlyItsRoot()
+    {
+        using var chain = TestChain.Create();
+        var system = TrustAnchors.Load(TrustAnchors.SystemSpec).Certificates;
+        var anchors = TrustAnchors.FromCertificates([.. system, chain.Root.Certificate], "system and test root");
+
+        var candidates = anchors.CandidatesFor([chain.Leaf.Certificate, chain.Intermediate.Certificate]);
+
+        Assert.Equal([chain.Root.Certificate.Thumbprint], candidates.Select(c => c.Thumbprint));
+    }
+
+    [Fact]
+    public void CandidatesFor_AnchorIssuedByAnotherAnchor_FollowsToBoth()
+    {
+        using var root = TestPki.Issue(CertificateSpec.Root("Candidate Root"));
+        using var intermediate = TestPki.Issue(CertificateSpec.Intermediate("Candidate Intermediate"), root);
+        using var leaf = TestPki.Issue(CertificateSpec.Server("candidate.test"), intermediate);
+        using var stranger = TestPki.Issue(CertificateSpec.Root("Candidate Stranger"));
+        var anchors = TrustAnchors.FromCertificates([stranger.Certificate, root.Certificate, intermediate.Certificate], "nested");
+
+        var candidates = anchors.CandidatesFor([leaf.Certificate]);
+
+        Assert.Equal([intermediate.Certificate.Thumbprint, root.Certificate.Thumbprint], candidates.Select(c => c.Thumbprint));
+    }
+
+    [Fact]
     public void Load_PemFileWithTwoRoots_BothLoaded()
     {
         using var first = TestPki.Issue(CertificateSpec.Root("Anchor One"));

@@ -5,10 +5,10 @@ using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using TlsBroker.Testing.Pki;
 
-namespace TlsBroker.Core.Tests.Engine;
+namespace TlsBroker.Testing.InMemory;
 
 /// <summary>BouncyCastle's TLS server with a <see cref="TestChain"/>'s ECDSA leaf and intermediate, for in-memory pumps.</summary>
-internal sealed class InMemoryTlsServer(TestChain chain, InMemoryServerOptions options) : DefaultTlsServer(new BcTlsCrypto())
+public sealed class InMemoryTlsServer(TestChain chain, InMemoryServerOptions options) : DefaultTlsServer(new BcTlsCrypto())
 {
     public short? AlertReceived { get; private set; }
 
@@ -49,6 +49,7 @@ internal sealed class InMemoryTlsServer(TestChain chain, InMemoryServerOptions o
     [
         CipherSuite.TLS_AES_128_GCM_SHA256,
         CipherSuite.TLS_AES_256_GCM_SHA384,
+        CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
     ]);

@@ -1,7 +1,7 @@
 using TlsBroker.Core.Policy;
 using TlsBroker.Testing.Pki;
 
-namespace TlsBroker.Core.Tests.Engine;
+namespace TlsBroker.Testing;
 
 /// <summary>One ECDSA test chain and the default policy trusting its root, shared by a test class.</summary>
 public sealed class EngineChainFixture : IDisposable

@@ -1,15 +1,16 @@
+using System.Diagnostics;
 using Org.BouncyCastle.Tls;
 using TlsBroker.Core.Engine;
 using TlsBroker.Core.Results;
 
-namespace TlsBroker.Core.Tests.Engine;
+namespace TlsBroker.Testing.InMemory;
 
 /// <summary>
 /// A <see cref="TlsClientSession"/> wired to BouncyCastle's non-blocking TlsServerProtocol in
 /// memory. What the server sends reaches the session in pieces of <see cref="FragmentSize"/>
 /// bytes (0: whole), so a record may span any number of Receive calls.
 /// </summary>
-internal sealed class InMemoryPump
+public sealed class InMemoryPump
 {
     private readonly Queue<byte> toClient = new();
 
@@ -31,12 +32,15 @@ internal sealed class InMemoryPump
 
     public int ReceiveCalls { get; private set; }
 
+    /// <summary>Wall-clock time spent inside the session's Start and Receive calls (the client side of the handshake).</summary>
+    public TimeSpan ClientTime { get; private set; }
+
     /// <summary>The alert the server raised when our records made it fail, if any.</summary>
     public short? ServerFailure { get; private set; }
 
     public StepResult Handshake(SessionStart start)
     {
-        var result = Forward(Session.Start(start));
+        var result = Forward(TimeClient(() => Session.Start(start)));
         while (result is { Ret: -1, Error: SslError.WantRead } && ServerOutputPending())
         {
             result = DeliverToClient();
@@ -60,7 +64,8 @@ internal sealed class InMemoryPump
             }
 
             ReceiveCalls++;
-            result = Forward(Session.Receive(piece, endOfStream && toClient.Count == 0));
+            var last = endOfStream && toClient.Count == 0;
+            result = Forward(TimeClient(() => Session.Receive(piece, last)));
         }
         while (toClient.Count > 0 && result is { Ret: -1, Error: SslError.WantRead });
 
@@ -92,6 +97,14 @@ internal sealed class InMemoryPump
             }
         }
 
+        return result;
+    }
+
+    private StepResult TimeClient(Func<StepResult> call)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var result = call();
+        ClientTime += Stopwatch.GetElapsedTime(started);
         return result;
     }
 

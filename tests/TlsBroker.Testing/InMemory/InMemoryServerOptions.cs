@@ -1,9 +1,9 @@
 using Org.BouncyCastle.Tls;
 
-namespace TlsBroker.Core.Tests.Engine;
+namespace TlsBroker.Testing.InMemory;
 
 /// <summary>What the in-memory server offers: versions, groups (the first it prefers), ALPN.</summary>
-internal sealed record InMemoryServerOptions
+public sealed record InMemoryServerOptions
 {
     public ProtocolVersion[] Versions { get; init; } = ProtocolVersion.TLSv13.DownTo(ProtocolVersion.TLSv12);
 

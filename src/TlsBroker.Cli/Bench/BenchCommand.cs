@@ -1,0 +1,350 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using TlsBroker.Cli.Connect;
+
+namespace TlsBroker.Cli.Bench;
+
+/// <summary>The <c>bench</c> command's syntax: its argument, options, help text and validation.</summary>
+internal static class BenchCommand
+{
+    private const string Description =
+        "Measure TLS client cost side by side, one path after the other against the same server: direct (SslStream in "
+        + "this process), engine (the TlsBroker engine in this process, no gRPC) and broker (a broker process over gRPC "
+        + "on loopback, this process forwarding socket bytes). Prints a table and the ratios of issue 4's targets.";
+
+    /// <summary>Printed after the options by <c>bench --help</c>.</summary>
+    public const string HelpEpilog = """
+        Phases: handshakes (full handshakes: TCP connect + handshake with chain and name verification + close_notify
+        and close; latency from the start of the TCP connect to the verified handshake), throughput (--throughput-size
+        downloaded and uploaded in 16 KiB writes, TLS 1.3), idle (broker RSS per idle established session, then
+        every session must still echo a byte). Throughput and idle need --local-server; against HOST:PORT only the
+        handshake phases run.
+
+        Broker: by default the bench starts `dotnet TlsBroker.Server.dll` from its own folder on a free loopback port,
+        with policies bench-tls13 and bench-tls12 trusting the target's anchors, and stops it at the end. With
+        --broker URL the running broker must define those two policies (MinVersion = MaxVersion = 1.3 / 1.2).
+
+        Exit codes:
+          0    every phase ran and no handshake or transfer failed
+          1    internal error (a bug in tlsbroker)
+          2    usage error
+          3    the target server cannot be reached (or bench-server could not start)
+          4    the broker could not be started or reached
+          5    a TLS handshake failed before the phases (e.g. the certificate is not trusted)
+          6    a handshake before the phases took longer than --phase-timeout
+          7    the phases ran but some handshakes or transfers failed (counted in the report)
+          130  interrupted (Ctrl+C)
+        """;
+
+    /// <param name="run">What to do with valid settings: <see cref="BenchRunner.RunAsync"/>, or a test's probe.</param>
+    public static Command Create(Func<BenchSettings, CancellationToken, Task<int>> run)
+    {
+        var server = new Argument<ServerEndpoint?>("HOST:PORT")
+        {
+            Description = "The TLS server to measure against; leave out with --local-server.",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = ParseServer,
+        };
+        var localServer = new Option<bool>("--local-server")
+        {
+            Description = "Start `tlsbroker bench-server` as a child process on 127.0.0.1 and measure against it (all phases).",
+        };
+        var serverName = new Option<string>("--servername")
+        {
+            HelpName = "NAME",
+            Description = "DNS name or IP literal every path verifies the certificate against. [default: HOST, or localhost with --local-server]",
+        };
+        var trust = new Option<FileInfo>("--trust")
+        {
+            HelpName = "PEM",
+            Description = "Trust anchors for a HOST:PORT target (PEM file). [default: the system store; --local-server trusts its generated root]",
+        };
+        var handshakes = PositiveInt("--handshakes", "N", "Full handshakes per phase (one path, TLS version and concurrency).", 200, 1_000_000);
+        var warmup = new Option<int>("--warmup")
+        {
+            HelpName = "N",
+            Description = "Unmeasured handshakes per path and TLS version before its phases.",
+            DefaultValueFactory = _ => 20,
+            CustomParser = result => ParseInt(result, 0, 100_000),
+        };
+        var phaseTimeout = new Option<double>("--phase-timeout")
+        {
+            HelpName = "SECONDS",
+            Description = "Time limit of every phase; a phase that reaches it stops and reports what it completed.",
+            DefaultValueFactory = _ => 60,
+            CustomParser = ParseSeconds,
+        };
+        var concurrency = new Option<int[]>("--concurrency")
+        {
+            HelpName = "LIST",
+            Description = "Concurrent handshakes, comma-separated, one phase each.",
+            DefaultValueFactory = _ => [1, 8, 64],
+            CustomParser = result => ParseIntList(result, 1, 10_000),
+        };
+        var tls = new Option<BenchTlsVersion[]>("--tls")
+        {
+            HelpName = "LIST",
+            Description = "TLS versions, comma-separated: 1.3, 1.2.",
+            DefaultValueFactory = _ => [BenchTlsVersion.Tls13, BenchTlsVersion.Tls12],
+            CustomParser = ParseTlsVersions,
+        };
+        var paths = new Option<BenchPathKind[]>("--paths")
+        {
+            HelpName = "LIST",
+            Description = "Paths, comma-separated: direct, engine, broker.",
+            DefaultValueFactory = _ => [BenchPathKind.Direct, BenchPathKind.Engine, BenchPathKind.Broker],
+            CustomParser = result => ParseNames<BenchPathKind>(result, "path"),
+        };
+        var phases = new Option<BenchPhase[]>("--phases")
+        {
+            HelpName = "LIST",
+            Description = "Phases, comma-separated: handshakes, throughput, idle.",
+            DefaultValueFactory = _ => [BenchPhase.Handshakes, BenchPhase.Throughput, BenchPhase.Idle],
+            CustomParser = result => ParseNames<BenchPhase>(result, "phase"),
+        };
+        var variant = new Option<BenchVariant[]>("--variant")
+        {
+            HelpName = "NAME:KEY=VALUE[,...]",
+            Description = "Run the engine and broker paths once more under these policy settings (TlsPolicyOptions keys), "
+                + "e.g. nocache:VerifiedChainCache:MaxEntries=0; repeat for more variants.",
+            CustomParser = ParseVariants,
+        };
+        var throughputSize = new Option<long>("--throughput-size")
+        {
+            HelpName = "SIZE",
+            Description = "Bytes downloaded and uploaded per path: a number with an optional KiB, MiB or GiB suffix.",
+            DefaultValueFactory = _ => 64L * 1024 * 1024,
+            CustomParser = ParseSize,
+        };
+        var idleSessions = new Option<int[]>("--idle-sessions")
+        {
+            HelpName = "LIST",
+            Description = "Idle broker sessions held open at once, comma-separated, one measurement each (e.g. 1000,10000).",
+            DefaultValueFactory = _ => [1000],
+            CustomParser = result => ParseIntList(result, 1, 100_000),
+        };
+        var broker = new Option<Uri>("--broker")
+        {
+            HelpName = "URL",
+            Description = "Use this running broker instead of starting one (it must define policies bench-tls13 and bench-tls12).",
+            CustomParser = ParseBroker,
+        };
+        var brokerPid = new Option<int?>("--broker-pid")
+        {
+            HelpName = "PID",
+            Description = "Process id of the --broker, so that its CPU time and memory are measured too.",
+            CustomParser = result => ParseInt(result, 1, int.MaxValue),
+        };
+        var brokerAdmin = new Option<Uri>("--broker-admin")
+        {
+            HelpName = "URL",
+            Description = "Admin address (/metrics) of the --broker, so that its managed heap per idle session is measured too.",
+            CustomParser = ParseBroker,
+        };
+        var json = new Option<FileInfo>("--json")
+        {
+            HelpName = "FILE",
+            Description = "Also write every figure to FILE as JSON (fields documented in README).",
+        };
+
+        var command = new Command("bench", Description)
+        {
+            server, localServer, serverName, trust, handshakes, warmup, phaseTimeout, concurrency, tls, paths, phases, variant,
+            throughputSize, idleSessions, broker, brokerPid, brokerAdmin, json,
+        };
+        command.Validators.Add(result =>
+        {
+            // Results, not values: a value that failed to parse would throw here; its own error is reported anyway.
+            var hasServer = result.GetResult(server) is { Tokens.Count: > 0 };
+            var isLocal = result.GetValue(localServer);
+            if (hasServer == isLocal)
+            {
+                result.AddError("give either HOST:PORT or --local-server (exactly one)");
+            }
+
+            if ((result.GetResult(brokerPid) is not null || result.GetResult(brokerAdmin) is not null) && result.GetResult(broker) is null)
+            {
+                result.AddError("--broker-pid and --broker-admin need --broker (a broker the bench starts is measured anyway)");
+            }
+        });
+        command.SetAction((parseResult, cancellationToken) => run(
+            new BenchSettings
+            {
+                Server = parseResult.GetValue(server),
+                LocalServer = parseResult.GetValue(localServer),
+                ServerName = parseResult.GetValue(serverName),
+                Trust = parseResult.GetValue(trust),
+                Handshakes = parseResult.GetValue(handshakes),
+                Warmup = parseResult.GetValue(warmup),
+                PhaseTimeout = TimeSpan.FromSeconds(parseResult.GetValue(phaseTimeout)),
+                Concurrency = parseResult.GetRequiredValue(concurrency),
+                TlsVersions = parseResult.GetRequiredValue(tls),
+                Paths = parseResult.GetRequiredValue(paths),
+                Phases = parseResult.GetRequiredValue(phases),
+                Variants = parseResult.GetValue(variant) ?? [],
+                ThroughputBytes = parseResult.GetValue(throughputSize),
+                IdleSessions = parseResult.GetRequiredValue(idleSessions),
+                Broker = parseResult.GetValue(broker),
+                BrokerPid = parseResult.GetValue(brokerPid),
+                BrokerAdmin = parseResult.GetValue(brokerAdmin),
+                Json = parseResult.GetValue(json),
+            },
+            cancellationToken));
+        return command;
+    }
+
+    private static Option<int> PositiveInt(string name, string helpName, string description, int defaultValue, int max) => new(name)
+    {
+        HelpName = helpName,
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result => ParseInt(result, 1, max),
+    };
+
+    private static ServerEndpoint? ParseServer(ArgumentResult result)
+    {
+        if (ServerEndpoint.TryParse(result.Tokens[0].Value, out var endpoint, out var error))
+        {
+            return endpoint;
+        }
+
+        result.AddError(error);
+        return null;
+    }
+
+    private static Uri? ParseBroker(ArgumentResult result)
+    {
+        var text = result.Tokens[0].Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            return uri;
+        }
+
+        result.AddError($"'{text}' is not a URL: use http://HOST:PORT or https://HOST:PORT");
+        return null;
+    }
+
+    private static int ParseInt(ArgumentResult result, int min, int max)
+    {
+        var text = result.Tokens[0].Value;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        result.AddError($"'{text}' is not a whole number from {min} to {max}");
+        return default;
+    }
+
+    private static int[] ParseIntList(ArgumentResult result, int min, int max)
+    {
+        var text = result.Tokens[0].Value;
+        var values = new List<int>();
+        foreach (var item in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            {
+                result.AddError($"'{item}' in '{text}' is not a whole number from {min} to {max}; give a list such as 1,8,64");
+                return [];
+            }
+
+            values.Add(value);
+        }
+
+        return [.. values.Distinct()];
+    }
+
+    private static BenchTlsVersion[] ParseTlsVersions(ArgumentResult result)
+    {
+        var text = result.Tokens[0].Value;
+        var versions = new List<BenchTlsVersion>();
+        foreach (var item in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!BenchTlsVersions.TryParse(item, out var version))
+            {
+                result.AddError($"'{item}' is not a TLS version: use 1.3, 1.2 or 1.3,1.2");
+                return [];
+            }
+
+            versions.Add(version);
+        }
+
+        return [.. versions.Distinct()];
+    }
+
+    private static T[] ParseNames<T>(ArgumentResult result, string what)
+        where T : struct, Enum
+    {
+        var text = result.Tokens[0].Value;
+        var values = new List<T>();
+        foreach (var item in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            // Names only: Enum.TryParse would also take numbers.
+            if (item.Length == 0 || char.IsDigit(item[0]) || !Enum.TryParse<T>(item, ignoreCase: true, out var value))
+            {
+                var known = string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()));
+                result.AddError($"'{item}' is not a {what}: use {known}");
+                return [];
+            }
+
+            values.Add(value);
+        }
+
+        return [.. values.Distinct()];
+    }
+
+    private static BenchVariant[] ParseVariants(ArgumentResult result)
+    {
+        var variants = new List<BenchVariant>();
+        foreach (var token in result.Tokens)
+        {
+            if (!BenchVariant.TryParse(token.Value, out var parsed, out var error))
+            {
+                result.AddError(error);
+                return [];
+            }
+
+            if (variants.Exists(v => v.Name == parsed.Name))
+            {
+                result.AddError($"variant '{parsed.Name}' is given twice");
+                return [];
+            }
+
+            variants.Add(parsed);
+        }
+
+        return [.. variants];
+    }
+
+    private static double ParseSeconds(ArgumentResult result)
+    {
+        var text = result.Tokens[0].Value;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= 86_400)
+        {
+            return seconds;
+        }
+
+        result.AddError($"'{text}' is not a time limit: give a number of seconds greater than 0, e.g. 60 or 2.5");
+        return default;
+    }
+
+    private static long ParseSize(ArgumentResult result)
+    {
+        var text = result.Tokens[0].Value;
+        var (digits, unit) = text switch
+        {
+            _ when text.EndsWith("GiB", StringComparison.Ordinal) => (text[..^3], 1L << 30),
+            _ when text.EndsWith("MiB", StringComparison.Ordinal) => (text[..^3], 1L << 20),
+            _ when text.EndsWith("KiB", StringComparison.Ordinal) => (text[..^3], 1L << 10),
+            _ => (text, 1L),
+        };
+        if (long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0 && count <= (16L << 30) / unit)
+        {
+            return count * unit;
+        }
+
+        result.AddError($"'{text}' is not a size: give a positive number of bytes up to 16GiB, optionally with KiB, MiB or GiB, e.g. 64MiB");
+        return default;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using TlsBroker.Client;
+
+namespace TlsBroker.Cli.Bench.Paths;
+
+/// <summary>
+/// The real path: a broker process over gRPC on loopback, driven with the public client library
+/// (<see cref="BrokerTlsClient"/>/<see cref="BrokerTlsStream"/>), which is what a .NET caller runs,
+/// so its costs are part of the figure. The channel may open several HTTP/2 connections, because
+/// Kestrel allows 100 streams per connection and the idle phase holds thousands.
+/// </summary>
+internal sealed class BrokerPath : IBenchPath
+{
+    private static readonly TimeSpan BrokerStepTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string serverName;
+    private readonly GrpcChannel channel;
+    private readonly BrokerTlsClient client;
+
+    /// <param name="brokerProcess">The broker's process when known, so that its CPU time is counted.</param>
+    /// <param name="variant">Selects the broker policies (bench-tls13[-NAME]) this path uses.</param>
+    public BrokerPath(string serverName, Uri broker, Process? brokerProcess, BenchVariant variant)
+    {
+        this.serverName = serverName;
+        Variant = variant;
+        channel = GrpcChannel.ForAddress(broker, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                ConnectTimeout = BrokerStepTimeout,
+            },
+        });
+        client = new BrokerTlsClient(channel);
+        Clock = new CpuClock(brokerProcess);
+    }
+
+    public BenchPathKind Kind => BenchPathKind.Broker;
+
+    public BenchVariant Variant { get; }
+
+    public CpuClock Clock { get; }
+
+    public async Task<IBenchConnection> HandshakeAsync(Socket connected, BenchTlsVersion version, CancellationToken cancellationToken)
+    {
+        var options = new BrokerTlsOptions
+        {
+            ServerName = serverName,
+            Policy = Variant.BrokerPolicy(version),
+            Timeout = BrokerStepTimeout,
+        };
+        var tls = await client.ConnectAsync(new NetworkStream(connected, ownsSocket: true), options, cancellationToken);
+        return new StreamConnection(tls, tls.ShutdownAsync);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        channel.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using TlsBroker.Cli.Bench.Paths;
+using TlsBroker.Cli.Bench.Phases;
+using TlsBroker.Cli.Bench.Report;
+
+namespace TlsBroker.Cli.Bench;
+
+/// <summary>
+/// The phases of one run, in order: per TLS version a warm-up per path, then every concurrency
+/// with the paths back to back (so that the machine's state drifts least between the figures
+/// compared); then throughput per path; then the broker's idle sessions.
+/// </summary>
+internal sealed class PhaseSequence
+{
+    private readonly BenchSetup setup;
+    private readonly BenchSettings settings;
+    private readonly Action<string> progress;
+
+    public PhaseSequence(BenchSetup setup, BenchSettings settings, Action<string> progress)
+    {
+        this.setup = setup;
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    public async Task<BenchReport> RunAsync(DateTimeOffset startedUtc, CancellationToken cancellationToken)
+    {
+        var notes = new List<string>();
+        var handshakes = settings.Phases.Contains(BenchPhase.Handshakes) ? await RunHandshakesAsync(cancellationToken) : [];
+        IReadOnlyList<ThroughputFigures> throughput = [];
+        IReadOnlyList<IdleSessionFigures> idle = [];
+        if (!setup.Target.IsLocalServer && settings.Phases.Any(p => p != BenchPhase.Handshakes))
+        {
+            notes.Add("throughput and idle sessions need --local-server (bench-server's transfer protocol); against HOST:PORT only the handshake phases ran");
+        }
+        else
+        {
+            if (settings.Phases.Contains(BenchPhase.Throughput))
+            {
+                throughput = await RunThroughputAsync(cancellationToken);
+            }
+
+            if (settings.Phases.Contains(BenchPhase.Idle))
+            {
+                idle = await RunIdleSessionsAsync(notes, cancellationToken);
+            }
+        }
+
+        notes.Add("resumed handshakes: not measured (the engine has no session resumption yet)");
+        if (idle.Count > 0 && setup.BrokerAdminAddress is null)
+        {
+            notes.Add("managed heap per idle session: not measured (give the broker's admin address with --broker-admin)");
+        }
+
+        if (idle.Count > 0 && setup.BrokerProcess is null)
+        {
+            notes.Add("broker RSS per idle session: not measured (give the broker's process id with --broker-pid)");
+        }
+
+        var report = new BenchReport
+        {
+            StartedUtc = startedUtc,
+            Machine = MachineInfo.Current(),
+            Target = new ReportTarget
+            {
+                Server = setup.Target.Display,
+                ServerName = setup.Target.ServerName,
+                LocalServer = setup.Target.IsLocalServer,
+                Broker = setup.BrokerAddress?.ToString(),
+                BrokerAdmin = setup.BrokerAdminAddress?.ToString(),
+                BrokerStartedByBench = setup.BrokerStartedByBench,
+                BrokerPid = setup.BrokerProcess?.Id,
+            },
+            Settings = ReportSettings.From(settings),
+            Handshakes = handshakes,
+            Throughput = throughput,
+            IdleSessions = idle,
+            Notes = notes,
+        };
+        return report with
+        {
+            Ratios = [.. settings.TlsVersions.SelectMany(version => settings.AllVariants.Select(variant => BenchRatios.Compute(version, variant, report)))],
+        };
+    }
+
+    private async Task<List<HandshakeFigures>> RunHandshakesAsync(CancellationToken cancellationToken)
+    {
+        var all = new List<HandshakeFigures>();
+        foreach (var version in settings.TlsVersions)
+        {
+            if (settings.Warmup > 0)
+            {
+                foreach (var path in setup.Paths)
+                {
+                    progress($"warming up {path.Label} TLS {version.Label()} ({settings.Warmup} handshakes)");
+                    await new HandshakePhase(path, setup.Target, version).RunAsync(1, settings.Warmup, settings.PhaseTimeout, cancellationToken);
+                }
+            }
+
+            foreach (var concurrency in settings.Concurrency)
+            {
+                foreach (var path in setup.Paths)
+                {
+                    var figures = await new HandshakePhase(path, setup.Target, version).RunAsync(concurrency, settings.Handshakes, settings.PhaseTimeout, cancellationToken);
+                    progress(string.Create(CultureInfo.InvariantCulture,
+                        $"{path.Label} TLS {figures.TlsVersion} c={concurrency}: {figures.Completed}/{figures.Requested} in {figures.Seconds:0.00} s, {figures.HandshakesPerSecond:0.0} hs/s, p50 {figures.P50Ms:0.00} ms, CPU {figures.CpuMsPerHandshake:0.00} ms/hs, {figures.Failed} failed"));
+                    all.Add(figures);
+                }
+            }
+        }
+
+        return all;
+    }
+
+    private async Task<List<ThroughputFigures>> RunThroughputAsync(CancellationToken cancellationToken)
+    {
+        // One version keeps the phase short; TLS 1.3 when run, as the targets are stated for it.
+        var version = settings.TlsVersions.Contains(BenchTlsVersion.Tls13) ? BenchTlsVersion.Tls13 : settings.TlsVersions[0];
+        var all = new List<ThroughputFigures>();
+        foreach (var path in setup.Paths)
+        {
+            var phase = new ThroughputPhase(path, setup.Target, version);
+            foreach (var figures in new[]
+            {
+                await phase.DownloadAsync(settings.ThroughputBytes, settings.PhaseTimeout, cancellationToken),
+                await phase.UploadAsync(settings.ThroughputBytes, settings.PhaseTimeout, cancellationToken),
+            })
+            {
+                progress(string.Create(CultureInfo.InvariantCulture,
+                    $"{path.Label} {figures.Direction}: {figures.MegabytesPerSecond:0.0} MB/s {figures.Failure}"));
+                all.Add(figures);
+            }
+        }
+
+        return all;
+    }
+
+    private async Task<List<IdleSessionFigures>> RunIdleSessionsAsync(List<string> notes, CancellationToken cancellationToken)
+    {
+        var brokers = setup.Paths.Where(p => p.Kind == BenchPathKind.Broker).ToList();
+        if (brokers.Count == 0)
+        {
+            notes.Add("idle sessions are measured through the broker: add broker to --paths");
+            return [];
+        }
+
+        var all = new List<IdleSessionFigures>();
+        foreach (var broker in brokers)
+        {
+            foreach (var sessions in settings.IdleSessions)
+            {
+                progress($"holding {sessions} idle sessions through {broker.Label}");
+                var phase = new IdleSessionsPhase(broker, setup.Target, setup.BrokerProcess?.Id, setup.BrokerAdminAddress);
+                var figures = await phase.RunAsync(sessions, settings.PhaseTimeout, cancellationToken);
+                progress(string.Create(CultureInfo.InvariantCulture,
+                    $"{figures.Opened}/{figures.Sessions} opened, {figures.Usable} usable, {figures.RssBytesPerSession} RSS bytes/session, {figures.ManagedHeapBytesPerSession} heap bytes/session {figures.SkippedReason}"));
+                all.Add(figures);
+            }
+        }
+
+        return all;
+    }
+}

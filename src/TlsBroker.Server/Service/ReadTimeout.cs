@@ -1,0 +1,57 @@
+namespace TlsBroker.Server.Service;
+
+/// <summary>
+/// Cancels the read a call is waiting on when its deadline passes (on the injected
+/// <see cref="TimeProvider"/>'s clock) or when the call itself is cancelled. One token source
+/// serves every read of the call, armed before the read and disarmed after it, so a waiting
+/// session holds one timer and a message costs no new source, timer or link.
+/// </summary>
+internal sealed class ReadTimeout : IDisposable
+{
+    private readonly TimeProvider timeProvider;
+    private readonly CancellationToken callCancelled;
+    private readonly CancellationTokenRegistration callRegistration;
+    private volatile CancellationTokenSource source;
+
+    public ReadTimeout(TimeProvider timeProvider, CancellationToken callCancelled)
+    {
+        this.timeProvider = timeProvider;
+        this.callCancelled = callCancelled;
+        source = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        callRegistration = callCancelled.UnsafeRegister(static state => ((ReadTimeout)state!).source.Cancel(), this);
+    }
+
+    /// <summary>True when the last read was cancelled by its deadline rather than by the call.</summary>
+    public bool Expired => source.IsCancellationRequested && !callCancelled.IsCancellationRequested;
+
+    /// <summary>Arms the deadline for the next read and returns the token that read waits on.</summary>
+    public CancellationToken Arm(TimeSpan timeout)
+    {
+        source.CancelAfter(timeout);
+        return source.Token;
+    }
+
+    /// <summary>After a read that completed: stops the timer and keeps the source for the next read.</summary>
+    public void Disarm()
+    {
+        if (source.TryReset())
+        {
+            return;
+        }
+
+        // The deadline passed just as the message arrived, so the message was in time, but this
+        // source is spent. Its timer fired and is gone, so it needs no Dispose; leaving it undisposed
+        // also keeps a call cancellation that still holds it from hitting a disposed source.
+        source = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        if (callCancelled.IsCancellationRequested)
+        {
+            source.Cancel();
+        }
+    }
+
+    public void Dispose()
+    {
+        callRegistration.Dispose();
+        source.Dispose();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using TlsBroker.Cli.Tests.Infrastructure;
+using TlsBroker.Testing;
+
+namespace TlsBroker.Cli.Tests.Bench;
+
+/// <summary>
+/// A whole <c>tlsbroker bench --local-server</c> run with tiny counts: bench-server and the broker
+/// start as child processes from the test's output folder, every path runs every phase, and the
+/// JSON report holds every figure.
+/// </summary>
+public sealed class BenchSmokeTests : IDisposable
+{
+    private const int Handshakes = 5;
+    private const int IdleSessions = 20;
+    private const long ThroughputBytes = 256 * 1024;
+
+    private readonly string jsonPath = Path.Combine(Path.GetTempPath(), $"tlsbroker-bench-{Guid.NewGuid():N}.json");
+
+    [Fact]
+    public async Task Bench_LocalServerTinyCounts_ReportsEveryFigureForEveryPath()
+    {
+        int[] concurrency = [1, 2];
+        string[] versions = ["1.3", "1.2"];
+        string[] paths = ["direct", "engine", "broker"];
+
+        // Two child processes start and every path runs every phase: on a loaded 2-core machine that takes more than one scenario's time.
+        var run = await CliRun.InvokeWithinAsync(
+            TestTimeouts.Scenario * 3, Stream.Null, "bench", "--local-server", "--handshakes", $"{Handshakes}", "--warmup", "0", "--concurrency", "1,2",
+            "--throughput-size", "256KiB", "--idle-sessions", $"{IdleSessions}", "--phase-timeout", "30", "--json", jsonPath);
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(jsonPath));
+        var root = report.RootElement;
+        var handshakes = root.GetProperty("handshakes").EnumerateArray().ToList();
+        Assert.Equal(paths.Length * versions.Length * concurrency.Length, handshakes.Count);
+        foreach (var path in paths)
+        {
+            foreach (var version in versions)
+            {
+                foreach (var c in concurrency)
+                {
+                    var figures = handshakes.Single(h =>
+                        h.GetProperty("path").GetString() == path && h.GetProperty("tlsVersion").GetString() == version && h.GetProperty("concurrency").GetInt32() == c);
+                    Assert.Equal(Handshakes, figures.GetProperty("completed").GetInt32());
+                    Assert.Equal(0, figures.GetProperty("failed").GetInt32());
+                    foreach (var field in new[] { "handshakesPerSecond", "p50Ms", "p99Ms", "cpuMsPerHandshake" })
+                    {
+                        Assert.True(figures.GetProperty(field).GetDouble() > 0, $"{path} {version} c={c}: {field} = {figures.GetProperty(field)}");
+                    }
+
+                    Assert.Equal(path == "broker", figures.GetProperty("brokerCpuMsPerHandshake").ValueKind == JsonValueKind.Number);
+                }
+            }
+        }
+
+        var throughput = root.GetProperty("throughput").EnumerateArray().ToList();
+        Assert.Equal(paths.Length * 2, throughput.Count);
+        Assert.All(throughput, t =>
+        {
+            Assert.True(t.GetProperty("completed").GetBoolean(), t.ToString());
+            Assert.Equal(ThroughputBytes, t.GetProperty("bytes").GetInt64());
+            Assert.True(t.GetProperty("megabytesPerSecond").GetDouble() > 0, t.ToString());
+        });
+
+        var idle = Assert.Single(root.GetProperty("idleSessions").EnumerateArray());
+        Assert.Equal(IdleSessions, idle.GetProperty("opened").GetInt32());
+        Assert.Equal(IdleSessions, idle.GetProperty("usable").GetInt32());
+        Assert.True(idle.GetProperty("brokerRssAfterBytes").GetInt64() > 0, idle.ToString());
+        Assert.Equal(JsonValueKind.Number, idle.GetProperty("rssBytesPerSession").ValueKind);
+        Assert.True(idle.GetProperty("brokerHeapAfterBytes").GetInt64() > 0, idle.ToString());
+        Assert.Equal(JsonValueKind.Number, idle.GetProperty("managedHeapBytesPerSession").ValueKind);
+
+        Assert.Contains("Ratios (issue 4 targets in brackets)", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("ratios")[0].GetProperty("brokerToEngineRate").ValueKind);
+    }
+
+    public void Dispose() => File.Delete(jsonPath);
+}
