@@ -59,7 +59,7 @@ internal static class ReportTable
         {
             text.WriteLine();
             text.WriteLine("Ratios (issue 4 targets in brackets)");
-            foreach (var r in report.Ratios)
+            foreach (var r in report.Ratios.Where(r => r.BrokerToEngineRate is not null || r.BrokerMinusEngineP50Ms is not null || r.EngineToDirectCpu is not null))
             {
                 var which = r.Variant is null ? $"TLS {r.TlsVersion}" : $"TLS {r.TlsVersion} {r.Variant}";
                 text.WriteLine($"  {which}: broker/engine rate at c={r.RateConcurrency}: {Number(r.BrokerToEngineRate, "0.00")} [>= 0.70]; "
