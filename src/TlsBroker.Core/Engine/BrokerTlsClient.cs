@@ -16,15 +16,22 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
     private readonly IReadOnlyList<string> alpn;
     private readonly ServerCertificateCheck certificateCheck;
 
-    public BrokerTlsClient(GroupRecordingCrypto crypto, TlsPolicy policy, ServerIdentity identity, IReadOnlyList<string> alpn, TimeProvider timeProvider)
+    public BrokerTlsClient(
+        GroupRecordingCrypto crypto, TlsPolicy policy, ServerIdentity identity, IReadOnlyList<string> alpn, SessionResumer resumer, TimeProvider timeProvider)
         : base(crypto)
     {
         RecordingCrypto = crypto;
         this.policy = policy;
         this.identity = identity;
         this.alpn = alpn;
+        Resumer = resumer;
         certificateCheck = new ServerCertificateCheck(policy.Verifier, identity, timeProvider);
     }
+
+    public SessionResumer Resumer { get; }
+
+    /// <summary>The session established by the handshake, for <see cref="SessionResumer.Export"/>.</summary>
+    public TlsSession? EstablishedSession => m_context?.Session;
 
     public GroupRecordingCrypto RecordingCrypto { get; }
 
@@ -36,6 +43,21 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
     public SecurityParameters? SecurityParameters => m_context?.SecurityParameters;
 
     public override TlsAuthentication GetAuthentication() => certificateCheck;
+
+    public override TlsSession? GetSessionToResume() => Resumer.SessionToResume(Crypto);
+
+    public override IDictionary<int, byte[]> GetClientExtensions()
+    {
+        var extensions = base.GetClientExtensions();
+        if (policy.ProtocolVersions().Any(version => !TlsUtilities.IsTlsV13(version)))
+        {
+            Resumer.AddTicketExtension(extensions);
+        }
+
+        return extensions;
+    }
+
+    public override void NotifyNewSessionTicket(NewSessionTicket newSessionTicket) => Resumer.NoteTicket(newSessionTicket);
 
     /// <summary>The chain's signatures are judged by the verifier, so that a weak one gets OpenSSL's verify number, not a bare alert.</summary>
     public override bool ShouldCheckSigAlgOfPeerCerts() => false;

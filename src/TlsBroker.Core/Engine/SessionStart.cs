@@ -1,3 +1,4 @@
+using TlsBroker.Core.Resumption;
 using TlsBroker.Core.Verification;
 
 namespace TlsBroker.Core.Engine;
@@ -16,6 +17,12 @@ public sealed record SessionStart(string ServerName, IReadOnlyList<string> Alpn)
 
     /// <summary><see cref="ServerName"/> parsed, when the caller gave it so; null otherwise.</summary>
     public ServerIdentity? Server { get; private init; }
+
+    /// <summary>
+    /// A session to resume, from <see cref="TlsClientSession.ExportResumption"/> of an earlier session with the
+    /// same policy and server name (the caller guarantees that scope); null for a full handshake.
+    /// </summary>
+    public ResumptionState? Resumption { get; init; }
 
     /// <summary>The parsed name, unless <see cref="ServerName"/> was changed (with <c>with</c>) after parsing.</summary>
     internal ServerIdentity? ParsedServer => Server?.Name == ServerName ? Server : null;

@@ -2,6 +2,7 @@ using System.Text;
 using Org.BouncyCastle.Tls;
 using TlsBroker.Core.Policy;
 using TlsBroker.Core.Results;
+using TlsBroker.Core.Resumption;
 using TlsBroker.Core.Verification;
 
 namespace TlsBroker.Core.Engine;
@@ -33,6 +34,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     private BrokerClientProtocol? protocol;
     private BrokerTlsClient? client;
     private long startTimestamp;
+    private Lazy<ResumptionState?>? resumable;
 
     public TlsPolicy Policy { get; } = policy;
 
@@ -53,7 +55,8 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
 
         ValidateAlpn(start.Alpn);
         startTimestamp = TimeProvider.GetTimestamp();
-        var newClient = new BrokerTlsClient(new GroupRecordingCrypto(), Policy, identity!, [.. start.Alpn], TimeProvider);
+        var resumer = new SessionResumer(start.Resumption, TimeProvider);
+        var newClient = new BrokerTlsClient(new GroupRecordingCrypto(), Policy, identity!, [.. start.Alpn], resumer, TimeProvider);
         var newProtocol = new BrokerClientProtocol();
         (client, protocol) = (newClient, newProtocol);
         Phase = SessionPhase.Handshaking;
@@ -110,6 +113,21 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         // SSL_shutdown(3): 0 = "the close_notify was sent but the peer did not send it back yet".
         Phase = SessionPhase.ShuttingDown;
         return new StepResult { Ret = 0, Error = SslError.None, RecordsToSend = DrainOutput() };
+    }
+
+    /// <summary>
+    /// Once established (also after it closed): the state a later session (same policy and server name) can resume with
+    /// <see cref="SessionStart.Resumption"/>, or null when there is none (TLS 1.3, whose resumption
+    /// BouncyCastle's client does not support, or a server that offered neither ticket nor session ID).
+    /// </summary>
+    public ResumptionState? ExportResumption()
+    {
+        if (Phase is SessionPhase.AwaitingStart or SessionPhase.Handshaking)
+        {
+            throw new SessionMisuseException($"ExportResumption is not allowed while the session is {Phase}; it needs an established session");
+        }
+
+        return resumable?.Value;
     }
 
     public void Dispose() => Close();
@@ -182,12 +200,20 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         var parameters = client!.SecurityParameters!;
         var isTls13 = TlsUtilities.IsTlsV13(parameters.NegotiatedVersion);
         var group = isTls13 ? parameters.NegotiatedGroup : client.RecordingCrypto.LastEcdhGroup;
+
+        // A resumed handshake carries no Certificate message (RFC 5246 §7.3): the chain is the one verified when the session was created.
+        var peerCertificates = parameters.IsResumedSession ? client.Resumer.Offered!.PeerCertificates : client.CertificateCheck.PeerCertificates;
+        var (resumer, resumed) = (client.Resumer, parameters.IsResumedSession);
+        resumer.Capture(parameters, client.EstablishedSession);
+
+        // Lazy: reading the chain's notAfter costs a certificate parse, paid only by a caller that resumes.
+        resumable = new Lazy<ResumptionState?>(() => resumer.Export(resumed, peerCertificates), LazyThreadSafetyMode.None);
         return new HandshakeSummary(
             ProtocolVersion: isTls13 ? "TLSv1.3" : "TLSv1.2",
             CipherSuite: TlsParameterNames.CipherSuiteName(parameters.CipherSuite),
             Group: group < 0 ? string.Empty : TlsParameterNames.GroupName(group),
             Alpn: parameters.ApplicationProtocol?.GetUtf8Decoding(),
-            PeerCertificates: client.CertificateCheck.PeerCertificates,
+            PeerCertificates: peerCertificates,
             Resumed: parameters.IsResumedSession,
             Duration: TimeProvider.GetElapsedTime(startTimestamp));
     }

@@ -8,6 +8,8 @@ namespace TlsBroker.Testing.Peers;
 /// </summary>
 public sealed class OpenSslServer : IAsyncDisposable
 {
+    private const string ReusedMarker = "Reused session-id";
+
     private readonly PeerProcess process;
 
     private OpenSslServer(PeerProcess process, int port)
@@ -19,6 +21,12 @@ public sealed class OpenSslServer : IAsyncDisposable
     public int Port { get; }
 
     public string Output => process.Output;
+
+    /// <summary>How many connections s_server resumed: it prints "Reused session-id" for each (apps/s_server.c).</summary>
+    public int ReusedSessions => process.CountLines(ReusedMarker);
+
+    /// <summary>Waits until s_server has reported <paramref name="count"/> resumed connections.</summary>
+    public Task WaitForReusedSessionsAsync(int count) => process.WaitForLinesAsync(ReusedMarker, count);
 
     /// <summary>
     /// Starts s_server sending the chain's server certificate and intermediate, with its key, plus

@@ -16,6 +16,7 @@ public sealed class PeerProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> output = new();
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string? readyMarker;
+    private TaskCompletionSource lineArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private PeerProcess(string fileName, IReadOnlyList<string> arguments, string? readyMarker)
     {
@@ -33,6 +34,34 @@ public sealed class PeerProcess : IAsyncDisposable
     public string Output => string.Join('\n', output);
 
     public StreamWriter StandardInput => process.StandardInput;
+
+    /// <summary>How many whole lines of the output so far equal <paramref name="line"/> (surrounding spaces ignored).</summary>
+    public int CountLines(string line) => output.Count(printed => printed.Trim() == line);
+
+    /// <summary>
+    /// Waits until the peer has printed <paramref name="line"/> at least <paramref name="count"/> times:
+    /// a peer reports on a connection through a pipe, so its report may come after the connection's last byte.
+    /// </summary>
+    public async Task WaitForLinesAsync(string line, int count)
+    {
+        while (true)
+        {
+            var next = Volatile.Read(ref lineArrived);
+            if (CountLines(line) >= count)
+            {
+                return;
+            }
+
+            try
+            {
+                await next.Task.WaitAsync(TestTimeouts.Step);
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"'{line}' printed {CountLines(line)} times, expected {count}:\n{Output}", e);
+            }
+        }
+    }
 
     /// <summary>
     /// Starts <paramref name="fileName"/> and waits until it prints <paramref name="readyMarker"/>
@@ -92,6 +121,7 @@ public sealed class PeerProcess : IAsyncDisposable
         }
 
         output.Enqueue(line);
+        Interlocked.Exchange(ref lineArrived, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         if (readyMarker is not null && line.Contains(readyMarker, StringComparison.Ordinal))
         {
             ready.TrySetResult();
