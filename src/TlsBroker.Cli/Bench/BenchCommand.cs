@@ -78,29 +78,25 @@ internal static class BenchCommand
         var concurrency = new Option<int[]>("--concurrency")
         {
             HelpName = "LIST",
-            Description = "Concurrent handshakes, comma-separated, one phase each.",
-            DefaultValueFactory = _ => [1, 8, 64],
+            Description = "Concurrent handshakes, comma-separated, one phase each. [default: 1,8,64]",
             CustomParser = result => ParseIntList(result, 1, 10_000),
         };
         var tls = new Option<BenchTlsVersion[]>("--tls")
         {
             HelpName = "LIST",
-            Description = "TLS versions, comma-separated: 1.3, 1.2.",
-            DefaultValueFactory = _ => [BenchTlsVersion.Tls13, BenchTlsVersion.Tls12],
+            Description = "TLS versions, comma-separated: 1.3, 1.2. [default: 1.3,1.2]",
             CustomParser = ParseTlsVersions,
         };
         var paths = new Option<BenchPathKind[]>("--paths")
         {
             HelpName = "LIST",
-            Description = "Paths, comma-separated: direct, engine, broker.",
-            DefaultValueFactory = _ => [BenchPathKind.Direct, BenchPathKind.Engine, BenchPathKind.Broker],
+            Description = "Paths, comma-separated: direct, engine, broker. [default: all three]",
             CustomParser = result => ParseNames<BenchPathKind>(result, "path"),
         };
         var phases = new Option<BenchPhase[]>("--phases")
         {
             HelpName = "LIST",
-            Description = "Phases, comma-separated: handshakes, throughput, idle.",
-            DefaultValueFactory = _ => [BenchPhase.Handshakes, BenchPhase.Throughput, BenchPhase.Idle],
+            Description = "Phases, comma-separated: handshakes, throughput, idle. [default: all three]",
             CustomParser = result => ParseNames<BenchPhase>(result, "phase"),
         };
         var variant = new Option<BenchVariant[]>("--variant")
@@ -110,18 +106,16 @@ internal static class BenchCommand
                 + "e.g. nocache:VerifiedChainCache:MaxEntries=0; repeat for more variants.",
             CustomParser = ParseVariants,
         };
-        var throughputSize = new Option<long>("--throughput-size")
+        var throughputSize = new Option<long?>("--throughput-size")
         {
             HelpName = "SIZE",
-            Description = "Bytes downloaded and uploaded per path: a number with an optional KiB, MiB or GiB suffix.",
-            DefaultValueFactory = _ => 64L * 1024 * 1024,
+            Description = "Bytes downloaded and uploaded per path: a number with an optional KiB, MiB or GiB suffix. [default: 64MiB]",
             CustomParser = ParseSize,
         };
         var idleSessions = new Option<int[]>("--idle-sessions")
         {
             HelpName = "LIST",
-            Description = "Idle broker sessions held open at once, comma-separated, one measurement each (e.g. 1000,10000).",
-            DefaultValueFactory = _ => [1000],
+            Description = "Idle broker sessions held open at once, comma-separated, one measurement each, e.g. 1000,10000. [default: 1000]",
             CustomParser = result => ParseIntList(result, 1, 100_000),
         };
         var broker = new Option<Uri>("--broker")
@@ -168,6 +162,7 @@ internal static class BenchCommand
                 result.AddError("--broker-pid and --broker-admin need --broker (a broker the bench starts is measured anyway)");
             }
         });
+        var defaults = new BenchSettings();
         command.SetAction((parseResult, cancellationToken) => run(
             new BenchSettings
             {
@@ -178,13 +173,13 @@ internal static class BenchCommand
                 Handshakes = parseResult.GetValue(handshakes),
                 Warmup = parseResult.GetValue(warmup),
                 PhaseTimeout = TimeSpan.FromSeconds(parseResult.GetValue(phaseTimeout)),
-                Concurrency = parseResult.GetRequiredValue(concurrency),
-                TlsVersions = parseResult.GetRequiredValue(tls),
-                Paths = parseResult.GetRequiredValue(paths),
-                Phases = parseResult.GetRequiredValue(phases),
+                Concurrency = OrDefault(parseResult.GetValue(concurrency), defaults.Concurrency),
+                TlsVersions = OrDefault(parseResult.GetValue(tls), defaults.TlsVersions),
+                Paths = OrDefault(parseResult.GetValue(paths), defaults.Paths),
+                Phases = OrDefault(parseResult.GetValue(phases), defaults.Phases),
                 Variants = parseResult.GetValue(variant) ?? [],
-                ThroughputBytes = parseResult.GetValue(throughputSize),
-                IdleSessions = parseResult.GetRequiredValue(idleSessions),
+                ThroughputBytes = parseResult.GetValue(throughputSize) ?? defaults.ThroughputBytes,
+                IdleSessions = OrDefault(parseResult.GetValue(idleSessions), defaults.IdleSessions),
                 Broker = parseResult.GetValue(broker),
                 BrokerPid = parseResult.GetValue(brokerPid),
                 BrokerAdmin = parseResult.GetValue(brokerAdmin),
@@ -193,6 +188,9 @@ internal static class BenchCommand
             cancellationToken));
         return command;
     }
+
+    /// <summary>A list option that was not given reads as empty; it then takes the default.</summary>
+    private static IReadOnlyList<T> OrDefault<T>(T[]? given, IReadOnlyList<T> defaultValue) => given is { Length: > 0 } ? given : defaultValue;
 
     private static Option<int> PositiveInt(string name, string helpName, string description, int defaultValue, int max) => new(name)
     {
@@ -329,7 +327,7 @@ internal static class BenchCommand
         return default;
     }
 
-    private static long ParseSize(ArgumentResult result)
+    private static long? ParseSize(ArgumentResult result)
     {
         var text = result.Tokens[0].Value;
         var (digits, unit) = text switch

@@ -9,19 +9,5 @@ internal sealed class BenchSetupException : Exception
         ExitCode = exitCode;
     }
 
-    public BenchSetupException()
-    {
-    }
-
-    public BenchSetupException(string message)
-        : base(message)
-    {
-    }
-
-    public BenchSetupException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-
-    public int ExitCode { get; } = ExitCodes.InternalError;
+    public int ExitCode { get; }
 }

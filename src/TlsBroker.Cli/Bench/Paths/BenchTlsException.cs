@@ -7,13 +7,4 @@ internal sealed class BenchTlsException : Exception
         : base(message)
     {
     }
-
-    public BenchTlsException()
-    {
-    }
-
-    public BenchTlsException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
 }

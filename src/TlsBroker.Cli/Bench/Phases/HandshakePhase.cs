@@ -23,12 +23,7 @@ internal sealed class HandshakePhase
     }
 
     /// <summary>One handshake with every failure thrown: the bench's check that a path works at all.</summary>
-    public async Task RunOneAsync(CancellationToken cancellationToken)
-    {
-        using var socket = await target.ConnectAsync(cancellationToken);
-        await using var connection = await path.HandshakeAsync(socket, version, cancellationToken);
-        await connection.ShutdownAsync(cancellationToken);
-    }
+    public Task RunOneAsync(CancellationToken cancellationToken) => HandshakeAsync(cancellationToken);
 
     public async Task<HandshakeFigures> RunAsync(int concurrency, int count, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
@@ -36,15 +31,7 @@ internal sealed class HandshakePhase
         var failures = new FailureCount();
         var cpuStart = path.Clock.Read();
         var wallStart = Stopwatch.GetTimestamp();
-        await PhaseWorkers.RunAsync(count, concurrency, timeLimit, failures, async (_, token) =>
-        {
-            var start = Stopwatch.GetTimestamp();
-            using var socket = await target.ConnectAsync(token);
-            await using var connection = await path.HandshakeAsync(socket, version, token);
-            var latency = Stopwatch.GetTimestamp() - start;
-            await connection.ShutdownAsync(token);
-            latencies.Record(latency);
-        }, cancellationToken);
+        await PhaseWorkers.RunAsync(count, concurrency, timeLimit, failures, async (_, token) => latencies.Record(await HandshakeAsync(token)), cancellationToken);
         var seconds = Stopwatch.GetElapsedTime(wallStart).TotalSeconds;
         var cpu = cpuStart.Until(path.Clock.Read());
 
@@ -69,6 +56,18 @@ internal sealed class HandshakePhase
             BenchCpuMsPerHandshake = PerHandshake(cpu.Bench, completed),
             BrokerCpuMsPerHandshake = cpu.Other is { } other ? PerHandshake(other, completed) : null,
         };
+    }
+
+    /// <summary>TCP connect, verified handshake, close_notify and close.</summary>
+    /// <returns>The latency, from the start of the connect to the verified handshake, in <see cref="Stopwatch"/> ticks.</returns>
+    private async Task<long> HandshakeAsync(CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        using var socket = await target.ConnectAsync(cancellationToken);
+        await using var connection = await path.HandshakeAsync(socket, version, cancellationToken);
+        var latency = Stopwatch.GetTimestamp() - start;
+        await connection.ShutdownAsync(cancellationToken);
+        return latency;
     }
 
     private static double? PerHandshake(TimeSpan cpu, int completed) => completed == 0 ? null : cpu.TotalMilliseconds / completed;

@@ -8,10 +8,6 @@ internal sealed class ChildProcessException : Exception
     {
     }
 
-    public ChildProcessException()
-    {
-    }
-
     public ChildProcessException(string message, Exception innerException)
         : base(message, innerException)
     {
