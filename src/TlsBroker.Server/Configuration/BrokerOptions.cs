@@ -60,6 +60,9 @@ public sealed class BrokerOptions
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Session resumption tokens (TLS 1.2 tickets and session IDs); off unless keys are configured.</summary>
+    public ResumptionOptions Resumption { get; set; } = new();
+
     /// <summary>Named TLS policies. "default" (system trust store, strict defaults) is always there unless configured otherwise.</summary>
     public Dictionary<string, TlsPolicyOptions> Policies { get; set; } = new(StringComparer.Ordinal)
     {

@@ -32,6 +32,8 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
         CheckRange(problems, prefix + "HandshakeTimeout", options.HandshakeTimeout, BrokerOptions.MinTimeout, BrokerOptions.MaxHandshakeTimeout);
         CheckRange(problems, prefix + "IdleTimeout", options.IdleTimeout, BrokerOptions.MinTimeout, BrokerOptions.MaxIdleTimeout);
 
+        ResumptionOptionsValidation.Collect(options.Resumption, prefix + "Resumption:", problems);
+
         if (!options.Policies.ContainsKey(BrokerOptions.DefaultPolicyName))
         {
             problems.Add($"{prefix}Policies has no '{BrokerOptions.DefaultPolicyName}' policy, which a Start with an empty policy name selects");

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Logging;
 using TlsBroker.Server.Policies;
+using TlsBroker.Server.Resumption;
 
 namespace TlsBroker.Server.Hosting;
 
@@ -11,6 +12,7 @@ namespace TlsBroker.Server.Hosting;
 /// </summary>
 internal sealed class BrokerStartup(
     PolicyCatalog catalog,
+    ResumptionTokens resumptionTokens,
     IOptions<BrokerOptions> options,
     BrokerListeners listeners,
     IHostApplicationLifetime lifetime,
@@ -21,6 +23,15 @@ internal sealed class BrokerStartup(
         foreach (var policy in catalog.All)
         {
             BrokerLog.PolicyLoaded(logger, policy.Name, policy.Verifier.TrustAnchors.Source);
+        }
+
+        if (resumptionTokens.SealingKeyId is { } keyId)
+        {
+            BrokerLog.ResumptionOn(logger, keyId, resumptionTokens.KeyCount, options.Value.Resumption.TokenLifetime);
+        }
+        else
+        {
+            BrokerLog.ResumptionOff(logger, options.Value.Resumption.Enabled ? "no key in Broker:Resumption:Keys" : "Broker:Resumption:Enabled is false");
         }
 
         lifetime.ApplicationStarted.Register(() =>

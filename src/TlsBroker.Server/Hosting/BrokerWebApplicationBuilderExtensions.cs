@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Policies;
+using TlsBroker.Server.Resumption;
 using TlsBroker.Server.Sessions;
 using TlsBroker.Server.Telemetry;
 
@@ -36,6 +37,7 @@ public static class BrokerWebApplicationBuilderExtensions
         services.AddMetrics();
         services.TryAddSingleton<BrokerMetrics>();
         services.TryAddSingleton<PolicyCatalog>();
+        services.TryAddSingleton<ResumptionTokens>();
         services.TryAddSingleton(provider => new ActiveSessions(
             provider.GetRequiredService<IOptions<BrokerOptions>>(), provider.GetRequiredService<BrokerMetrics>()));
         services.TryAddSingleton<BrokerListeners>();

@@ -37,4 +37,16 @@ internal static partial class BrokerLog
     [LoggerMessage(EventId = 7, EventName = "Listening", Level = LogLevel.Information,
         Message = "TlsBroker listening on {Address} (gRPC, h2c), admin {AdminAddress} (HTTP/1.1 /metrics, /healthz), at most {MaxSessions} sessions")]
     public static partial void Listening(ILogger logger, Uri address, string adminAddress, int maxSessions);
+
+    [LoggerMessage(EventId = 40, EventName = "ResumptionTokenRejected", Level = LogLevel.Information,
+        Message = "Session {SessionId} resumption token not used ({Reason}): full handshake")]
+    public static partial void ResumptionTokenRejected(ILogger logger, string sessionId, string reason);
+
+    [LoggerMessage(EventId = 41, EventName = "ResumptionOn", Level = LogLevel.Information,
+        Message = "Resumption tokens on: sealing with key {KeyId}, {KeyCount} key(s) accepted, lifetime {TokenLifetime}")]
+    public static partial void ResumptionOn(ILogger logger, string keyId, int keyCount, TimeSpan tokenLifetime);
+
+    [LoggerMessage(EventId = 42, EventName = "ResumptionOff", Level = LogLevel.Information,
+        Message = "Resumption tokens off: {Why}")]
+    public static partial void ResumptionOff(ILogger logger, string why);
 }

@@ -14,7 +14,9 @@ namespace TlsBroker.Server.Mapping;
 /// </summary>
 internal static class ConnectResponseMapper
 {
-    public static ConnectResponse ToResponse(StepResult result)
+    /// <param name="result">What the engine returned.</param>
+    /// <param name="resumptionToken">A sealed resumption token to hand the caller, or empty.</param>
+    public static ConnectResponse ToResponse(StepResult result, ReadOnlySpan<byte> resumptionToken = default)
     {
         var response = new ConnectResponse
         {
@@ -24,6 +26,7 @@ internal static class ConnectResponseMapper
             Error = ToWire(result.Error),
             Verify = ToWire(result.Verify),
             Reason = result.Reason,
+            ResumptionToken = resumptionToken.IsEmpty ? ByteString.Empty : ByteString.CopyFrom(resumptionToken),
         };
 
         if (result.Alert is { } alert)

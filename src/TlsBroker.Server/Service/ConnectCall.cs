@@ -2,12 +2,14 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using TlsBroker.Contracts.V1;
 using TlsBroker.Core.Engine;
+using TlsBroker.Core.Resumption;
 using TlsBroker.Core.Results;
 using TlsBroker.Core.Verification;
 using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Logging;
 using TlsBroker.Server.Mapping;
 using TlsBroker.Server.Policies;
+using TlsBroker.Server.Resumption;
 using TlsBroker.Server.Sessions;
 using TlsBroker.Server.Telemetry;
 
@@ -29,8 +31,11 @@ internal sealed class ConnectCall : IDisposable
     private readonly BrokerOptions options;
     private readonly TimeProvider timeProvider;
     private readonly BrokerMetrics metrics;
+    private readonly ResumptionTokens resumptionTokens;
     private readonly ILogger logger;
     private TlsClientSession? session;
+    private ResumptionScope? scope;
+    private byte[]? issuedToken;
     private string policyName = string.Empty;
     private string serverName = string.Empty;
     private DateTimeOffset handshakeDeadline;
@@ -44,6 +49,7 @@ internal sealed class ConnectCall : IDisposable
         BrokerOptions options,
         TimeProvider timeProvider,
         BrokerMetrics metrics,
+        ResumptionTokens resumptionTokens,
         ILogger logger)
     {
         this.catalog = catalog;
@@ -51,6 +57,7 @@ internal sealed class ConnectCall : IDisposable
         this.options = options;
         this.timeProvider = timeProvider;
         this.metrics = metrics;
+        this.resumptionTokens = resumptionTokens;
         this.logger = logger;
         Id = Guid.NewGuid().ToString("N")[..16];
         lastRequestAt = timeProvider.GetUtcNow();
@@ -67,7 +74,9 @@ internal sealed class ConnectCall : IDisposable
         using var readTimeout = new ReadTimeout(timeProvider, callCancelled);
         while (await ReadNextAsync(requests, readTimeout) is { } request)
         {
-            var response = ConnectResponseMapper.ToResponse(Handle(request));
+            var result = Handle(request);
+            var response = ConnectResponseMapper.ToResponse(result, issuedToken);
+            issuedToken = null;
             await responses.WriteAsync(response, callCancelled);
         }
     }
@@ -105,7 +114,7 @@ internal sealed class ConnectCall : IDisposable
         var before = session.Phase;
         var result = request.StepCase switch
         {
-            ConnectRequest.StepOneofCase.Start => session.Start(ToSessionStart(request.Start)),
+            ConnectRequest.StepOneofCase.Start => session.Start(new SessionStart(request.Start.ServerName, [.. request.Start.Alpn])),
             ConnectRequest.StepOneofCase.Received => session.Receive(request.Received.Data.Span, request.Received.Eof),
             ConnectRequest.StepOneofCase.Write => session.Write(request.Write.Plaintext.Span),
             ConnectRequest.StepOneofCase.Shutdown => session.Shutdown(),
@@ -144,12 +153,44 @@ internal sealed class ConnectCall : IDisposable
         session = new TlsClientSession(policy, timeProvider);
         BrokerLog.SessionStarted(logger, Id, policyName, serverName);
 
-        var result = session.Start(new SessionStart(identity!, [.. start.Alpn]));
+        // The caller is not authenticated yet: its part of the scope is empty until it is.
+        scope = new ResumptionScope(string.Empty, policyName, identity!.Name);
+        var result = session.Start(new SessionStart(identity, [.. start.Alpn]) { Resumption = OpenToken(start.ResumptionToken.Span) });
         Observe(SessionPhase.AwaitingStart, result);
         return result;
     }
 
-    private static SessionStart ToSessionStart(Start start) => new(start.ServerName, [.. start.Alpn]);
+    /// <summary>A token that cannot be trusted is not an error: the handshake is a full one, and the reason is logged and counted.</summary>
+    private ResumptionState? OpenToken(ReadOnlySpan<byte> token)
+    {
+        if (token.IsEmpty || !resumptionTokens.IsActive)
+        {
+            return null;
+        }
+
+        if (!resumptionTokens.TryOpen(scope!, token, out var state, out var rejection))
+        {
+            var outcome = ResumptionOutcomes.Rejected(rejection);
+            metrics.ResumptionToken(outcome);
+            BrokerLog.ResumptionTokenRejected(logger, Id, outcome);
+            return null;
+        }
+
+        metrics.ResumptionToken(ResumptionOutcomes.Accepted);
+        return state;
+    }
+
+    private void IssueToken()
+    {
+        if (resumptionTokens.IsActive && session!.ExportResumption() is { } state)
+        {
+            issuedToken = resumptionTokens.Seal(scope!, state);
+            if (issuedToken is not null)
+            {
+                metrics.ResumptionToken(ResumptionOutcomes.Issued);
+            }
+        }
+    }
 
     private void Observe(SessionPhase before, StepResult result)
     {
@@ -158,6 +199,7 @@ internal sealed class ConnectCall : IDisposable
             metrics.HandshakeSucceeded(policyName, summary);
             BrokerLog.SessionEstablished(
                 logger, Id, summary.ProtocolVersion, summary.CipherSuite, summary.Group, summary.Alpn ?? "none", summary.Resumed, summary.Duration.TotalMilliseconds);
+            IssueToken();
         }
 
         // SSL_get_error(3): SSL_ERROR_SSL and SSL_ERROR_SYSCALL are fatal; nothing more may be done on the connection.

@@ -7,6 +7,7 @@ using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Logging;
 using TlsBroker.Server.Mapping;
 using TlsBroker.Server.Policies;
+using TlsBroker.Server.Resumption;
 using TlsBroker.Server.Sessions;
 using TlsBroker.Server.Telemetry;
 
@@ -23,6 +24,7 @@ internal sealed class ConnectService(
     IOptions<BrokerOptions> options,
     TimeProvider timeProvider,
     BrokerMetrics metrics,
+    ResumptionTokens resumptionTokens,
     ILoggerFactory loggerFactory) : BrokerService.BrokerServiceBase
 {
     public const string LogCategory = "TlsBroker.Server.Sessions";
@@ -34,7 +36,7 @@ internal sealed class ConnectService(
         IServerStreamWriter<ConnectResponse> responseStream,
         ServerCallContext context)
     {
-        using var call = new ConnectCall(catalog, activeSessions, options.Value, timeProvider, metrics, logger);
+        using var call = new ConnectCall(catalog, activeSessions, options.Value, timeProvider, metrics, resumptionTokens, logger);
         try
         {
             await call.RunAsync(requestStream, responseStream, context.CancellationToken);

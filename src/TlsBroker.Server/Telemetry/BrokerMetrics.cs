@@ -16,6 +16,7 @@ internal sealed class BrokerMetrics
     private readonly UpDownCounter<long> activeSessions;
     private readonly Counter<long> handshakes;
     private readonly Histogram<double> handshakeDuration;
+    private readonly Counter<long> resumptionTokens;
 
     public BrokerMetrics(IMeterFactory meterFactory)
     {
@@ -28,6 +29,8 @@ internal sealed class BrokerMetrics
             "Time from Start to the completed handshake.",
             tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = HandshakeDurationBuckets });
+        resumptionTokens = meter.CreateCounter<long>(
+            "tlsbroker.resumption.tokens", "{token}", "Resumption tokens issued, accepted, or not used and why (malformed, unknown_key, not_authentic, expired, unreadable_state).");
     }
 
     internal void SessionOpened() => activeSessions.Add(1);
@@ -39,6 +42,8 @@ internal sealed class BrokerMetrics
         handshakes.Add(1, new("tlsbroker.policy", policy), new("tlsbroker.outcome", "established"), new("tls.protocol.version", summary.ProtocolVersion));
         handshakeDuration.Record(summary.Duration.TotalSeconds, new KeyValuePair<string, object?>("tlsbroker.policy", policy));
     }
+
+    internal void ResumptionToken(string outcome) => resumptionTokens.Add(1, new KeyValuePair<string, object?>("tlsbroker.outcome", outcome));
 
     internal void HandshakeFailed(string policy, string outcome) =>
         handshakes.Add(1, new("tlsbroker.policy", policy), new("tlsbroker.outcome", outcome));
