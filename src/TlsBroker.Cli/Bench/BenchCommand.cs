@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Globalization;
 using TlsBroker.Cli.Connect;
 
 namespace TlsBroker.Cli.Bench;
@@ -44,7 +43,7 @@ internal static class BenchCommand
         {
             Description = "The TLS server to measure against; leave out with --local-server.",
             Arity = ArgumentArity.ZeroOrOne,
-            CustomParser = ParseServer,
+            CustomParser = BenchArgumentParsers.ParseServer,
         };
         var localServer = new Option<bool>("--local-server")
         {
@@ -66,75 +65,75 @@ internal static class BenchCommand
             HelpName = "N",
             Description = "Unmeasured handshakes per path and TLS version before its phases.",
             DefaultValueFactory = _ => 20,
-            CustomParser = result => ParseInt(result, 0, 100_000),
+            CustomParser = result => BenchArgumentParsers.ParseInt(result, 0, 100_000),
         };
         var phaseTimeout = new Option<double>("--phase-timeout")
         {
             HelpName = "SECONDS",
             Description = "Time limit of every phase; a phase that reaches it stops and reports what it completed.",
             DefaultValueFactory = _ => 60,
-            CustomParser = ParseSeconds,
+            CustomParser = BenchArgumentParsers.ParseSeconds,
         };
         var concurrency = new Option<int[]>("--concurrency")
         {
             HelpName = "LIST",
             Description = "Concurrent handshakes, comma-separated, one phase each. [default: 1,8,64]",
-            CustomParser = result => ParseIntList(result, 1, 10_000),
+            CustomParser = result => BenchArgumentParsers.ParseIntList(result, 1, 10_000),
         };
         var tls = new Option<BenchTlsVersion[]>("--tls")
         {
             HelpName = "LIST",
             Description = "TLS versions, comma-separated: 1.3, 1.2. [default: 1.3,1.2]",
-            CustomParser = ParseTlsVersions,
+            CustomParser = BenchArgumentParsers.ParseTlsVersions,
         };
         var paths = new Option<BenchPathKind[]>("--paths")
         {
             HelpName = "LIST",
             Description = "Paths, comma-separated: direct, engine, broker. [default: all three]",
-            CustomParser = result => ParseNames<BenchPathKind>(result, "path"),
+            CustomParser = result => BenchArgumentParsers.ParseNames<BenchPathKind>(result, "path"),
         };
         var phases = new Option<BenchPhase[]>("--phases")
         {
             HelpName = "LIST",
             Description = "Phases, comma-separated: handshakes, throughput, idle. [default: all three]",
-            CustomParser = result => ParseNames<BenchPhase>(result, "phase"),
+            CustomParser = result => BenchArgumentParsers.ParseNames<BenchPhase>(result, "phase"),
         };
         var variant = new Option<BenchVariant[]>("--variant")
         {
             HelpName = "NAME:KEY=VALUE[,...]",
             Description = "Run the engine and broker paths once more under these policy settings (TlsPolicyOptions keys), "
                 + "e.g. nocache:VerifiedChainCache:MaxEntries=0; repeat for more variants.",
-            CustomParser = ParseVariants,
+            CustomParser = BenchArgumentParsers.ParseVariants,
         };
         var throughputSize = new Option<long?>("--throughput-size")
         {
             HelpName = "SIZE",
             Description = "Bytes downloaded and uploaded per path: a number with an optional KiB, MiB or GiB suffix. [default: 64MiB]",
-            CustomParser = ParseSize,
+            CustomParser = BenchArgumentParsers.ParseSize,
         };
         var idleSessions = new Option<int[]>("--idle-sessions")
         {
             HelpName = "LIST",
             Description = "Idle broker sessions held open at once, comma-separated, one measurement each, e.g. 1000,10000. [default: 1000]",
-            CustomParser = result => ParseIntList(result, 1, 100_000),
+            CustomParser = result => BenchArgumentParsers.ParseIntList(result, 1, 100_000),
         };
         var broker = new Option<Uri>("--broker")
         {
             HelpName = "URL",
             Description = "Use this running broker instead of starting one (it must define policies bench-tls13 and bench-tls12).",
-            CustomParser = ParseBroker,
+            CustomParser = BenchArgumentParsers.ParseBroker,
         };
         var brokerPid = new Option<int?>("--broker-pid")
         {
             HelpName = "PID",
             Description = "Process id of the --broker, so that its CPU time and memory are measured too.",
-            CustomParser = result => ParseInt(result, 1, int.MaxValue),
+            CustomParser = result => BenchArgumentParsers.ParseInt(result, 1, int.MaxValue),
         };
         var brokerAdmin = new Option<Uri>("--broker-admin")
         {
             HelpName = "URL",
             Description = "Admin address (/metrics) of the --broker, so that its managed heap per idle session is measured too.",
-            CustomParser = ParseBroker,
+            CustomParser = BenchArgumentParsers.ParseBroker,
         };
         var json = new Option<FileInfo>("--json")
         {
@@ -197,152 +196,6 @@ internal static class BenchCommand
         HelpName = helpName,
         Description = description,
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = result => ParseInt(result, 1, max),
+        CustomParser = result => BenchArgumentParsers.ParseInt(result, 1, max),
     };
-
-    private static ServerEndpoint? ParseServer(ArgumentResult result)
-    {
-        if (ServerEndpoint.TryParse(result.Tokens[0].Value, out var endpoint, out var error))
-        {
-            return endpoint;
-        }
-
-        result.AddError(error);
-        return null;
-    }
-
-    private static Uri? ParseBroker(ArgumentResult result)
-    {
-        var text = result.Tokens[0].Value;
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-        {
-            return uri;
-        }
-
-        result.AddError($"'{text}' is not a URL: use http://HOST:PORT or https://HOST:PORT");
-        return null;
-    }
-
-    private static int ParseInt(ArgumentResult result, int min, int max)
-    {
-        var text = result.Tokens[0].Value;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-
-        result.AddError($"'{text}' is not a whole number from {min} to {max}");
-        return default;
-    }
-
-    private static int[] ParseIntList(ArgumentResult result, int min, int max)
-    {
-        var text = result.Tokens[0].Value;
-        var values = new List<int>();
-        foreach (var item in text.Split(',', StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-            {
-                result.AddError($"'{item}' in '{text}' is not a whole number from {min} to {max}; give a list such as 1,8,64");
-                return [];
-            }
-
-            values.Add(value);
-        }
-
-        return [.. values.Distinct()];
-    }
-
-    private static BenchTlsVersion[] ParseTlsVersions(ArgumentResult result)
-    {
-        var text = result.Tokens[0].Value;
-        var versions = new List<BenchTlsVersion>();
-        foreach (var item in text.Split(',', StringSplitOptions.TrimEntries))
-        {
-            if (!BenchTlsVersions.TryParse(item, out var version))
-            {
-                result.AddError($"'{item}' is not a TLS version: use 1.3, 1.2 or 1.3,1.2");
-                return [];
-            }
-
-            versions.Add(version);
-        }
-
-        return [.. versions.Distinct()];
-    }
-
-    private static T[] ParseNames<T>(ArgumentResult result, string what)
-        where T : struct, Enum
-    {
-        var text = result.Tokens[0].Value;
-        var values = new List<T>();
-        foreach (var item in text.Split(',', StringSplitOptions.TrimEntries))
-        {
-            // Names only: Enum.TryParse would also take numbers.
-            if (item.Length == 0 || char.IsDigit(item[0]) || !Enum.TryParse<T>(item, ignoreCase: true, out var value))
-            {
-                var known = string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()));
-                result.AddError($"'{item}' is not a {what}: use {known}");
-                return [];
-            }
-
-            values.Add(value);
-        }
-
-        return [.. values.Distinct()];
-    }
-
-    private static BenchVariant[] ParseVariants(ArgumentResult result)
-    {
-        var variants = new List<BenchVariant>();
-        foreach (var token in result.Tokens)
-        {
-            if (!BenchVariant.TryParse(token.Value, out var parsed, out var error))
-            {
-                result.AddError(error);
-                return [];
-            }
-
-            if (variants.Exists(v => v.Name == parsed.Name))
-            {
-                result.AddError($"variant '{parsed.Name}' is given twice");
-                return [];
-            }
-
-            variants.Add(parsed);
-        }
-
-        return [.. variants];
-    }
-
-    private static double ParseSeconds(ArgumentResult result)
-    {
-        var text = result.Tokens[0].Value;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= 86_400)
-        {
-            return seconds;
-        }
-
-        result.AddError($"'{text}' is not a time limit: give a number of seconds greater than 0, e.g. 60 or 2.5");
-        return default;
-    }
-
-    private static long? ParseSize(ArgumentResult result)
-    {
-        var text = result.Tokens[0].Value;
-        var (digits, unit) = text switch
-        {
-            _ when text.EndsWith("GiB", StringComparison.Ordinal) => (text[..^3], 1L << 30),
-            _ when text.EndsWith("MiB", StringComparison.Ordinal) => (text[..^3], 1L << 20),
-            _ when text.EndsWith("KiB", StringComparison.Ordinal) => (text[..^3], 1L << 10),
-            _ => (text, 1L),
-        };
-        if (long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0 && count <= (16L << 30) / unit)
-        {
-            return count * unit;
-        }
-
-        result.AddError($"'{text}' is not a size: give a positive number of bytes up to 16GiB, optionally with KiB, MiB or GiB, e.g. 64MiB");
-        return default;
-    }
 }

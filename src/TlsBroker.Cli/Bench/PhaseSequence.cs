@@ -46,7 +46,7 @@ internal sealed class PhaseSequence
             }
         }
 
-        notes.Add("resumed handshakes: not measured (the engine has no session resumption yet)");
+        notes.Add("resumed handshakes: not measured yet (every row is a full handshake; the resumed rows need the broker's resumption token)");
         if (idle.Count > 0 && setup.BrokerAdminAddress is null)
         {
             notes.Add("managed heap per idle session: not measured (give the broker's admin address with --broker-admin)");
