@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Org.BouncyCastle.Tls;
+using TlsBroker.Core.Crypto;
 using TlsBroker.Core.Engine;
 using TlsBroker.Core.Policy;
 using TlsBroker.Core.Results;
@@ -34,6 +35,9 @@ public class HandshakeBenchmarks
     [Params("x25519", "secp256r1")]
     public string Group { get; set; } = "x25519";
 
+    [Params(TlsCryptoProvider.DotNet, TlsCryptoProvider.BouncyCastle)]
+    public TlsCryptoProvider Provider { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -48,7 +52,7 @@ public class HandshakeBenchmarks
     public HandshakeSummary FullHandshake()
     {
         var started = Stopwatch.GetTimestamp();
-        using var session = new TlsClientSession(policy, TimeProvider.System);
+        using var session = new TlsClientSession(policy, TimeProvider.System, Provider);
         var pump = new InMemoryPump(session, new InMemoryTlsServer(chain.Chain, serverOptions), fragmentSize: 0);
         var result = pump.Handshake(Localhost);
         totalTime += Stopwatch.GetElapsedTime(started);
@@ -61,7 +65,7 @@ public class HandshakeBenchmarks
     public void Cleanup()
     {
         Console.WriteLine(
-            $"// client side (TLS {Version}, {Group}): {clientTime.TotalMicroseconds / handshakes:F0} µs of {totalTime.TotalMicroseconds / handshakes:F0} µs per handshake ({100 * clientTime / totalTime:F0}%), over {handshakes} handshakes");
+            $"// client side (TLS {Version}, {Group}, {Provider}): {clientTime.TotalMicroseconds / handshakes:F0} µs of {totalTime.TotalMicroseconds / handshakes:F0} µs per handshake ({100 * clientTime / totalTime:F0}%), over {handshakes} handshakes");
         chain.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto;
 using TlsBroker.Core.Policy;
 using TlsBroker.Core.Verification;
 
@@ -15,12 +16,12 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
     private readonly ServerIdentity identity;
     private readonly IReadOnlyList<string> alpn;
     private readonly ServerCertificateCheck certificateCheck;
+    private readonly Tls12GroupRecorder keyExchanges = new();
 
     public BrokerTlsClient(
-        GroupRecordingCrypto crypto, TlsPolicy policy, ServerIdentity identity, IReadOnlyList<string> alpn, SessionResumer resumer, TimeProvider timeProvider)
+        TlsCrypto crypto, TlsPolicy policy, ServerIdentity identity, IReadOnlyList<string> alpn, SessionResumer resumer, TimeProvider timeProvider)
         : base(crypto)
     {
-        RecordingCrypto = crypto;
         this.policy = policy;
         this.identity = identity;
         this.alpn = alpn;
@@ -28,12 +29,13 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
         certificateCheck = new ServerCertificateCheck(policy.Verifier, identity, timeProvider);
     }
 
+    /// <summary>The TLS 1.2 ECDHE group the server chose, or -1.</summary>
+    public int Tls12Group => keyExchanges.Group;
+
     public SessionResumer Resumer { get; }
 
     /// <summary>The session established by the handshake, for <see cref="SessionResumer.Export"/>.</summary>
     public TlsSession? EstablishedSession => m_context?.Session;
-
-    public GroupRecordingCrypto RecordingCrypto { get; }
 
     public ServerCertificateCheck CertificateCheck => certificateCheck;
 
@@ -43,6 +45,8 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
     public SecurityParameters? SecurityParameters => m_context?.SecurityParameters;
 
     public override TlsAuthentication GetAuthentication() => certificateCheck;
+
+    public override TlsKeyExchangeFactory GetKeyExchangeFactory() => keyExchanges;
 
     public override TlsSession? GetSessionToResume() => Resumer.SessionToResume(Crypto);
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Org.BouncyCastle.Tls;
+using TlsBroker.Core.Crypto;
 using TlsBroker.Core.Policy;
 using TlsBroker.Core.Results;
 using TlsBroker.Core.Resumption;
@@ -23,7 +24,7 @@ namespace TlsBroker.Core.Engine;
 /// One TLS client session over BouncyCastle's non-blocking TlsClientProtocol: bytes in, records
 /// and an OpenSSL-style status out. No socket, no gRPC.
 /// </summary>
-public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider) : IDisposable
+public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider, TlsCryptoProvider cryptoProvider = TlsCryptoProvider.DotNet) : IDisposable
 {
     /// <summary>RFC 7301 §3.1: a ProtocolName is 1 to 255 bytes.</summary>
     private const int MaxAlpnProtocolBytes = 255;
@@ -39,6 +40,8 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     public TlsPolicy Policy { get; } = policy;
 
     public TimeProvider TimeProvider { get; } = timeProvider;
+
+    public TlsCryptoProvider CryptoProvider { get; } = cryptoProvider;
 
     public SessionPhase Phase { get; private set; }
 
@@ -56,7 +59,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         ValidateAlpn(start.Alpn);
         startTimestamp = TimeProvider.GetTimestamp();
         var resumer = new SessionResumer(start.Resumption, TimeProvider);
-        var newClient = new BrokerTlsClient(new GroupRecordingCrypto(), Policy, identity!, [.. start.Alpn], resumer, TimeProvider);
+        var newClient = new BrokerTlsClient(EngineCrypto.For(CryptoProvider), Policy, identity!, [.. start.Alpn], resumer, TimeProvider);
         var newProtocol = new BrokerClientProtocol();
         (client, protocol) = (newClient, newProtocol);
         Phase = SessionPhase.Handshaking;
@@ -199,7 +202,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     {
         var parameters = client!.SecurityParameters!;
         var isTls13 = TlsUtilities.IsTlsV13(parameters.NegotiatedVersion);
-        var group = isTls13 ? parameters.NegotiatedGroup : client.RecordingCrypto.LastEcdhGroup;
+        var group = isTls13 ? parameters.NegotiatedGroup : client.Tls12Group;
 
         // A resumed handshake carries no Certificate message (RFC 5246 §7.3): the chain is the one verified when the session was created.
         var peerCertificates = parameters.IsResumedSession ? client.Resumer.Offered!.PeerCertificates : client.CertificateCheck.PeerCertificates;

@@ -1,3 +1,4 @@
+using TlsBroker.Core.Crypto;
 using TlsBroker.Core.Policy;
 
 namespace TlsBroker.Server.Configuration;
@@ -59,6 +60,12 @@ public sealed class BrokerOptions
     /// half-close after the session closed); then DEADLINE_EXCEEDED. Default 5 min; range 100 ms to 1 day.
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Whose cryptography sessions use: "DotNet" (default; .NET's native-backed AES-GCM, ChaCha20-Poly1305,
+    /// NIST-curve ECDH and ECDSA/RSA checks, BouncyCastle for the rest) or "BouncyCastle" (all managed, for troubleshooting).
+    /// </summary>
+    public TlsCryptoProvider CryptoProvider { get; set; } = TlsCryptoProvider.DotNet;
 
     /// <summary>Session resumption tokens (TLS 1.2 tickets and session IDs); off unless keys are configured.</summary>
     public ResumptionOptions Resumption { get; set; } = new();

@@ -32,6 +32,11 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
         CheckRange(problems, prefix + "HandshakeTimeout", options.HandshakeTimeout, BrokerOptions.MinTimeout, BrokerOptions.MaxHandshakeTimeout);
         CheckRange(problems, prefix + "IdleTimeout", options.IdleTimeout, BrokerOptions.MinTimeout, BrokerOptions.MaxIdleTimeout);
 
+        if (!Enum.IsDefined(options.CryptoProvider))
+        {
+            problems.Add($"{prefix}CryptoProvider {options.CryptoProvider} is not DotNet or BouncyCastle");
+        }
+
         ResumptionOptionsValidation.Collect(options.Resumption, prefix + "Resumption:", problems);
 
         if (!options.Policies.ContainsKey(BrokerOptions.DefaultPolicyName))

@@ -150,7 +150,7 @@ internal sealed class ConnectCall : IDisposable
         policyName = policy.Name;
         serverName = start.ServerName;
         handshakeDeadline = timeProvider.GetUtcNow() + options.HandshakeTimeout;
-        session = new TlsClientSession(policy, timeProvider);
+        session = new TlsClientSession(policy, timeProvider, options.CryptoProvider);
         BrokerLog.SessionStarted(logger, Id, policyName, serverName);
 
         // The caller is not authenticated yet: its part of the scope is empty until it is.

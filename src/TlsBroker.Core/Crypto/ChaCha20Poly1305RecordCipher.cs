@@ -1,0 +1,26 @@
+using System.Security.Cryptography;
+
+namespace TlsBroker.Core.Crypto;
+
+/// <summary>ChaCha20-Poly1305 records (RFC 8439) on .NET's <see cref="ChaCha20Poly1305"/>, where the platform supports it.</summary>
+internal sealed class ChaCha20Poly1305RecordCipher(bool encrypting) : DotNetAeadCipher(encrypting)
+{
+    /// <summary>RFC 8439 §2.8: a 256-bit key.</summary>
+    public const int KeySize = 32;
+
+    private ChaCha20Poly1305? chacha;
+
+    protected override void ReplaceKey(ReadOnlySpan<byte> key)
+    {
+        chacha?.Dispose();
+        chacha = new ChaCha20Poly1305(key);
+    }
+
+    protected override void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData) =>
+        Key.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
+
+    protected override void Open(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData) =>
+        Key.Decrypt(nonce, ciphertext, tag, plaintext, associatedData);
+
+    private ChaCha20Poly1305 Key => chacha ?? throw new InvalidOperationException("the record key was not set");
+}
