@@ -70,7 +70,7 @@ public sealed class BrokerTlsClient
     private static async Task<(BrokerTlsSessionInfo Info, ReadOnlyMemory<byte> EarlyPlaintext)> HandshakeAsync(
         LockstepBrokerCall call, Stream transport, BrokerTlsOptions options, CancellationToken cancellationToken)
     {
-        var start = new Start { Policy = options.Policy, ServerName = options.ServerName };
+        var start = new Start { Policy = options.Policy, ServerName = options.ServerName, ResumptionToken = ByteString.CopyFrom(options.ResumptionToken.Span) };
         start.Alpn.AddRange(options.Alpn);
         var response = await call.ExchangeAsync(new ConnectRequest { Start = start }, cancellationToken);
         var buffer = new byte[16 * 1024];

@@ -22,6 +22,13 @@ public sealed class BrokerTlsOptions
     /// </summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A <see cref="BrokerTlsStream.ResumptionToken"/> from an earlier session with the same policy and
+    /// server name, to resume that session (TLS 1.2); <see cref="BrokerTlsSessionInfo.Resumed"/> says
+    /// whether it was. A token the broker cannot use just gives a full handshake. Default: none.
+    /// </summary>
+    public ReadOnlyMemory<byte> ResumptionToken { get; init; }
+
     /// <summary>When true, disposing the TLS stream leaves the transport stream open. Default false.</summary>
     public bool LeaveTransportOpen { get; init; }
 }

@@ -42,6 +42,13 @@ public sealed class BrokerTlsStream : Stream
     /// <summary>What the handshake negotiated.</summary>
     public BrokerTlsSessionInfo SessionInfo { get; }
 
+    /// <summary>
+    /// The latest resumption token the broker gave for this session, to pass as
+    /// <see cref="BrokerTlsOptions.ResumptionToken"/> next time; null when there is none (no keys in
+    /// the broker, or TLS 1.3). A secret: whoever holds it can resume the session through the broker.
+    /// </summary>
+    public byte[]? ResumptionToken => call.ResumptionToken;
+
     /// <summary>The status that ended the session (close_notify, EOF or an error); null while it is open.</summary>
     public BrokerTlsResult? SessionEnd => Volatile.Read(ref sessionEnd);
 

@@ -17,6 +17,7 @@ internal sealed class LockstepBrokerCall : IAsyncDisposable
     private readonly TimeSpan timeout;
     private readonly SemaphoreSlim turn = new(1, 1);
     private volatile bool interrupted;
+    private byte[]? resumptionToken;
 
     public LockstepBrokerCall(AsyncDuplexStreamingCall<ConnectRequest, ConnectResponse> call, Stream transport, TimeSpan timeout)
     {
@@ -30,6 +31,9 @@ internal sealed class LockstepBrokerCall : IAsyncDisposable
     /// the stream may then hold an unread response, so no further exchange is possible.
     /// </summary>
     public bool Interrupted => interrupted;
+
+    /// <summary>The latest resumption token the broker handed out on this call (any response may carry one); null before the first.</summary>
+    public byte[]? ResumptionToken => Volatile.Read(ref resumptionToken);
 
     /// <summary>Sends <paramref name="request"/>, waits for its response and writes the response's records to the transport, within the timeout.</summary>
     public async Task<ConnectResponse> ExchangeAsync(ConnectRequest request, CancellationToken cancellationToken)
@@ -54,6 +58,11 @@ internal sealed class LockstepBrokerCall : IAsyncDisposable
             }
 
             var response = await ExchangeInTurnAsync(request, bounded.Token);
+            if (!response.ResumptionToken.IsEmpty)
+            {
+                Volatile.Write(ref resumptionToken, response.ResumptionToken.ToByteArray());
+            }
+
             completed = true;
             return response;
         }

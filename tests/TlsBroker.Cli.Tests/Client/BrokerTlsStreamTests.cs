@@ -53,6 +53,26 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
     }
 
     [Fact]
+    public async Task ConnectAsync_TokenOfTheLastSession_ResumesIt()
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev", "-tls1_2");
+        byte[]? token;
+        await using (var first = await ConnectAsync(server, "localhost"))
+        {
+            token = first.ResumptionToken;
+            Assert.False(first.SessionInfo.Resumed);
+        }
+
+        await using var second = await ConnectAsync(server, "localhost", token);
+        await second.WriteAsync(Encoding.ASCII.GetBytes("resumed\n")).AsTask().WaitAsync(TestTimeouts.Step);
+
+        Assert.NotNull(token);
+        Assert.True(second.SessionInfo.Resumed);
+        Assert.Equal("demuser", await ReadLineAsync(second));
+        Assert.NotNull(second.ResumptionToken);
+    }
+
+    [Fact]
     public async Task ConnectAsync_Established_ReportsTheServersChainAndVersion()
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev", "-tls1_3");
@@ -155,10 +175,11 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
 
     public void Dispose() => channel.Dispose();
 
-    private async Task<BrokerTlsStream> ConnectAsync(OpenSslServer server, string serverName)
+    private async Task<BrokerTlsStream> ConnectAsync(OpenSslServer server, string serverName, byte[]? resumptionToken = null)
     {
         var socket = await ConnectSocketAsync(server);
-        return await new BrokerTlsClient(channel).ConnectAsync(new NetworkStream(socket, ownsSocket: true), Options(serverName))
+        var options = new BrokerTlsOptions { ServerName = serverName, Timeout = TestTimeouts.Step, ResumptionToken = resumptionToken };
+        return await new BrokerTlsClient(channel).ConnectAsync(new NetworkStream(socket, ownsSocket: true), options)
             .WaitAsync(TestTimeouts.Step);
     }
 

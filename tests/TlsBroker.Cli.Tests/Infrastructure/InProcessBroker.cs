@@ -1,10 +1,14 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using TlsBroker.Server;
 using TlsBroker.Testing;
 
 namespace TlsBroker.Cli.Tests.Infrastructure;
 
-/// <summary>The real broker (<see cref="BrokerApp"/>) on Kestrel at 127.0.0.1 on a free port, its "default" policy trusting one PEM file.</summary>
+/// <summary>
+/// The real broker (<see cref="BrokerApp"/>) on Kestrel at 127.0.0.1 on a free port, its "default" policy trusting one PEM file,
+/// with a resumption key of its own (so TLS 1.2 sessions come with resumption tokens).
+/// </summary>
 internal sealed class InProcessBroker : IAsyncDisposable
 {
     private readonly WebApplication app;
@@ -25,6 +29,8 @@ internal sealed class InProcessBroker : IAsyncDisposable
             "--Broker:AdminPort=0",
             "--Logging:LogLevel:Default=Warning",
             $"--Broker:Policies:default:TrustAnchors={trustAnchorsPath}",
+            "--Broker:Resumption:Keys:0:Id=test",
+            $"--Broker:Resumption:Keys:0:Key={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
         ];
         var app = BrokerApp.Create(args);
         try
