@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using TlsBroker.Cli.Connect;
+using TlsBroker.Core.Crypto;
 
 namespace TlsBroker.Cli.Bench;
 
@@ -105,6 +106,22 @@ internal static class BenchCommand
                 + "e.g. nocache:VerifiedChainCache:MaxEntries=0; repeat for more variants.",
             CustomParser = BenchArgumentParsers.ParseVariants,
         };
+        var cryptoProvider = new Option<TlsCryptoProvider?>("--crypto-provider")
+        {
+            HelpName = "NAME",
+            Description = "Cryptography of the engine path and of the broker the bench starts: dotnet or bouncycastle "
+                + "(the broker's Broker:CryptoProvider; run twice to compare). [default: dotnet]",
+            CustomParser = result =>
+            {
+                var named = BenchArgumentParsers.ParseNames<TlsCryptoProvider>(result, "crypto provider");
+                if (named.Length > 1)
+                {
+                    result.AddError($"'{result.Tokens[0].Value}' names {named.Length} providers; --crypto-provider takes one (run the bench once per provider)");
+                }
+
+                return named is [var one] ? one : null;
+            },
+        };
         var throughputSize = new Option<long?>("--throughput-size")
         {
             HelpName = "SIZE",
@@ -143,7 +160,7 @@ internal static class BenchCommand
 
         var command = new Command("bench", Description)
         {
-            server, localServer, serverName, trust, handshakes, warmup, phaseTimeout, concurrency, tls, paths, phases, variant,
+            server, localServer, serverName, trust, handshakes, warmup, phaseTimeout, concurrency, tls, paths, phases, variant, cryptoProvider,
             throughputSize, idleSessions, broker, brokerPid, brokerAdmin, json,
         };
         command.Validators.Add(result =>
@@ -177,6 +194,7 @@ internal static class BenchCommand
                 Paths = OrDefault(parseResult.GetValue(paths), defaults.Paths),
                 Phases = OrDefault(parseResult.GetValue(phases), defaults.Phases),
                 Variants = parseResult.GetValue(variant) ?? [],
+                CryptoProvider = parseResult.GetValue(cryptoProvider) ?? defaults.CryptoProvider,
                 ThroughputBytes = parseResult.GetValue(throughputSize) ?? defaults.ThroughputBytes,
                 IdleSessions = OrDefault(parseResult.GetValue(idleSessions), defaults.IdleSessions),
                 Broker = parseResult.GetValue(broker),

@@ -1,4 +1,5 @@
 using TlsBroker.Cli.Connect;
+using TlsBroker.Core.Crypto;
 
 namespace TlsBroker.Cli.Bench;
 
@@ -35,6 +36,9 @@ internal sealed record BenchSettings
 
     /// <summary>Policy settings under which the engine and broker paths run once more each (--variant).</summary>
     public IReadOnlyList<BenchVariant> Variants { get; init; } = [];
+
+    /// <summary>Whose cryptography the engine path and the broker the bench starts run on (--crypto-provider).</summary>
+    public TlsCryptoProvider CryptoProvider { get; init; } = TlsCryptoProvider.DotNet;
 
     /// <summary>The base variant, then <see cref="Variants"/>.</summary>
     public IEnumerable<BenchVariant> AllVariants => Variants.Prepend(BenchVariant.Base);

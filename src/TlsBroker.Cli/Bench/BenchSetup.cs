@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using TlsBroker.Cli.Bench.Paths;
 using TlsBroker.Cli.Bench.Processes;
 using TlsBroker.Cli.Connect;
+using TlsBroker.Core.Crypto;
 using TlsBroker.Core.Policy;
 
 namespace TlsBroker.Cli.Bench;
@@ -96,7 +97,7 @@ internal sealed class BenchSetup : IAsyncDisposable
                 IBenchPath path = kind switch
                 {
                     BenchPathKind.Direct => new DirectPath(serverName, LoadTrustAnchors(trustAnchors)),
-                    BenchPathKind.Engine => CreateEnginePath(serverName, trustAnchors, variant),
+                    BenchPathKind.Engine => CreateEnginePath(serverName, trustAnchors, variant, settings.CryptoProvider),
                     _ => await CreateBrokerPathAsync(settings, serverName, trustAnchors, variant, cancellationToken),
                 };
                 owned.Add(path);
@@ -181,12 +182,12 @@ internal sealed class BenchSetup : IAsyncDisposable
         return roots.Count > 0 ? roots : throw new BenchSetupException(ExitCodes.Usage, $"{trustAnchors} holds no PEM certificate");
     }
 
-    private static EnginePath CreateEnginePath(string serverName, string trustAnchors, BenchVariant variant)
+    private static EnginePath CreateEnginePath(string serverName, string trustAnchors, BenchVariant variant, TlsCryptoProvider cryptoProvider)
     {
         var which = variant.IsBase ? "the engine" : $"variant '{variant.Name}'";
         try
         {
-            return new EnginePath(serverName, trustAnchors, variant);
+            return new EnginePath(serverName, trustAnchors, variant, cryptoProvider);
         }
         catch (PolicyConfigurationException e)
         {
@@ -217,7 +218,7 @@ internal sealed class BenchSetup : IAsyncDisposable
         {
             // The idle phase holds its sessions plus a few handshakes in flight; never below the broker's own default.
             var maxSessions = Math.Max(10_000, settings.IdleSessions.Max() + settings.Concurrency.Max() + 100);
-            var broker = await StartChildAsync(ExitCodes.BrokerError, () => Processes.BrokerProcess.StartAsync(trustAnchors, maxSessions, settings.AllVariants, cancellationToken));
+            var broker = await StartChildAsync(ExitCodes.BrokerError, () => Processes.BrokerProcess.StartAsync(trustAnchors, maxSessions, settings.AllVariants, settings.CryptoProvider, cancellationToken));
             BrokerAddress = broker.Address;
             BrokerAdminAddress = broker.AdminAddress;
             BrokerProcess = broker.Process;

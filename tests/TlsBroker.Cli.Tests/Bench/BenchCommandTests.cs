@@ -35,6 +35,8 @@ public sealed class BenchCommandTests
     [InlineData("--tls", "1.3,1.1", "1.1")]
     [InlineData("--paths", "direct,openssl", "openssl")]
     [InlineData("--throughput-size", "64MB", "64MB")]
+    [InlineData("--crypto-provider", "openssl", "openssl")]
+    [InlineData("--crypto-provider", "dotnet,bouncycastle", "dotnet,bouncycastle")]
     [InlineData("--variant", "No Cache:VerifiedChainCache:MaxEntries=0", "No Cache:VerifiedChainCache:MaxEntries=0")]
     [InlineData("--variant", "nocache:MaxEntries", "MaxEntries")]
     public async Task Bench_BadOptionValue_ExitsUsageNamingTheValue(string option, string value, string bad)

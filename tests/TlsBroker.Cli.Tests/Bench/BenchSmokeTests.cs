@@ -75,5 +75,20 @@ public sealed class BenchSmokeTests : IDisposable
         Assert.Equal(JsonValueKind.Number, root.GetProperty("ratios")[0].GetProperty("brokerToEngineRate").ValueKind);
     }
 
+    [Fact]
+    public async Task Bench_BouncyCastleProvider_EngineAndStartedBrokerRunOnIt()
+    {
+        var run = await CliRun.InvokeWithinAsync(
+            TestTimeouts.Scenario * 2, Stream.Null, "bench", "--local-server", "--crypto-provider", "bouncycastle", "--paths", "engine,broker",
+            "--phases", "handshakes", "--tls", "1.3", "--concurrency", "1", "--handshakes", $"{Handshakes}", "--warmup", "0", "--phase-timeout", "30", "--json", jsonPath);
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(jsonPath));
+        Assert.Equal("bouncycastle", report.RootElement.GetProperty("settings").GetProperty("cryptoProvider").GetString());
+        var handshakes = report.RootElement.GetProperty("handshakes").EnumerateArray().ToList();
+        Assert.Equal(["broker", "engine"], handshakes.Select(h => h.GetProperty("path").GetString()).Order());
+        Assert.All(handshakes, h => Assert.Equal(Handshakes, h.GetProperty("completed").GetInt32()));
+    }
+
     public void Dispose() => File.Delete(jsonPath);
 }

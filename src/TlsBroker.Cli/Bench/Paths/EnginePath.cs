@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using TlsBroker.Core.Crypto;
 using TlsBroker.Core.Engine;
 using TlsBroker.Core.Policy;
 
@@ -12,12 +13,14 @@ internal sealed class EnginePath : IBenchPath
 {
     private readonly string serverName;
     private readonly Dictionary<BenchTlsVersion, TlsPolicy> policies;
+    private readonly TlsCryptoProvider cryptoProvider;
 
     /// <param name="trustAnchors">"system" or a PEM path, as TlsPolicyOptions.TrustAnchors takes it.</param>
     /// <exception cref="PolicyConfigurationException">The variant's settings make no valid policy.</exception>
-    public EnginePath(string serverName, string trustAnchors, BenchVariant variant)
+    public EnginePath(string serverName, string trustAnchors, BenchVariant variant, TlsCryptoProvider cryptoProvider)
     {
         this.serverName = serverName;
+        this.cryptoProvider = cryptoProvider;
         Variant = variant;
         policies = Enum.GetValues<BenchTlsVersion>().ToDictionary(
             version => version,
@@ -32,7 +35,7 @@ internal sealed class EnginePath : IBenchPath
 
     public async Task<IBenchConnection> HandshakeAsync(Socket connected, BenchTlsVersion version, CancellationToken cancellationToken)
     {
-        var connection = new EngineConnection(connected, new TlsClientSession(policies[version], TimeProvider.System));
+        var connection = new EngineConnection(connected, new TlsClientSession(policies[version], TimeProvider.System, cryptoProvider));
         try
         {
             await connection.HandshakeAsync(new SessionStart(serverName, []), cancellationToken);

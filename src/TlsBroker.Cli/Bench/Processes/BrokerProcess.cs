@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using TlsBroker.Core.Crypto;
 
 namespace TlsBroker.Cli.Bench.Processes;
 
@@ -40,7 +41,9 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
     /// <param name="trustAnchors">"system" or a PEM path, for every bench policy.</param>
     /// <param name="maxSessions">Sessions the broker must accept at once (the largest idle measurement).</param>
     /// <param name="variants">One set of policies per variant, the base variant included.</param>
-    public static async Task<BrokerProcess> StartAsync(string trustAnchors, int maxSessions, IEnumerable<BenchVariant> variants, CancellationToken cancellationToken)
+    /// <param name="cryptoProvider">The broker's Broker:CryptoProvider.</param>
+    public static async Task<BrokerProcess> StartAsync(
+        string trustAnchors, int maxSessions, IEnumerable<BenchVariant> variants, TlsCryptoProvider cryptoProvider, CancellationToken cancellationToken)
     {
         var arguments = new List<string>
         {
@@ -49,6 +52,7 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
             "--Broker:AdminPort=0",
             string.Create(CultureInfo.InvariantCulture, $"--Broker:MaxConcurrentSessions={maxSessions}"),
             "--Broker:IdleTimeout=00:30:00",
+            $"--Broker:CryptoProvider={cryptoProvider}",
             "--Logging:LogLevel:Default=Warning",
             $"--Logging:LogLevel:{StartupLogCategory}=Information",
         };

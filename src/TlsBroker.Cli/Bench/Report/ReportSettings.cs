@@ -12,6 +12,9 @@ internal sealed record ReportSettings
     /// <summary>Each --variant as NAME:KEY=VALUE,...</summary>
     public required IReadOnlyList<string> Variants { get; init; }
 
+    /// <summary>--crypto-provider: dotnet or bouncycastle.</summary>
+    public required string CryptoProvider { get; init; }
+
     public required IReadOnlyList<int> Concurrency { get; init; }
 
     public required int Handshakes { get; init; }
@@ -30,6 +33,7 @@ internal sealed record ReportSettings
         Phases = [.. settings.Phases.Select(p => p.ToString().ToLowerInvariant())],
         TlsVersions = [.. settings.TlsVersions.Select(v => v.Label())],
         Variants = [.. settings.Variants.Select(v => $"{v.Name}:{string.Join(',', v.PolicySettings.Select(s => $"{s.Key}={s.Value}"))}")],
+        CryptoProvider = settings.CryptoProvider.ToString().ToLowerInvariant(),
         Concurrency = settings.Concurrency,
         Handshakes = settings.Handshakes,
         Warmup = settings.Warmup,
