@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Net.Sockets;
 using Google.Protobuf;
 using TlsBroker.Contracts.V1;
 
@@ -20,6 +22,11 @@ public sealed class BrokerTlsStream : Stream
     // One TLS record carries at most 2^14 bytes of plaintext (RFC 8446 §5.1); larger writes are
     // sent as several Write requests so that no request grows past the broker's message limit.
     private const int MaxPlaintextPerWrite = 16 * 1024;
+
+    // Bytes already waiting in the socket are forwarded in one Received, up to this much (well under
+    // the broker's default 1 MiB MaxMessageBytes): a download then costs one broker exchange per
+    // burst instead of one per record.
+    private const int MaxBytesPerReceived = 256 * 1024;
 
     private readonly LockstepBrokerCall call;
     private readonly Stream transport;
@@ -99,11 +106,11 @@ public sealed class BrokerTlsStream : Stream
                 throw new IOException("the broker kept the session open after the server closed TCP");
             }
 
-            var received = await transport.ReadAsync(receiveBuffer, cancellationToken);
-            endOfStreamSent = received == 0;
+            var received = await ReadFromTransportAsync(cancellationToken);
+            endOfStreamSent = received.IsEmpty;
             var request = new ConnectRequest
             {
-                Received = new Received { Data = ByteString.CopyFrom(receiveBuffer, 0, received), Eof = endOfStreamSent },
+                Received = new Received { Data = received, Eof = endOfStreamSent },
             };
             var response = await call.ExchangeAsync(request, cancellationToken);
             undelivered = response.Plaintext.Memory;
@@ -248,6 +255,45 @@ public sealed class BrokerTlsStream : Stream
         if (shutdownSent)
         {
             throw new IOException("close_notify was sent; nothing more can be written");
+        }
+    }
+
+    /// <summary>
+    /// One read of the transport, plus whatever a socket already holds beyond it when that read
+    /// filled the buffer. The receive buffer itself stays one record large, so an idle stream with a
+    /// pending read holds little; the larger buffer is borrowed only while bytes are queued.
+    /// </summary>
+    private async ValueTask<ByteString> ReadFromTransportAsync(CancellationToken cancellationToken)
+    {
+        var received = await transport.ReadAsync(receiveBuffer, cancellationToken);
+        if (received < receiveBuffer.Length || transport is not NetworkStream { DataAvailable: true } socket)
+        {
+            return ByteString.CopyFrom(receiveBuffer, 0, received);
+        }
+
+        var burst = ArrayPool<byte>.Shared.Rent(MaxBytesPerReceived);
+        try
+        {
+            receiveBuffer.CopyTo(burst, 0);
+            var length = received;
+            while (length < MaxBytesPerReceived && socket.DataAvailable)
+            {
+                // DataAvailable: this read completes at once. A 0 here is the server's FIN, which
+                // the next read reports on its own.
+                var more = await socket.ReadAsync(burst.AsMemory(length, MaxBytesPerReceived - length), cancellationToken);
+                if (more == 0)
+                {
+                    break;
+                }
+
+                length += more;
+            }
+
+            return ByteString.CopyFrom(burst, 0, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(burst);
         }
     }
 
