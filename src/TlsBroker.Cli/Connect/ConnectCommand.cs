@@ -76,7 +76,18 @@ internal static class ConnectCommand
             CustomParser = ParseTimeout,
         };
 
-        var command = new Command("connect", Description) { server, serverName, broker, policy, alpn, timeout };
+        var sessionIn = new Option<string>("--sess-in")
+        {
+            HelpName = "FILE",
+            Description = "Offer the resumption token in FILE (written by --sess-out) to resume that session (TLS 1.2, broker with resumption keys).",
+        };
+        var sessionOut = new Option<string>("--sess-out")
+        {
+            HelpName = "FILE",
+            Description = "Write the session's resumption token to FILE when the session ends, if the broker gave one. The token is a secret.",
+        };
+
+        var command = new Command("connect", Description) { server, serverName, broker, policy, alpn, timeout, sessionIn, sessionOut };
         command.SetAction((parseResult, cancellationToken) =>
         {
             var endpoint = parseResult.GetRequiredValue(server);
@@ -88,6 +99,8 @@ internal static class ConnectCommand
                 Policy = parseResult.GetValue(policy) ?? string.Empty,
                 Alpn = parseResult.GetValue(alpn) ?? [],
                 Timeout = TimeSpan.FromSeconds(parseResult.GetRequiredValue(timeout)),
+                SessionIn = parseResult.GetValue(sessionIn),
+                SessionOut = parseResult.GetValue(sessionOut),
             };
             return run(settings, cancellationToken);
         });

@@ -22,6 +22,20 @@ internal sealed class ConnectRunner
     {
         try
         {
+            byte[] token = [];
+            if (settings.SessionIn is { } sessionIn)
+            {
+                try
+                {
+                    token = await File.ReadAllBytesAsync(sessionIn, cancellationToken);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    await console.Error.WriteLineAsync($"tlsbroker: cannot read --sess-in {sessionIn}: {e.Message}");
+                    return ExitCodes.Usage;
+                }
+            }
+
             using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             if (!await TryConnectServerAsync(socket, settings, cancellationToken))
             {
@@ -38,6 +52,7 @@ internal sealed class ConnectRunner
                 Policy = settings.Policy,
                 Alpn = settings.Alpn,
                 Timeout = settings.Timeout,
+                ResumptionToken = token,
             };
             BrokerTlsStream tls;
             try
@@ -55,6 +70,11 @@ internal sealed class ConnectRunner
                 await console.Error.WriteLineAsync(StatusLine.Established(tls.SessionInfo));
                 var end = await new Relay(tls, console, settings.Timeout).RunAsync(cancellationToken);
                 await console.Error.WriteLineAsync(StatusLine.SessionEnded(end));
+                if (settings.SessionOut is { } sessionOut && tls.ResumptionToken is { } issued)
+                {
+                    await File.WriteAllBytesAsync(sessionOut, issued, cancellationToken);
+                }
+
                 return ExitCodeFor(end, tls.SessionInfo);
             }
         }

@@ -15,4 +15,10 @@ internal sealed record ConnectSettings
     public IReadOnlyList<string> Alpn { get; init; } = [];
 
     public required TimeSpan Timeout { get; init; }
+
+    /// <summary>File holding a resumption token to offer (as s_client -sess_in); null offers none.</summary>
+    public string? SessionIn { get; init; }
+
+    /// <summary>File to write the session's latest resumption token to when it ends (as s_client -sess_out); null writes none.</summary>
+    public string? SessionOut { get; init; }
 }

@@ -18,7 +18,7 @@ internal static class StatusLine
     /// <summary>e.g. <c>ret=1 error=SSL_ERROR_NONE version=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 group=x25519 alpn=h2 verify=0</c>.</summary>
     public static string Established(BrokerTlsSessionInfo info) => string.Create(
         CultureInfo.InvariantCulture,
-        $"ret=1 error=SSL_ERROR_NONE version={info.ProtocolVersion} cipher={info.CipherSuite} group={info.Group} alpn={info.Alpn ?? "none"} verify={info.Verify.Code}");
+        $"ret=1 error=SSL_ERROR_NONE version={info.ProtocolVersion} cipher={info.CipherSuite} group={info.Group} alpn={info.Alpn ?? "none"} verify={info.Verify.Code}{(info.Resumed ? " resumed" : string.Empty)}");
 
     /// <summary>e.g. <c>ret=-1 error=SSL_ERROR_SSL alert=bad_certificate(42) sent verify=62 reason="..."</c>; verify is always shown, 0 when fine.</summary>
     public static string HandshakeFailed(BrokerTlsResult result) => Format(result, includeVerify: true);

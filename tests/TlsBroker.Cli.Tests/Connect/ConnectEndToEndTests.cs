@@ -29,6 +29,22 @@ public sealed class ConnectEndToEndTests(BrokerWithTestChain fixture) : IClassFi
             StderrLines(run));
     }
 
+    /// <summary>As s_client -sess_out / -sess_in: the second run resumes the first run's session.</summary>
+    [Fact]
+    public async Task Run_SessOutThenSessIn_SecondRunResumes()
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev", "-tls1_2");
+        var file = fixture.Chain.WriteFile($"session-{Guid.NewGuid():N}.token", string.Empty);
+
+        var first = await RunConnectAsync("CLOSE\n", server, "localhost", "--sess-out", file);
+        var second = await RunConnectAsync("CLOSE\n", server, "localhost", "--sess-in", file);
+
+        Assert.True(first.ExitCode == ExitCodes.Success, first.ToString());
+        Assert.True(second.ExitCode == ExitCodes.Success, second.ToString());
+        Assert.DoesNotContain(" resumed", StderrLines(first)[0], StringComparison.Ordinal);
+        Assert.EndsWith(" resumed", StderrLines(second)[0], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_AlpnOffered_ReportsTheProtocolTheServerSelected()
     {
