@@ -46,7 +46,10 @@ internal sealed class PhaseSequence
             }
         }
 
-        notes.Add("resumed handshakes: not measured yet (every row is a full handshake; the resumed rows need the broker's resumption token)");
+        if (handshakes.Count > 0 && !handshakes.Exists(h => h.Kind == "resumed"))
+        {
+            notes.Add("resumed handshakes: measured only through the broker at TLS 1.2 (BouncyCastle's client cannot resume TLS 1.3); this run had no broker path at TLS 1.2");
+        }
         if (idle.Count > 0 && setup.BrokerAdminAddress is null)
         {
             notes.Add("managed heap per idle session: not measured (give the broker's admin address with --broker-admin)");
@@ -88,9 +91,10 @@ internal sealed class PhaseSequence
         var all = new List<HandshakeFigures>();
         foreach (var version in settings.TlsVersions)
         {
+            var paths = PathsFor(version);
             if (settings.Warmup > 0)
             {
-                foreach (var path in setup.Paths)
+                foreach (var path in paths)
                 {
                     progress($"warming up {path.Label} TLS {version.Label()} ({settings.Warmup} handshakes)");
                     await new HandshakePhase(path, setup.Target, version).RunAsync(1, settings.Warmup, settings.PhaseTimeout, cancellationToken);
@@ -99,7 +103,7 @@ internal sealed class PhaseSequence
 
             foreach (var concurrency in settings.Concurrency)
             {
-                foreach (var path in setup.Paths)
+                foreach (var path in paths)
                 {
                     var figures = await new HandshakePhase(path, setup.Target, version).RunAsync(concurrency, settings.Handshakes, settings.PhaseTimeout, cancellationToken);
                     progress(string.Create(CultureInfo.InvariantCulture,
@@ -110,6 +114,22 @@ internal sealed class PhaseSequence
         }
 
         return all;
+    }
+
+    /// <summary>
+    /// The paths of a version's handshake phases: every path, and at TLS 1.2 the base broker path
+    /// once more resuming its sessions with the broker's tokens. BouncyCastle's client cannot resume
+    /// TLS 1.3 (it ignores NewSessionTicket), so the broker issues tokens for TLS 1.2 sessions only.
+    /// </summary>
+    private List<IBenchPath> PathsFor(BenchTlsVersion version)
+    {
+        var paths = setup.Paths.ToList();
+        if (version == BenchTlsVersion.Tls12 && setup.Paths.OfType<BrokerPath>().FirstOrDefault(p => p.Variant.IsBase) is { } broker)
+        {
+            paths.Add(new ResumingBrokerPath(broker));
+        }
+
+        return paths;
     }
 
     private async Task<List<ThroughputFigures>> RunThroughputAsync(CancellationToken cancellationToken)

@@ -33,20 +33,22 @@ public sealed class BenchSmokeTests : IDisposable
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(jsonPath));
         var root = report.RootElement;
         var handshakes = root.GetProperty("handshakes").EnumerateArray().ToList();
-        Assert.Equal(paths.Length * versions.Length * concurrency.Length, handshakes.Count);
-        foreach (var path in paths)
+        // Every path, version and concurrency once with full handshakes; the broker at TLS 1.2 once more resuming.
+        Assert.Equal((paths.Length * versions.Length * concurrency.Length) + concurrency.Length, handshakes.Count);
+        foreach (var (path, kind) in paths.Select(p => (p, "full")).Append(("broker", "resumed")))
         {
-            foreach (var version in versions)
+            foreach (var version in kind == "full" ? versions : ["1.2"])
             {
                 foreach (var c in concurrency)
                 {
                     var figures = handshakes.Single(h =>
-                        h.GetProperty("path").GetString() == path && h.GetProperty("tlsVersion").GetString() == version && h.GetProperty("concurrency").GetInt32() == c);
+                        h.GetProperty("path").GetString() == path && h.GetProperty("kind").GetString() == kind
+                        && h.GetProperty("tlsVersion").GetString() == version && h.GetProperty("concurrency").GetInt32() == c);
                     Assert.Equal(Handshakes, figures.GetProperty("completed").GetInt32());
                     Assert.Equal(0, figures.GetProperty("failed").GetInt32());
                     foreach (var field in new[] { "handshakesPerSecond", "p50Ms", "p99Ms", "cpuMsPerHandshake" })
                     {
-                        Assert.True(figures.GetProperty(field).GetDouble() > 0, $"{path} {version} c={c}: {field} = {figures.GetProperty(field)}");
+                        Assert.True(figures.GetProperty(field).GetDouble() > 0, $"{path} {kind} {version} c={c}: {field} = {figures.GetProperty(field)}");
                     }
 
                     Assert.Equal(path == "broker", figures.GetProperty("brokerCpuMsPerHandshake").ValueKind == JsonValueKind.Number);
@@ -73,6 +75,8 @@ public sealed class BenchSmokeTests : IDisposable
 
         Assert.Contains("Ratios (issue 4 targets in brackets)", run.Stdout, StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Number, root.GetProperty("ratios")[0].GetProperty("brokerToEngineRate").ValueKind);
+        var tls12 = root.GetProperty("ratios").EnumerateArray().Single(r => r.GetProperty("tlsVersion").GetString() == "1.2");
+        Assert.Equal(JsonValueKind.Number, tls12.GetProperty("brokerResumedToFullRate").ValueKind);
     }
 
     [Fact]

@@ -45,14 +45,21 @@ internal sealed class BrokerPath : IBenchPath
 
     public async Task<IBenchConnection> HandshakeAsync(Socket connected, BenchTlsVersion version, CancellationToken cancellationToken)
     {
+        var tls = await ConnectAsync(connected, version, ReadOnlyMemory<byte>.Empty, cancellationToken);
+        return new StreamConnection(tls, tls.ShutdownAsync);
+    }
+
+    /// <summary>The handshake through the broker, offering <paramref name="resumptionToken"/> unless it is empty.</summary>
+    public Task<BrokerTlsStream> ConnectAsync(Socket connected, BenchTlsVersion version, ReadOnlyMemory<byte> resumptionToken, CancellationToken cancellationToken)
+    {
         var options = new BrokerTlsOptions
         {
             ServerName = serverName,
             Policy = Variant.BrokerPolicy(version),
             Timeout = BrokerStepTimeout,
+            ResumptionToken = resumptionToken,
         };
-        var tls = await client.ConnectAsync(new NetworkStream(connected, ownsSocket: true), options, cancellationToken);
-        return new StreamConnection(tls, tls.ShutdownAsync);
+        return client.ConnectAsync(new NetworkStream(connected, ownsSocket: true), options, cancellationToken);
     }
 
     public ValueTask DisposeAsync()

@@ -13,6 +13,9 @@ internal interface IBenchPath : IAsyncDisposable
     /// <summary>How the report names the path: "engine", or "engine/NAME" under a variant.</summary>
     string Label => Variant.IsBase ? Kind.Label() : $"{Kind.Label()}/{Variant.Name}";
 
+    /// <summary>What its handshakes are (JSON "kind"): "full", or "resumed" for a path that resumes the previous session.</summary>
+    string HandshakeKind => "full";
+
     /// <summary>The processes whose CPU time a phase on this path counts.</summary>
     CpuClock Clock { get; }
 

@@ -4,7 +4,7 @@ using TlsBroker.Cli.Bench.Paths;
 namespace TlsBroker.Cli.Bench.Phases;
 
 /// <summary>
-/// Full handshakes on one path at one TLS version and concurrency: each is TCP connect + verified
+/// Handshakes (full, or resumed on a resuming path) on one path at one TLS version and concurrency: each is TCP connect + verified
 /// handshake + close_notify and close. Latency runs from the start of the TCP connect to the
 /// completed, verified handshake, on every path alike. The phase ends when the requested count
 /// has completed or its time limit passes, whichever comes first.
@@ -40,7 +40,7 @@ internal sealed class HandshakePhase
         {
             Path = path.Kind.Label(),
             Variant = path.Variant.IsBase ? null : path.Variant.Name,
-            Kind = "full",
+            Kind = path.HandshakeKind,
             TlsVersion = version.Label(),
             Concurrency = concurrency,
             Requested = count,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using TlsBroker.Core.Crypto;
 
@@ -68,8 +69,15 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
             }
         }
 
+        // A resumption key made up for this run, so that the broker issues TLS 1.2 resumption tokens. It
+        // travels in the environment rather than on the command line, where other users could read it.
+        var resumptionKey = new Dictionary<string, string>
+        {
+            ["Broker__Resumption__Keys__0__Id"] = "bench",
+            ["Broker__Resumption__Keys__0__Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        };
         var (child, ready) = await ChildProcess.StartAsync(
-            "the broker", DotnetHost.Sibling(ServerDll), arguments, ListeningLine(), StartTimeout, cancellationToken);
+            "the broker", DotnetHost.Sibling(ServerDll), arguments, resumptionKey, ListeningLine(), StartTimeout, cancellationToken);
         return new BrokerProcess(child, new Uri(ready.Groups[1].Value), new Uri(ready.Groups[2].Value));
     }
 

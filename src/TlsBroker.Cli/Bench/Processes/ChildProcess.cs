@@ -38,10 +38,19 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <paramref name="dll"/> and returns once a line matches <paramref name="readyLine"/>, with that match.</summary>
+    /// <summary>
+    /// Starts <paramref name="dll"/> (with <paramref name="environment"/> added to its environment) and
+    /// returns once a line matches <paramref name="readyLine"/>, with that match.
+    /// </summary>
     /// <exception cref="ChildProcessException">The child exited, or printed no ready line within <paramref name="timeout"/>.</exception>
     public static async Task<(ChildProcess Child, Match Ready)> StartAsync(
-        string name, string dll, IEnumerable<string> arguments, Regex readyLine, TimeSpan timeout, CancellationToken cancellationToken)
+        string name,
+        string dll,
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string> environment,
+        Regex readyLine,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
         if (!File.Exists(dll))
         {
@@ -59,6 +68,11 @@ internal sealed class ChildProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (variable, value) in environment)
+        {
+            startInfo.Environment[variable] = value;
         }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };

@@ -29,7 +29,7 @@ internal sealed partial class LocalServerProcess : IAsyncDisposable
     {
         string[] arguments = [BenchServerCommand.Name, "--port", "0", "--root-out", rootPemPath, BenchServerCommand.ExitOnStdinEofOption];
         var (child, ready) = await ChildProcess.StartAsync(
-            "bench-server", DotnetHost.Sibling("tlsbroker.dll"), arguments, ListeningLine(), StartTimeout, cancellationToken);
+            "bench-server", DotnetHost.Sibling("tlsbroker.dll"), arguments, new Dictionary<string, string>(), ListeningLine(), StartTimeout, cancellationToken);
         return new LocalServerProcess(child, int.Parse(ready.Groups[1].Value, CultureInfo.InvariantCulture));
     }
 

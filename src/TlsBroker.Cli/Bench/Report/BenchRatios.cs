@@ -31,6 +31,9 @@ internal sealed record BenchRatios
     /// <summary>Broker CPU per handshake (broker + bench) ÷ engine's.</summary>
     public double? BrokerToEngineCpu { get; init; }
 
+    /// <summary>Broker resumed handshakes/s ÷ broker full handshakes/s at the rate concurrency (target ≥ 5); TLS 1.2 only.</summary>
+    public double? BrokerResumedToFullRate { get; init; }
+
     /// <summary>Broker download MB/s ÷ direct's (target ≥ 0.50); only for the throughput phase's TLS version.</summary>
     public double? BrokerToDirectDownload { get; init; }
 
@@ -44,9 +47,9 @@ internal sealed record BenchRatios
         var concurrencies = report.Settings.Concurrency;
         var rateConcurrency = concurrencies.Contains(8) ? 8 : concurrencies.Max();
         var latencyConcurrency = concurrencies.Contains(1) ? 1 : concurrencies.Min();
-        HandshakeFigures? Handshakes(string path, int concurrency) =>
+        HandshakeFigures? Handshakes(string path, int concurrency, string kind = "full") =>
             report.Handshakes.FirstOrDefault(h =>
-                h.Path == path && h.Variant == VariantOf(path) && h.TlsVersion == label && h.Concurrency == concurrency && h.Completed > 0);
+                h.Path == path && h.Kind == kind && h.Variant == VariantOf(path) && h.TlsVersion == label && h.Concurrency == concurrency && h.Completed > 0);
         double? Throughput(string path, string direction) =>
             report.Throughput.FirstOrDefault(t => t.Path == path && t.Variant == VariantOf(path) && t.Direction == direction && t.TlsVersion == label)?.MegabytesPerSecond;
 
@@ -60,6 +63,7 @@ internal sealed record BenchRatios
             BrokerMinusEngineP50Ms = Handshakes("broker", latencyConcurrency)?.P50Ms - Handshakes("engine", latencyConcurrency)?.P50Ms,
             EngineToDirectCpu = Divide(Handshakes("engine", rateConcurrency)?.CpuMsPerHandshake, Handshakes("direct", rateConcurrency)?.CpuMsPerHandshake),
             BrokerToEngineCpu = Divide(Handshakes("broker", rateConcurrency)?.CpuMsPerHandshake, Handshakes("engine", rateConcurrency)?.CpuMsPerHandshake),
+            BrokerResumedToFullRate = Divide(Handshakes("broker", rateConcurrency, "resumed")?.HandshakesPerSecond, Handshakes("broker", rateConcurrency)?.HandshakesPerSecond),
             BrokerToDirectDownload = Divide(Throughput("broker", "download"), Throughput("direct", "download")),
             BrokerToDirectUpload = Divide(Throughput("broker", "upload"), Throughput("direct", "upload")),
         };

@@ -21,13 +21,13 @@ internal static class ReportTable
             Table(text, ["path", "TLS", "conc", "done", "failed", "hs/s", "p50 ms", "p99 ms", "CPU ms/hs", "broker CPU ms/hs"],
                 report.Handshakes.Select(h => new[]
                 {
-                    PathLabel(h.Path, h.Variant), h.TlsVersion, Int(h.Concurrency), $"{h.Completed}/{h.Requested}{(h.TimedOut ? " (time limit)" : string.Empty)}", Int(h.Failed),
+                    HandshakeLabel(h), h.TlsVersion, Int(h.Concurrency), $"{h.Completed}/{h.Requested}{(h.TimedOut ? " (time limit)" : string.Empty)}", Int(h.Failed),
                     Number(h.HandshakesPerSecond, "0.0"), Number(h.P50Ms, "0.00"), Number(h.P99Ms, "0.00"), Number(h.CpuMsPerHandshake, "0.00"),
                     Number(h.BrokerCpuMsPerHandshake, "0.00"),
                 }));
             foreach (var failed in report.Handshakes.Where(h => h.FirstFailure is not null))
             {
-                text.WriteLine($"  {PathLabel(failed.Path, failed.Variant)} TLS {failed.TlsVersion} c={failed.Concurrency}: first failure: {failed.FirstFailure}");
+                text.WriteLine($"  {HandshakeLabel(failed)} TLS {failed.TlsVersion} c={failed.Concurrency}: first failure: {failed.FirstFailure}");
             }
         }
 
@@ -66,6 +66,11 @@ internal static class ReportTable
                     + $"broker - engine p50 at c={r.LatencyConcurrency}: {Number(r.BrokerMinusEngineP50Ms, "0.00")} ms [<= 1]; "
                     + $"engine/direct CPU per handshake at c={r.RateConcurrency}: {Number(r.EngineToDirectCpu, "0.00")} [<= 1]; "
                     + $"broker/engine CPU: {Number(r.BrokerToEngineCpu, "0.00")}");
+                if (r.BrokerResumedToFullRate is not null)
+                {
+                    text.WriteLine($"  {which}: broker resumed/full handshake rate at c={r.RateConcurrency}: {Number(r.BrokerResumedToFullRate, "0.00")} [>= 5]");
+                }
+
                 if (r.BrokerToDirectDownload is not null || r.BrokerToDirectUpload is not null)
                 {
                     text.WriteLine($"  {which}: broker/direct throughput: download {Number(r.BrokerToDirectDownload, "0.00")}, upload {Number(r.BrokerToDirectUpload, "0.00")} [>= 0.50]");
@@ -100,6 +105,9 @@ internal static class ReportTable
             text.WriteLine("  " + string.Join("  ", cells).TrimEnd());
         }
     }
+
+    private static string HandshakeLabel(HandshakeFigures figures) =>
+        figures.Kind == "full" ? PathLabel(figures.Path, figures.Variant) : $"{PathLabel(figures.Path, figures.Variant)} {figures.Kind}";
 
     private static string PathLabel(string path, string? variant) => variant is null ? path : $"{path}/{variant}";
 
