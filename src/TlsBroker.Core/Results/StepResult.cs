@@ -4,6 +4,10 @@ namespace TlsBroker.Core.Results;
 /// The answer to one step of a session: the records to write to the socket, any decrypted
 /// data, and an OpenSSL-style status (<c>SSL_connect(3)</c>, <c>SSL_get_error(3)</c>).
 /// </summary>
+/// <remarks>
+/// <see cref="RecordsToSend"/> and <see cref="Plaintext"/> belong to the caller: the session never
+/// writes to their memory again nor lends it to a pool, so the broker hands it to gRPC without a copy.
+/// </remarks>
 public sealed record StepResult
 {
     /// <summary>Bytes to write to the socket, in order; may be empty.</summary>
