@@ -205,7 +205,7 @@ internal sealed class BenchSetup : IAsyncDisposable
     {
         if (BrokerAddress is not null)
         {
-            return new BrokerPath(serverName, BrokerAddress, BrokerProcess, variant);
+            return new BrokerPath(serverName, BrokerAddress, new CpuClock(BrokerProcess, BrokerAdminAddress), variant);
         }
 
         if (settings.Broker is { } external)
@@ -225,7 +225,7 @@ internal sealed class BenchSetup : IAsyncDisposable
             BrokerStartedByBench = true;
         }
 
-        return new BrokerPath(serverName, BrokerAddress, BrokerProcess, variant);
+        return new BrokerPath(serverName, BrokerAddress, new CpuClock(BrokerProcess, BrokerAdminAddress), variant);
     }
 
     private static Process FindProcess(int pid)

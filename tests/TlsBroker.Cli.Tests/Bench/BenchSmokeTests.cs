@@ -26,7 +26,7 @@ public sealed class BenchSmokeTests : IDisposable
 
         // Two child processes start and every path runs every phase: on a loaded 2-core machine that takes more than one scenario's time.
         var run = await CliRun.InvokeWithinAsync(
-            TestTimeouts.Scenario * 3, Stream.Null, "bench", "--local-server", "--handshakes", $"{Handshakes}", "--warmup", "0", "--concurrency", "1,2",
+            TestTimeouts.Scenario * 3, Stream.Null, "bench", "--local-server", "--handshakes", $"{Handshakes}", "--warmup", "2", "--concurrency", "1,2",
             "--throughput-size", "256KiB", "--idle-sessions", $"{IdleSessions}", "--phase-timeout", "30", "--json", jsonPath);
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
@@ -52,6 +52,7 @@ public sealed class BenchSmokeTests : IDisposable
                     }
 
                     Assert.Equal(path == "broker", figures.GetProperty("brokerCpuMsPerHandshake").ValueKind == JsonValueKind.Number);
+                    Assert.True(figures.GetProperty("jitMs").GetDouble() >= 0, figures.ToString());
                 }
             }
         }
@@ -63,6 +64,7 @@ public sealed class BenchSmokeTests : IDisposable
             Assert.True(t.GetProperty("completed").GetBoolean(), t.ToString());
             Assert.Equal(ThroughputBytes, t.GetProperty("bytes").GetInt64());
             Assert.True(t.GetProperty("megabytesPerSecond").GetDouble() > 0, t.ToString());
+            Assert.True(t.GetProperty("jitMs").GetDouble() >= 0, t.ToString());
         });
 
         var idle = Assert.Single(root.GetProperty("idleSessions").EnumerateArray());
@@ -74,6 +76,7 @@ public sealed class BenchSmokeTests : IDisposable
         Assert.Equal(JsonValueKind.Number, idle.GetProperty("managedHeapBytesPerSession").ValueKind);
 
         Assert.Contains("Ratios (issue 4 targets in brackets)", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("warming up broker throughput", run.Stderr, StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Number, root.GetProperty("ratios")[0].GetProperty("brokerToEngineRate").ValueKind);
         var tls12 = root.GetProperty("ratios").EnumerateArray().Single(r => r.GetProperty("tlsVersion").GetString() == "1.2");
         Assert.Equal(JsonValueKind.Number, tls12.GetProperty("brokerResumedToFullRate").ValueKind);

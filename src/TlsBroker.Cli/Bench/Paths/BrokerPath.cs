@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using Grpc.Net.Client;
 using TlsBroker.Client;
@@ -19,9 +18,9 @@ internal sealed class BrokerPath : IBenchPath
     private readonly GrpcChannel channel;
     private readonly BrokerTlsClient client;
 
-    /// <param name="brokerProcess">The broker's process when known, so that its CPU time is counted.</param>
+    /// <param name="clock">Counts the broker process's CPU and JIT time too, when the broker is known.</param>
     /// <param name="variant">Selects the broker policies (bench-tls13[-NAME]) this path uses.</param>
-    public BrokerPath(string serverName, Uri broker, Process? brokerProcess, BenchVariant variant)
+    public BrokerPath(string serverName, Uri broker, CpuClock clock, BenchVariant variant)
     {
         this.serverName = serverName;
         Variant = variant;
@@ -34,7 +33,7 @@ internal sealed class BrokerPath : IBenchPath
             },
         });
         client = new BrokerTlsClient(channel);
-        Clock = new CpuClock(brokerProcess);
+        Clock = clock;
     }
 
     public BenchPathKind Kind => BenchPathKind.Broker;

@@ -25,7 +25,7 @@ internal sealed class DirectPath : IBenchPath
 
     public BenchVariant Variant => BenchVariant.Base;
 
-    public CpuClock Clock { get; } = new(null);
+    public CpuClock Clock { get; } = new(null, null);
 
     public async Task<IBenchConnection> HandshakeAsync(Socket connected, BenchTlsVersion version, CancellationToken cancellationToken)
     {

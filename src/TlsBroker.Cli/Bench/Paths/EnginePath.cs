@@ -31,7 +31,7 @@ internal sealed class EnginePath : IBenchPath
 
     public BenchVariant Variant { get; }
 
-    public CpuClock Clock { get; } = new(null);
+    public CpuClock Clock { get; } = new(null, null);
 
     public async Task<IBenchConnection> HandshakeAsync(Socket connected, BenchTlsVersion version, CancellationToken cancellationToken)
     {

@@ -44,4 +44,11 @@ internal sealed record HandshakeFigures
 
     /// <summary>The broker process's share (broker path with a known broker process only).</summary>
     public required double? BrokerCpuMsPerHandshake { get; init; }
+
+    /// <summary>
+    /// Time the JIT spent compiling during the phase, in the bench process plus (on the broker path,
+    /// when its admin address is known) the broker; already part of the CPU figure. More than a few
+    /// percent of the phase's CPU means the warm-up was too short.
+    /// </summary>
+    public double? JitMs { get; init; }
 }

@@ -29,11 +29,11 @@ internal sealed class HandshakePhase
     {
         var latencies = new LatencyRecorder(count);
         var failures = new FailureCount();
-        var cpuStart = path.Clock.Read();
+        var cpuStart = await path.Clock.ReadAsync(atStart: true, cancellationToken);
         var wallStart = Stopwatch.GetTimestamp();
         await PhaseWorkers.RunAsync(count, concurrency, timeLimit, failures, async (_, token) => latencies.Record(await HandshakeAsync(token)), cancellationToken);
         var seconds = Stopwatch.GetElapsedTime(wallStart).TotalSeconds;
-        var cpu = cpuStart.Until(path.Clock.Read());
+        var cpu = cpuStart.Until(await path.Clock.ReadAsync(atStart: false, cancellationToken));
 
         var completed = latencies.Count;
         return new HandshakeFigures
@@ -55,6 +55,7 @@ internal sealed class HandshakePhase
             CpuMsPerHandshake = PerHandshake(cpu.Total, completed),
             BenchCpuMsPerHandshake = PerHandshake(cpu.Bench, completed),
             BrokerCpuMsPerHandshake = cpu.Other is { } other ? PerHandshake(other, completed) : null,
+            JitMs = cpu.Jit.TotalMilliseconds,
         };
     }
 

@@ -116,7 +116,7 @@ internal sealed class IdleSessionsPhase
         before is { } b && after is { } a && sessions > 0 ? (a - b) / sessions : null;
 
     private async Task<long?> ManagedHeapAsync(CancellationToken cancellationToken) =>
-        brokerAdmin is { } admin ? await BrokerHeap.ManagedBytesAsync(admin, cancellationToken) : null;
+        brokerAdmin is { } admin ? await BrokerAdminMetrics.ManagedHeapBytesAsync(admin, cancellationToken) : null;
 
     private static async Task<bool> EchoesAsync(IBenchConnection connection, CancellationToken cancellationToken)
     {

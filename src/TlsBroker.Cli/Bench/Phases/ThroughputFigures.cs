@@ -28,4 +28,11 @@ internal sealed record ThroughputFigures
 
     /// <summary>CPU per 10^6 bytes: the bench process plus, on the broker path, the broker process.</summary>
     public required double? CpuMsPerMegabyte { get; init; }
+
+    /// <summary>
+    /// Time the JIT spent compiling during the phase, in the bench process plus (on the broker path,
+    /// when its admin address is known) the broker; already part of the CPU figure. More than a few
+    /// percent of the phase's CPU means the warm-up was too short.
+    /// </summary>
+    public double? JitMs { get; init; }
 }

@@ -82,11 +82,11 @@ internal sealed class ThroughputPhase
         {
             using var socket = await target.ConnectAsync(phase.Token);
             await using var connection = await path.HandshakeAsync(socket, version, phase.Token);
-            var cpuStart = path.Clock.Read();
+            var cpuStart = await path.Clock.ReadAsync(atStart: true, phase.Token);
             var wallStart = Stopwatch.GetTimestamp();
             await body(connection, bytes, phase.Token);
             var seconds = Stopwatch.GetElapsedTime(wallStart).TotalSeconds;
-            var cpu = cpuStart.Until(path.Clock.Read());
+            var cpu = cpuStart.Until(await path.Clock.ReadAsync(atStart: false, phase.Token));
             await connection.ShutdownAsync(phase.Token);
             var megabytes = bytes / 1e6;
             return figures with
@@ -95,6 +95,7 @@ internal sealed class ThroughputPhase
                 Seconds = seconds,
                 MegabytesPerSecond = megabytes / seconds,
                 CpuMsPerMegabyte = cpu.Total.TotalMilliseconds / megabytes,
+                JitMs = cpu.Jit.TotalMilliseconds,
             };
         }
         catch (Exception e) when (BenchFailures.IsPhaseTimeout(e, phase.Token, cancellationToken))
