@@ -112,15 +112,19 @@ internal sealed class PhaseSequence
     private static string? JitHeavyPhase(IEnumerable<HandshakeFigures> handshakes, IEnumerable<ThroughputFigures> throughput)
     {
         const double NoticeableShare = 0.05;
-        var phases = handshakes
+        // No phase with any JIT at all (a ReadyToRun or fully warmed run) is the quiet case: no note.
+        var heaviest = handshakes
             .Select(h => (Name: $"{h.Path} TLS {h.TlsVersion} c={h.Concurrency}", h.JitMs, CpuMs: h.CpuMsPerHandshake * h.Completed))
             .Concat(throughput.Select(t => (Name: $"{t.Path} {t.Direction}", t.JitMs, CpuMs: t.CpuMsPerMegabyte * t.Bytes / 1e6)))
             .Where(p => p.JitMs is > 0 && p.CpuMs is > 0)
             .Select(p => (p.Name, p.JitMs, Share: p.JitMs!.Value / p.CpuMs!.Value))
-            .MaxBy(p => p.Share);
-        return phases.Share >= NoticeableShare
+            .OrderByDescending(p => p.Share)
+            .Take(1)
+            .Where(p => p.Share >= NoticeableShare)
+            .ToList();
+        return heaviest is [var phase]
             ? string.Create(CultureInfo.InvariantCulture,
-                $"the JIT was still compiling during the measured phases, most in {phases.Name}: {phases.JitMs:0} ms, {phases.Share:P0} of its CPU; raise --warmup")
+                $"the JIT was still compiling during the measured phases, most in {phase.Name}: {phase.JitMs:0} ms, {phase.Share:P0} of its CPU; raise --warmup")
             : null;
     }
 
