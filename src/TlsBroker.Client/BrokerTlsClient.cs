@@ -46,7 +46,7 @@ public sealed class BrokerTlsClient
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Timeout, TimeSpan.Zero);
 
         // The call lives as long as the returned stream, which ends it; the token bounds only the handshake.
-        var call = new LockstepBrokerCall(broker.Connect(cancellationToken: CancellationToken.None), transport, options.Timeout);
+        var call = new PipelinedBrokerCall(broker.Connect(cancellationToken: CancellationToken.None), transport, options.Timeout);
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -66,9 +66,9 @@ public sealed class BrokerTlsClient
         }
     }
 
-    /// <summary>The lockstep handshake loop of DESIGN.md, which is OpenSSL's memory-BIO loop around SSL_connect(3).</summary>
+    /// <summary>The handshake loop of DESIGN.md, one exchange at a time, which is OpenSSL's memory-BIO loop around SSL_connect(3).</summary>
     private static async Task<(BrokerTlsSessionInfo Info, ReadOnlyMemory<byte> EarlyPlaintext)> HandshakeAsync(
-        LockstepBrokerCall call, Stream transport, BrokerTlsOptions options, CancellationToken cancellationToken)
+        PipelinedBrokerCall call, Stream transport, BrokerTlsOptions options, CancellationToken cancellationToken)
     {
         var start = new Start { Policy = options.Policy, ServerName = options.ServerName, ResumptionToken = ByteString.CopyFrom(options.ResumptionToken.Span) };
         start.Alpn.AddRange(options.Alpn);

@@ -4,88 +4,142 @@ using TlsBroker.Contracts.V1;
 namespace TlsBroker.Client;
 
 /// <summary>
-/// One <c>Connect</c> stream driven in lockstep: the broker answers every request with exactly
-/// one response (DESIGN.md, "Lockstep"), so a request and its response form one exchange and
-/// exchanges never overlap, even when a reader and a writer share the session. The records a
-/// response carries are written to the transport inside the same exchange, so that they reach
-/// the server in the order the broker produced them (TLS sequence numbers, RFC 8446 §5.3).
+/// One <c>Connect</c> stream. The broker answers every request with exactly one response, in
+/// order (DESIGN.md, "Lockstep"), so a request may be sent before the earlier ones are answered:
+/// each response belongs to the oldest request still unanswered. Sending without waiting keeps the
+/// broker busy while the previous answer travels back, which the data phase needs to move bulk
+/// data; the handshake still waits for each answer. One pump reads the responses and writes the
+/// records each carries to the transport before handing the response over, so that they reach the
+/// server in the order the broker produced them (TLS sequence numbers, RFC 8446 §5.3).
 /// </summary>
-internal sealed class LockstepBrokerCall : IAsyncDisposable
+internal sealed class PipelinedBrokerCall : IAsyncDisposable
 {
     private readonly AsyncDuplexStreamingCall<ConnectRequest, ConnectResponse> call;
     private readonly Stream transport;
-    private readonly TimeSpan timeout;
-    private readonly SemaphoreSlim turn = new(1, 1);
-    private volatile bool interrupted;
+    private readonly SemaphoreSlim sendTurn = new(1, 1);
+    private readonly CancellationTokenSource disposing = new();
+
+    // Guarded by its own lock, as are pump and interruption: the senders' and the pump's shared state.
+    private readonly Queue<TaskCompletionSource<ConnectResponse>> unanswered = new();
+    private Task? pump;
+    private Exception? interruption;
+    private bool requestsCompleted;
     private byte[]? resumptionToken;
 
-    public LockstepBrokerCall(AsyncDuplexStreamingCall<ConnectRequest, ConnectResponse> call, Stream transport, TimeSpan timeout)
+    public PipelinedBrokerCall(AsyncDuplexStreamingCall<ConnectRequest, ConnectResponse> call, Stream transport, TimeSpan timeout)
     {
         this.call = call;
         this.transport = transport;
-        this.timeout = timeout;
+        Timeout = timeout;
     }
 
+    /// <summary>How long a request may wait for its turn to be sent, and then for its response.</summary>
+    public TimeSpan Timeout { get; }
+
     /// <summary>
-    /// True once an exchange was cut short (timeout, cancellation, transport or gRPC failure):
-    /// the stream may then hold an unread response, so no further exchange is possible.
+    /// True once an exchange was cut short (timeout, cancellation, transport or gRPC failure): a
+    /// response may then be lost, so no further exchange is possible.
     /// </summary>
-    public bool Interrupted => interrupted;
+    public bool Interrupted
+    {
+        get
+        {
+            lock (unanswered)
+            {
+                return interruption is not null;
+            }
+        }
+    }
 
     /// <summary>The latest resumption token the broker handed out on this call (any response may carry one); null before the first.</summary>
     public byte[]? ResumptionToken => Volatile.Read(ref resumptionToken);
 
-    /// <summary>Sends <paramref name="request"/>, waits for its response and writes the response's records to the transport, within the timeout.</summary>
+    /// <summary>Sends <paramref name="request"/> and waits, within the timeout, for its response, whose records are then on the transport.</summary>
     public async Task<ConnectResponse> ExchangeAsync(ConnectRequest request, CancellationToken cancellationToken)
     {
+        var answer = await SendAsync(request, cancellationToken);
+        return await AwaitAnswerAsync(answer, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> once the requests before it are sent, without waiting for
+    /// its response: the task returned completes with the response, after its records are on the
+    /// transport. Await it with <see cref="AwaitAnswerAsync"/>, which bounds the wait.
+    /// </summary>
+    public async Task<Task<ConnectResponse>> SendAsync(ConnectRequest request, CancellationToken cancellationToken)
+    {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(timeout);
+        bounded.CancelAfter(Timeout);
         try
         {
-            await turn.WaitAsync(bounded.Token);
+            await sendTurn.WaitAsync(bounded.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"no turn to talk to the broker within {timeout.TotalSeconds:0.###} s");
+            throw new TimeoutException($"no turn to talk to the broker within {Timeout.TotalSeconds:0.###} s");
         }
 
-        var completed = false;
         try
         {
-            if (interrupted)
+            var answer = new TaskCompletionSource<ConnectResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (unanswered)
             {
-                throw new IOException("an earlier exchange with the broker was interrupted; the TLS session cannot continue");
+                ThrowIfCannotSend();
+                unanswered.Enqueue(answer);
+                pump ??= PumpAsync();
             }
 
-            var response = await ExchangeInTurnAsync(request, bounded.Token);
-            if (!response.ResumptionToken.IsEmpty)
-            {
-                Volatile.Write(ref resumptionToken, response.ResumptionToken.ToByteArray());
-            }
-
-            completed = true;
-            return response;
-        }
-        catch (Exception e) when (Cancellation.IsCancellation(e) && bounded.IsCancellationRequested)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"the broker did not answer within {timeout.TotalSeconds:0.###} s", e);
+            await WriteRequestAsync(request, bounded.Token, cancellationToken);
+            return answer.Task;
         }
         finally
         {
-            interrupted |= !completed;
-            turn.Release();
+            sendTurn.Release();
         }
     }
 
-    /// <summary>Ends the request stream and waits, within the timeout, for the broker to end its side.</summary>
-    public async Task CompleteAsync()
+    /// <summary>Waits, within the timeout, for a response <see cref="SendAsync"/> promised; a wait cut short interrupts the call.</summary>
+    public async Task<ConnectResponse> AwaitAnswerAsync(Task<ConnectResponse> answer, CancellationToken cancellationToken)
     {
-        using var bounded = new CancellationTokenSource(timeout);
-        await turn.WaitAsync(bounded.Token);
         try
         {
+            return await answer.WaitAsync(Timeout, cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            var timeout = new TimeoutException($"the broker did not answer within {Timeout.TotalSeconds:0.###} s", e);
+            Interrupt(timeout);
+            throw timeout;
+        }
+        catch (Exception e)
+        {
+            Interrupt(e);
+            throw;
+        }
+    }
+
+    /// <summary>Ends the request stream and waits, within the timeout, for the broker to answer what is outstanding and end its side.</summary>
+    public async Task CompleteAsync()
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(disposing.Token);
+        bounded.CancelAfter(Timeout);
+        await sendTurn.WaitAsync(bounded.Token);
+        try
+        {
+            Task? answering;
+            lock (unanswered)
+            {
+                ThrowIfCannotSend();
+                requestsCompleted = true;
+                answering = pump;
+            }
+
             await call.RequestStream.CompleteAsync().WaitAsync(bounded.Token);
+            if (answering is not null)
+            {
+                await answering.WaitAsync(bounded.Token);
+            }
+
             if (await call.ResponseStream.MoveNext(bounded.Token))
             {
                 throw new IOException("the broker sent a response nobody asked for");
@@ -93,34 +147,130 @@ internal sealed class LockstepBrokerCall : IAsyncDisposable
         }
         finally
         {
-            interrupted = true;
-            turn.Release();
+            Interrupt(new IOException("the request stream was completed"));
+            sendTurn.Release();
         }
     }
 
     /// <summary>Cancels the call if it is still open, which frees the session in the broker at once.</summary>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        Interrupt(new ObjectDisposedException(nameof(PipelinedBrokerCall)));
+        await disposing.CancelAsync();
         call.Dispose();
-        turn.Dispose();
-        return ValueTask.CompletedTask;
+        Task? answering;
+        lock (unanswered)
+        {
+            answering = pump;
+        }
+
+        // The pump ends as soon as its read or write sees the cancellation; the bound only guards
+        // against a transport that ignores it.
+        if (answering is not null)
+        {
+            await answering.WaitAsync(Timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
-    private async Task<ConnectResponse> ExchangeInTurnAsync(ConnectRequest request, CancellationToken cancellationToken)
+    private async Task WriteRequestAsync(ConnectRequest request, CancellationToken bounded, CancellationToken callers)
     {
-        await call.RequestStream.WriteAsync(request, cancellationToken);
-        if (!await call.ResponseStream.MoveNext(cancellationToken))
+        try
         {
-            throw new RpcException(new Status(StatusCode.Internal, "the broker ended the stream without answering the last request"));
+            await call.RequestStream.WriteAsync(request, bounded);
+        }
+        catch (Exception e) when (Cancellation.IsCancellation(e) && !callers.IsCancellationRequested)
+        {
+            var timeout = new TimeoutException($"the broker did not take the request within {Timeout.TotalSeconds:0.###} s", e);
+            Interrupt(timeout);
+            throw timeout;
+        }
+        catch (Exception e)
+        {
+            Interrupt(e);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads responses while requests are unanswered and exits when none are, so that an idle
+    /// session holds no pending read. Never throws: a failure interrupts the call instead.
+    /// </summary>
+    private async Task PumpAsync()
+    {
+        // Runs the loop off the sender's stack: SendAsync holds the send turn while it starts the pump.
+        await Task.Yield();
+        try
+        {
+            while (true)
+            {
+                TaskCompletionSource<ConnectResponse> answer;
+                lock (unanswered)
+                {
+                    if (interruption is not null || !unanswered.TryPeek(out answer!))
+                    {
+                        pump = null;
+                        return;
+                    }
+                }
+
+                if (!await call.ResponseStream.MoveNext(disposing.Token))
+                {
+                    throw new RpcException(new Status(StatusCode.Internal, "the broker ended the stream without answering the last request"));
+                }
+
+                var response = call.ResponseStream.Current;
+                if (!response.RecordsToSend.IsEmpty)
+                {
+                    await transport.WriteAsync(response.RecordsToSend.Memory, disposing.Token);
+                    await transport.FlushAsync(disposing.Token);
+                }
+
+                if (!response.ResumptionToken.IsEmpty)
+                {
+                    Volatile.Write(ref resumptionToken, response.ResumptionToken.ToByteArray());
+                }
+
+                lock (unanswered)
+                {
+                    unanswered.TryDequeue(out _);
+                }
+
+                answer.TrySetResult(response);
+            }
+        }
+        catch (Exception e)
+        {
+            lock (unanswered)
+            {
+                pump = null;
+            }
+
+            Interrupt(e);
+        }
+    }
+
+    /// <summary>Marks the call unusable and fails every unanswered request with <paramref name="cause"/>; the first cause wins.</summary>
+    private void Interrupt(Exception cause)
+    {
+        TaskCompletionSource<ConnectResponse>[] orphans;
+        lock (unanswered)
+        {
+            interruption ??= cause;
+            orphans = [.. unanswered];
+            unanswered.Clear();
         }
 
-        var response = call.ResponseStream.Current;
-        if (!response.RecordsToSend.IsEmpty)
+        foreach (var orphan in orphans)
         {
-            await transport.WriteAsync(response.RecordsToSend.Memory, cancellationToken);
-            await transport.FlushAsync(cancellationToken);
+            orphan.TrySetException(cause);
         }
+    }
 
-        return response;
+    private void ThrowIfCannotSend()
+    {
+        if (interruption is not null || requestsCompleted)
+        {
+            throw new IOException("an earlier exchange with the broker was interrupted; the TLS session cannot continue", interruption);
+        }
     }
 }

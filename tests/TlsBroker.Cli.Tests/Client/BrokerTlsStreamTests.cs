@@ -141,6 +141,58 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
     }
 
     [Fact]
+    public async Task FlushAsync_ManySmallWritesBeforeAnyRead_EveryLineReachesTheServerInOrder()
+    {
+        // Small writes gather while the broker encrypts earlier ones; none may be lost, split or
+        // reordered on the way, and Flush returns only once all of them are on the transport.
+        const int lineCount = 3000;
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
+        await using var tls = await ConnectAsync(server, "localhost");
+        var lines = Enumerable.Range(0, lineCount).Select(i => $"{i:D5}" + new string((char)('a' + (i % 26)), i % 40)).ToArray();
+
+        foreach (var line in lines)
+        {
+            await tls.WriteAsync(Encoding.ASCII.GetBytes(line + "\n")).AsTask().WaitAsync(TestTimeouts.Step);
+        }
+
+        await tls.FlushAsync().WaitAsync(TestTimeouts.Step);
+        var received = new List<string>();
+        using (var reader = new StreamReader(tls, Encoding.ASCII, detectEncodingFromByteOrderMarks: false, bufferSize: 4096, leaveOpen: true))
+        {
+            while (received.Count < lineCount)
+            {
+                received.Add(await reader.ReadLineAsync().WaitAsync(TestTimeouts.Step) ?? throw new EndOfStreamException($"{received.Count} lines"));
+            }
+        }
+
+        Assert.Equal(lines.Select(l => new string(l.Reverse().ToArray())), received);
+    }
+
+    [Fact]
+    public async Task FlushAsync_ServerGoneWhileWriting_ThrowsIOException()
+    {
+        var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
+        await using var tls = await ConnectAsync(server, "localhost");
+        await server.DisposeAsync();
+        var chunk = new byte[16 * 1024];
+
+        // Writes return before their records are on the transport; the failure to send them must
+        // still reach the writer, from a later write or at the latest from Flush.
+        var failure = await Assert.ThrowsAnyAsync<IOException>(async () =>
+        {
+            for (var i = 0; i < 256; i++)
+            {
+                await tls.WriteAsync(chunk).AsTask().WaitAsync(TestTimeouts.Step);
+            }
+
+            await tls.FlushAsync().WaitAsync(TestTimeouts.Step);
+        });
+
+        Assert.IsNotType<BrokerTlsException>(failure);
+        Assert.Null(tls.SessionEnd);
+    }
+
+    [Fact]
     public async Task ConnectAsync_HostnameMismatch_ThrowsWithTheWholeResult()
     {
         const string wrongName = "wrong.example";
