@@ -37,6 +37,9 @@ public sealed class BrokerTlsStream : Stream
     private readonly byte[] receiveBuffer = new byte[MaxRecordBytes];
     private readonly PlaintextSender sender;
     private ReadOnlyMemory<byte> undelivered;
+
+    // Received data sent to the broker before the reader asked for it; its answer is the next plaintext.
+    private Task<ConnectResponse>? receivedAhead;
     private BrokerTlsResult? sessionEnd;
     private bool shutdownSent;
     private int disposed;
@@ -111,13 +114,27 @@ public sealed class BrokerTlsStream : Stream
                 throw new IOException("the broker kept the session open after the server closed TCP");
             }
 
-            var received = await ReadFromTransportAsync(cancellationToken);
-            endOfStreamSent = received.IsEmpty;
-            var request = new ConnectRequest
+            Task<ConnectResponse> answer;
+            if (receivedAhead is { } ahead)
             {
-                Received = new Received { Data = received, Eof = endOfStreamSent },
-            };
-            var response = await call.ExchangeAsync(request, cancellationToken);
+                receivedAhead = null;
+                answer = ahead;
+            }
+            else
+            {
+                var received = await ReadFromTransportAsync(cancellationToken);
+                endOfStreamSent = received.IsEmpty;
+                answer = await SendReceivedAsync(received, cancellationToken);
+            }
+
+            // What the socket already holds goes to the broker before this answer is awaited, so
+            // that the broker decrypts the next burst while this one travels back.
+            if (!endOfStreamSent && transport is NetworkStream { DataAvailable: true })
+            {
+                receivedAhead = await SendReceivedAsync(await ReadFromTransportAsync(cancellationToken), cancellationToken);
+            }
+
+            var response = await call.AwaitAnswerAsync(answer, cancellationToken);
             undelivered = response.Plaintext.Memory;
             if (response.Error is not (SslError.None or SslError.WantRead))
             {
@@ -244,6 +261,9 @@ public sealed class BrokerTlsStream : Stream
             // close politely, and disposing the call cancels it anyway. ShutdownAsync reports such failures.
         }
     }
+
+    private Task<Task<ConnectResponse>> SendReceivedAsync(ByteString received, CancellationToken cancellationToken) =>
+        call.SendAsync(new ConnectRequest { Received = new Received { Data = received, Eof = received.IsEmpty } }, cancellationToken);
 
     private void ThrowIfCannotWrite()
     {
