@@ -67,7 +67,7 @@ internal sealed class PhaseSequence
 
         if (handshakes.Count > 0 && !handshakes.Exists(h => h.Kind == "resumed"))
         {
-            notes.Add("resumed handshakes: measured only through the broker at TLS 1.2 (BouncyCastle's client cannot resume TLS 1.3); this run had no broker path at TLS 1.2");
+            notes.Add("resumed handshakes: measured only through the broker; this run had no broker path");
         }
         if (idle.Count > 0 && setup.BrokerAdminAddress is null)
         {
@@ -133,7 +133,7 @@ internal sealed class PhaseSequence
         var all = new List<HandshakeFigures>();
         foreach (var version in settings.TlsVersions)
         {
-            var paths = PathsFor(version);
+            var paths = HandshakePaths();
             if (settings.Warmup > 0)
             {
                 foreach (var path in paths)
@@ -159,14 +159,13 @@ internal sealed class PhaseSequence
     }
 
     /// <summary>
-    /// The paths of a version's handshake phases: every path, and at TLS 1.2 the base broker path
-    /// once more resuming its sessions with the broker's tokens. BouncyCastle's client cannot resume
-    /// TLS 1.3 (it ignores NewSessionTicket), so the broker issues tokens for TLS 1.2 sessions only.
+    /// The paths of the handshake phases: every path, and the base broker path once more
+    /// resuming its sessions with the broker's tokens.
     /// </summary>
-    private List<IBenchPath> PathsFor(BenchTlsVersion version)
+    private List<IBenchPath> HandshakePaths()
     {
         var paths = setup.Paths.ToList();
-        if (version == BenchTlsVersion.Tls12 && setup.Paths.OfType<BrokerPath>().FirstOrDefault(p => p.Variant.IsBase) is { } broker)
+        if (setup.Paths.OfType<BrokerPath>().FirstOrDefault(p => p.Variant.IsBase) is { } broker)
         {
             paths.Add(new ResumingBrokerPath(broker));
         }

@@ -79,7 +79,7 @@ internal static class ConnectCommand
         var sessionIn = new Option<string>("--sess-in")
         {
             HelpName = "FILE",
-            Description = "Offer the resumption token in FILE (written by --sess-out) to resume that session (TLS 1.2, broker with resumption keys).",
+            Description = "Offer the resumption token in FILE (written by --sess-out) to resume that session (TLS 1.2 or 1.3, broker with resumption keys).",
         };
         var sessionOut = new Option<string>("--sess-out")
         {

@@ -1,6 +1,9 @@
 using System.Buffers;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace TlsBroker.Core.Engine;
 
@@ -16,9 +19,22 @@ namespace TlsBroker.Core.Engine;
 /// therefore cut into whole records here (BouncyCastle's record-at-a-time path buffers nothing),
 /// the partial record waits in a pooled array, and the output and application-data queues are
 /// shrunk once drained.
+/// TLS 1.3 resumption, which BouncyCastle (2.7.0) does not do, is added here: the
+/// resumption_master_secret at the client Finished, NewSessionTicket messages, and the offered PSK's
+/// "res binder" and ticket age (RFC 8446 §4.2.11), all kept by the <see cref="SessionResumer"/>.
 /// </remarks>
-internal sealed class BrokerClientProtocol : TlsClientProtocol
+internal sealed class BrokerClientProtocol(SessionResumer resumer) : TlsClientProtocol
 {
+    /// <summary>
+    /// The PSKs BouncyCastle offers, with their early secrets, are an internal type in an internal field
+    /// (BouncyCastle 2.7), which UnsafeAccessor cannot name: read by reflection, once per resumption offered.
+    /// </summary>
+    private static readonly FieldInfo ClientBindersField =
+        typeof(TlsClientProtocol).GetField("m_clientBinders", BindingFlags.Instance | BindingFlags.NonPublic)!;
+
+    private static readonly FieldInfo EarlySecretsField =
+        ClientBindersField.FieldType.GetField("m_earlySecrets", BindingFlags.Instance | BindingFlags.NonPublic)!;
+
     private readonly byte[] recordHeader = new byte[RecordFormat.FragmentOffset];
     private byte[]? partial;
     private int partialLength;
@@ -99,9 +115,56 @@ internal sealed class BrokerClientProtocol : TlsClientProtocol
         partialLength = 0;
     }
 
+    /// <summary>
+    /// Before the ClientHello with a TLS 1.3 resumption PSK is encoded (also again after a
+    /// HelloRetryRequest): its early secret becomes one whose binder key is a "res binder" one, and
+    /// its identity carries the obfuscated ticket age, for which BouncyCastle writes 0 (RFC 8446 §4.2.11.1).
+    /// </summary>
+    protected override void SendClientHelloMessage()
+    {
+        if (resumer.Offered is { IsTls13: true } state && ClientBindersField.GetValue(this) is { } binders)
+        {
+            var earlySecrets = (TlsSecret[])EarlySecretsField.GetValue(binders)!;
+            earlySecrets[0] = resumer.ResumptionEarlySecret((BcTlsCrypto)Context.Crypto);
+            TlsExtensionsUtilities.AddPreSharedKeyClientHello(
+                m_clientHello.Extensions, new OfferedPsks([new PskIdentity(state.Ticket, resumer.ObfuscatedTicketAge())]));
+        }
+
+        base.SendClientHelloMessage();
+    }
+
+    /// <summary>The transcript through the client Finished exists only now: BouncyCastle resets it when the handshake completes.</summary>
+    protected override void Send13FinishedMessage()
+    {
+        base.Send13FinishedMessage();
+        resumer.NoteClientFinished(Context.SecurityParameters, HandshakeHash(this).ForkPrfHash().CalculateHash());
+    }
+
+    /// <summary>
+    /// BouncyCastle checks that the message comes after the handshake and is well formed, and drops it;
+    /// it is read again here. RFC 8446 §4.6.1: ticket_lifetime, ticket_age_add, ticket_nonce, ticket, extensions.
+    /// </summary>
+    protected override void Receive13NewSessionTicket(MemoryStream buf)
+    {
+        var start = buf.Position;
+        base.Receive13NewSessionTicket(buf);
+        buf.Position = start;
+        var lifetime = TlsUtilities.ReadUint32(buf);
+        var ageAdd = (uint)TlsUtilities.ReadUint32(buf);
+        var nonce = TlsUtilities.ReadOpaque8(buf);
+
+        // RFC 8446 §4.6.1: opaque ticket<1..2^16-1>.
+        var ticket = TlsUtilities.ReadOpaque16(buf, 1);
+        resumer.NoteTls13Ticket(Context.Crypto, lifetime, ageAdd, nonce, ticket);
+    }
+
     /// <summary>TlsProtocol keeps received application data in a private queue with no way to shrink it from outside (BouncyCastle 2.7).</summary>
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "m_applicationDataQueue")]
     private static extern ref ByteQueue ApplicationDataQueue(TlsProtocol protocol);
+
+    /// <summary>TlsProtocol's transcript is internal (BouncyCastle 2.7).</summary>
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "m_handshakeHash")]
+    private static extern ref TlsHandshakeHash HandshakeHash(TlsProtocol protocol);
 
     private void KeepUnconsumed(byte[] buffer, int consumed)
     {

@@ -50,6 +50,13 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
 
     public override TlsSession? GetSessionToResume() => Resumer.SessionToResume(Crypto);
 
+    public override IList<TlsPskExternal>? GetExternalPsks() => Resumer.PsksToOffer(Crypto, GetCipherSuites());
+
+    /// <summary>Whether the server accepted the offered TLS 1.3 resumption PSK: BouncyCastle reports a TLS 1.3 handshake as resumed only this way.</summary>
+    public bool ResumedWithPsk { get; private set; }
+
+    public override void NotifySelectedPsk(TlsPsk? selectedPsk) => ResumedWithPsk = selectedPsk is not null;
+
     public override IDictionary<int, byte[]> GetClientExtensions()
     {
         var extensions = base.GetClientExtensions();

@@ -2,33 +2,42 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using TlsBroker.Core.Crypto;
 using TlsBroker.Core.Resumption;
 
 namespace TlsBroker.Core.Engine;
 
 /// <summary>
-/// TLS 1.2 session resumption for one session: offers a saved <see cref="ResumptionState"/> to
-/// BouncyCastle (by session ID, RFC 5246 §7.4.1.2, or by ticket, RFC 5077 §3.4), asks the server for
-/// a ticket, and exports the state of the session once established.
-/// TLS 1.3 resumption is not offered: BouncyCastle's client (2.7.0) ignores TLS 1.3 NewSessionTicket
-/// messages and can only compute "ext binder" PSK binders (RFC 8446 §4.2.11.2 needs "res binder").
+/// Session resumption for one session: offers a saved <see cref="ResumptionState"/> to BouncyCastle
+/// (TLS 1.2 by session ID, RFC 5246 §7.4.1.2, or by ticket, RFC 5077 §3.4; TLS 1.3 as a resumption
+/// PSK, RFC 8446 §4.2.11), asks a TLS 1.2 server for a ticket, and exports the state of the session:
+/// a TLS 1.2 one once established, a TLS 1.3 one with every NewSessionTicket that arrives afterwards.
 /// </summary>
 internal sealed class SessionResumer(ResumptionState? offered, TimeProvider timeProvider)
 {
     /// <summary>RFC 5077 §3.4: the client may send a session ID with its ticket; the server echoes it when it accepts the ticket.</summary>
     private const int TicketSessionIdLength = 32;
 
+    private readonly Tls13Tickets tls13 = new(timeProvider);
     private byte[] receivedTicket = [];
     private long ticketLifetimeHintSeconds;
     private Captured? captured;
+    private DateTimeOffset establishedAt;
 
-    /// <summary>The state offered in this handshake: only a TLS 1.2 one, and never past its <see cref="ResumptionState.ValidUntil"/>.</summary>
+    /// <summary>The state offered in this handshake, never past its <see cref="ResumptionState.ValidUntil"/>.</summary>
     public ResumptionState? Offered { get; } = IsUsable(offered, timeProvider) ? offered : null;
 
-    /// <summary>The TlsSession BouncyCastle offers in the ClientHello, or null for a full handshake.</summary>
+    /// <summary>
+    /// How many times what <see cref="Export"/> gives has changed: once when a TLS 1.2 session is
+    /// established, and once per TLS 1.3 NewSessionTicket. A caller that hands states out compares it with the count it last saw.
+    /// </summary>
+    public int Updates { get; private set; }
+
+    /// <summary>The TlsSession BouncyCastle offers in a TLS 1.2 ClientHello, or null.</summary>
     public TlsSession? SessionToResume(TlsCrypto crypto)
     {
-        if (Offered is not { } state)
+        if (Offered is not { IsTls13: false } state)
         {
             return null;
         }
@@ -45,11 +54,46 @@ internal sealed class SessionResumer(ResumptionState? offered, TimeProvider time
     }
 
     /// <summary>
+    /// The TLS 1.3 resumption PSK to offer, or null. RFC 8446 §4.2.11: the PSK may only be used with a
+    /// cipher suite of the hash it was established with, so it is offered only when such a suite is.
+    /// </summary>
+    public IList<TlsPskExternal>? PsksToOffer(TlsCrypto crypto, IEnumerable<int> offeredCipherSuites)
+    {
+        if (Offered is not { IsTls13: true } state)
+        {
+            return null;
+        }
+
+        var prf = Tls13Tickets.PrfOf(state.CipherSuite);
+        return offeredCipherSuites.Any(suite => TlsUtilities.IsValidVersionForCipherSuite(suite, ProtocolVersion.TLSv13) && Tls13Tickets.PrfOf(suite) == prf)
+            ? [new BasicTlsPskExternal(state.Ticket, crypto.CreateSecret(state.MasterSecret), prf)]
+            : null;
+    }
+
+    /// <summary>The early secret of the offered TLS 1.3 PSK, HKDF-Extract(0, PSK) (RFC 8446 §7.1), whose binder key is a "res binder" one.</summary>
+    public TlsSecret ResumptionEarlySecret(BcTlsCrypto crypto)
+    {
+        var hash = TlsCryptoUtilities.GetHashForPrf(Tls13Tickets.PrfOf(Offered!.CipherSuite));
+        var earlySecret = crypto.HkdfInit(hash).HkdfExtract(hash, crypto.CreateSecret(Offered.MasterSecret));
+        return new ResumptionBinderSecret(crypto, earlySecret.Extract());
+    }
+
+    /// <summary>
+    /// RFC 8446 §4.2.11.1: obfuscated_ticket_age is the time since the ticket was received, in
+    /// milliseconds, plus ticket_age_add, modulo 2^32.
+    /// </summary>
+    public long ObfuscatedTicketAge()
+    {
+        var age = (long)(timeProvider.GetUtcNow() - Offered!.TicketReceivedAt).TotalMilliseconds;
+        return unchecked((uint)(age + Offered.TicketAgeAdd));
+    }
+
+    /// <summary>
     /// RFC 5077 §3.2: the SessionTicket extension carries the ticket being presented, or is empty
     /// to ask for a new one. Only for TLS 1.2; a TLS 1.3 server ignores it.
     /// </summary>
     public void AddTicketExtension(IDictionary<int, byte[]> clientExtensions) =>
-        clientExtensions[ExtensionType.session_ticket] = Offered is { Ticket.Length: > 0 } state ? state.Ticket : [];
+        clientExtensions[ExtensionType.session_ticket] = Offered is { IsTls13: false, Ticket.Length: > 0 } state ? state.Ticket : [];
 
     public void NoteTicket(NewSessionTicket ticket)
     {
@@ -57,15 +101,34 @@ internal sealed class SessionResumer(ResumptionState? offered, TimeProvider time
         ticketLifetimeHintSeconds = ticket.TicketLifetimeHint;
     }
 
-    /// <summary>
-    /// Takes what a later session needs from this one as soon as it is established over TLS 1.2
-    /// (BouncyCastle destroys the master secret when the connection closes): nothing after a resumed
-    /// handshake, which keeps <see cref="Offered"/>, nor when the server gave neither a ticket nor a session ID.
-    /// </summary>
-    public void Capture(SecurityParameters parameters, TlsSession? session)
+    /// <summary>Called once the TLS 1.3 client Finished is sent, with the transcript through it.</summary>
+    public void NoteClientFinished(SecurityParameters parameters, byte[] transcriptHash) => tls13.NoteClientFinished(parameters, transcriptHash);
+
+    public void NoteTls13Ticket(TlsCrypto crypto, long lifetimeSeconds, uint ageAdd, byte[] nonce, byte[] ticket)
     {
+        if (tls13.NoteTicket(crypto, lifetimeSeconds, ageAdd, nonce, ticket))
+        {
+            Updates++;
+        }
+    }
+
+    /// <summary>
+    /// Takes what a later session needs from this one as soon as it is established (BouncyCastle
+    /// destroys the TLS 1.2 master secret when the connection closes): nothing after a resumed
+    /// handshake, which keeps <see cref="Offered"/>, nor when the TLS 1.2 server gave neither a
+    /// ticket nor a session ID; a TLS 1.3 session waits for its tickets.
+    /// </summary>
+    public void Capture(SecurityParameters parameters, TlsSession? session, bool resumed)
+    {
+        establishedAt = timeProvider.GetUtcNow();
+        if (resumed)
+        {
+            Updates++;
+            return;
+        }
+
         var sessionId = session?.SessionID ?? [];
-        if (!ProtocolVersion.TLSv12.Equals(parameters.NegotiatedVersion) || parameters.IsResumedSession
+        if (!ProtocolVersion.TLSv12.Equals(parameters.NegotiatedVersion)
             || (receivedTicket.Length == 0 && sessionId.Length == 0) || session?.ExportSessionParameters() is not { } exported)
         {
             return;
@@ -77,15 +140,21 @@ internal sealed class SessionResumer(ResumptionState? offered, TimeProvider time
             receivedTicket.Length > 0 ? [] : sessionId,
             exported.MasterSecret.Extract(),
             exported.ReadServerExtensions()?.AsReadOnly() ?? new Dictionary<int, byte[]>().AsReadOnly(),
-            timeProvider.GetUtcNow());
+            establishedAt);
+        Updates++;
     }
 
     /// <summary>
-    /// The state a later session can resume: the one offered when this session resumed it, a new one
-    /// after a full TLS 1.2 handshake, or null (TLS 1.3, or nothing to resume).
+    /// The state a later session can resume: from the latest TLS 1.3 ticket, else the one offered when
+    /// this session resumed it, a new one after a full TLS 1.2 handshake, or null (nothing to resume).
     /// </summary>
     public ResumptionState? Export(bool resumed, IReadOnlyList<byte[]> peerCertificates)
     {
+        if (tls13.Latest is { } ticket)
+        {
+            return FromTls13Ticket(ticket, resumed, peerCertificates);
+        }
+
         if (resumed)
         {
             return Offered;
@@ -117,8 +186,33 @@ internal sealed class SessionResumer(ResumptionState? offered, TimeProvider time
             validUntil);
     }
 
+    /// <summary>
+    /// A ticket received on a resumed session lasts no longer than the state that was resumed: RFC 8446
+    /// §4.6.1 recommends a limit on the total lifetime of keying material first tied to a certificate.
+    /// </summary>
+    private ResumptionState FromTls13Ticket(Tls13Tickets.Ticket ticket, bool resumed, IReadOnlyList<byte[]> peerCertificates)
+    {
+        var limit = resumed ? Offered!.ValidUntil : EarliestNotAfter(peerCertificates);
+        var expiry = ticket.ReceivedAt + ticket.Lifetime;
+        return new ResumptionState(
+            ProtocolVersion.TLSv13.FullVersion,
+            tls13.CipherSuite,
+            extendedMasterSecret: true,
+            sessionId: [],
+            ticket.Identity,
+            ticket.Psk,
+            new Dictionary<int, byte[]>().AsReadOnly(),
+            peerCertificates,
+            resumed ? Offered!.EstablishedAt : establishedAt,
+            expiry < limit ? expiry : limit,
+            ticket.AgeAdd,
+            ticket.ReceivedAt);
+    }
+
     private static bool IsUsable(ResumptionState? state, TimeProvider timeProvider) =>
-        state is not null && state.ProtocolVersion == ProtocolVersion.TLSv12.FullVersion && timeProvider.GetUtcNow() < state.ValidUntil;
+        state is not null
+        && (state.ProtocolVersion == ProtocolVersion.TLSv12.FullVersion || state.IsTls13)
+        && timeProvider.GetUtcNow() < state.ValidUntil;
 
     private static DateTimeOffset EarliestNotAfter(IReadOnlyList<byte[]> chain)
     {

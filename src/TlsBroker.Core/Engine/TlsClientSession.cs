@@ -35,7 +35,10 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     private BrokerClientProtocol? protocol;
     private BrokerTlsClient? client;
     private long startTimestamp;
-    private Lazy<ResumptionState?>? resumable;
+    private SessionResumer? resumer;
+    private bool resumed;
+    private IReadOnlyList<byte[]> peerCertificates = [];
+    private (int Updates, ResumptionState? State) exported;
 
     public TlsPolicy Policy { get; } = policy;
 
@@ -58,9 +61,9 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
 
         ValidateAlpn(start.Alpn);
         startTimestamp = TimeProvider.GetTimestamp();
-        var resumer = new SessionResumer(start.Resumption, TimeProvider);
+        resumer = new SessionResumer(start.Resumption, TimeProvider);
         var newClient = new BrokerTlsClient(EngineCrypto.For(CryptoProvider), Policy, identity!, [.. start.Alpn], resumer, TimeProvider);
-        var newProtocol = new BrokerClientProtocol();
+        var newProtocol = new BrokerClientProtocol(resumer);
         (client, protocol) = (newClient, newProtocol);
         Phase = SessionPhase.Handshaking;
         return Invoke(static (protocol, client) => protocol.Connect(client), newClient) ?? WantRead with { RecordsToSend = DrainOutput() };
@@ -119,9 +122,16 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     }
 
     /// <summary>
+    /// Counts the changes of what <see cref="ExportResumption"/> gives: a TLS 1.2 state appears when the
+    /// session is established, a TLS 1.3 one with each NewSessionTicket, which the server sends after the
+    /// handshake (RFC 8446 §4.6.1), so that it is seen only when later records are given to <see cref="Receive"/>.
+    /// </summary>
+    public int ResumptionUpdates => resumer?.Updates ?? 0;
+
+    /// <summary>
     /// Once established (also after it closed): the state a later session (same policy and server name) can resume with
-    /// <see cref="SessionStart.Resumption"/>, or null when there is none (TLS 1.3, whose resumption
-    /// BouncyCastle's client does not support, or a server that offered neither ticket nor session ID).
+    /// <see cref="SessionStart.Resumption"/>, or null when there is none yet (a TLS 1.3 session before its first
+    /// NewSessionTicket) or none at all (a server that offered neither ticket nor session ID).
     /// </summary>
     public ResumptionState? ExportResumption()
     {
@@ -130,7 +140,14 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
             throw new SessionMisuseException($"ExportResumption is not allowed while the session is {Phase}; it needs an established session");
         }
 
-        return resumable?.Value;
+        // Built once per change: reading the chain's notAfter costs a certificate parse, paid only by a caller that resumes.
+        var updates = ResumptionUpdates;
+        if (exported.Updates != updates)
+        {
+            exported = (updates, resumer!.Export(resumed, peerCertificates));
+        }
+
+        return exported.State;
     }
 
     public void Dispose() => Close();
@@ -204,20 +221,17 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         var isTls13 = TlsUtilities.IsTlsV13(parameters.NegotiatedVersion);
         var group = isTls13 ? parameters.NegotiatedGroup : client.Tls12Group;
 
-        // A resumed handshake carries no Certificate message (RFC 5246 §7.3): the chain is the one verified when the session was created.
-        var peerCertificates = parameters.IsResumedSession ? client.Resumer.Offered!.PeerCertificates : client.CertificateCheck.PeerCertificates;
-        var (resumer, resumed) = (client.Resumer, parameters.IsResumedSession);
-        resumer.Capture(parameters, client.EstablishedSession);
-
-        // Lazy: reading the chain's notAfter costs a certificate parse, paid only by a caller that resumes.
-        resumable = new Lazy<ResumptionState?>(() => resumer.Export(resumed, peerCertificates), LazyThreadSafetyMode.None);
+        // A resumed handshake carries no Certificate message (RFC 5246 §7.3, RFC 8446 §2.2): the chain is the one verified when the session was created.
+        resumed = parameters.IsResumedSession || client.ResumedWithPsk;
+        peerCertificates = resumed ? client.Resumer.Offered!.PeerCertificates : client.CertificateCheck.PeerCertificates;
+        client.Resumer.Capture(parameters, client.EstablishedSession, resumed);
         return new HandshakeSummary(
             ProtocolVersion: isTls13 ? "TLSv1.3" : "TLSv1.2",
             CipherSuite: TlsParameterNames.CipherSuiteName(parameters.CipherSuite),
             Group: group < 0 ? string.Empty : TlsParameterNames.GroupName(group),
             Alpn: parameters.ApplicationProtocol?.GetUtf8Decoding(),
             PeerCertificates: peerCertificates,
-            Resumed: parameters.IsResumedSession,
+            Resumed: resumed,
             Duration: TimeProvider.GetElapsedTime(startTimestamp));
     }
 

@@ -6,8 +6,14 @@ namespace TlsBroker.Core.Resumption;
 /// </summary>
 internal static class ResumptionStateFormat
 {
-    /// <summary>Bumped when the layout changes, so that a state written by another broker version is refused, not misread.</summary>
-    private const byte FormatVersion = 1;
+    /// <summary>
+    /// Bumped when the layout changes, so that a state written by another broker version is refused, not misread.
+    /// A TLS 1.2 state is still written as version 1, which brokers without TLS 1.3 resumption read as well.
+    /// </summary>
+    private const byte Tls12FormatVersion = 1;
+
+    /// <summary>Version 1's fields, then the TLS 1.3 ticket's age_add and arrival time.</summary>
+    private const byte Tls13FormatVersion = 2;
 
     private const int MaxCertificates = 16;
 
@@ -20,7 +26,7 @@ internal static class ResumptionStateFormat
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer))
         {
-            writer.Write(FormatVersion);
+            writer.Write(state.IsTls13 ? Tls13FormatVersion : Tls12FormatVersion);
             writer.Write(state.ProtocolVersion);
             writer.Write(state.CipherSuite);
             writer.Write(state.ExtendedMasterSecret);
@@ -42,6 +48,11 @@ internal static class ResumptionStateFormat
 
             writer.Write(state.EstablishedAt.ToUnixTimeMilliseconds());
             writer.Write(state.ValidUntil.ToUnixTimeMilliseconds());
+            if (state.IsTls13)
+            {
+                writer.Write(state.TicketAgeAdd);
+                writer.Write(state.TicketReceivedAt.ToUnixTimeMilliseconds());
+            }
         }
 
         return buffer.ToArray();
@@ -53,7 +64,8 @@ internal static class ResumptionStateFormat
         using var reader = new BinaryReader(new MemoryStream(bytes.ToArray(), writable: false));
         try
         {
-            if (reader.ReadByte() != FormatVersion)
+            var formatVersion = reader.ReadByte();
+            if (formatVersion is not (Tls12FormatVersion or Tls13FormatVersion))
             {
                 return false;
             }
@@ -78,13 +90,24 @@ internal static class ResumptionStateFormat
 
             var establishedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
             var validUntil = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+            var tls13 = formatVersion == Tls13FormatVersion;
+            var ticketAgeAdd = tls13 ? reader.ReadUInt32() : 0;
+            var ticketReceivedAt = tls13 ? DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64()) : establishedAt;
             if (reader.BaseStream.Position != reader.BaseStream.Length)
             {
                 return false;
             }
 
-            state = new ResumptionState(
-                protocolVersion, cipherSuite, extendedMasterSecret, sessionId, ticket, masterSecret, extensions, certificates, establishedAt, validUntil);
+            var parsed = new ResumptionState(
+                protocolVersion, cipherSuite, extendedMasterSecret, sessionId, ticket, masterSecret, extensions, certificates, establishedAt, validUntil, ticketAgeAdd, ticketReceivedAt);
+
+            // The layout and the protocol version agree, or the state was not written by this format.
+            if (parsed.IsTls13 != tls13)
+            {
+                return false;
+            }
+
+            state = parsed;
             return true;
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentOutOfRangeException)

@@ -67,7 +67,7 @@ public sealed class BrokerOptions
     /// </summary>
     public TlsCryptoProvider CryptoProvider { get; set; } = TlsCryptoProvider.DotNet;
 
-    /// <summary>Session resumption tokens (TLS 1.2 tickets and session IDs); off unless keys are configured.</summary>
+    /// <summary>Session resumption tokens (TLS 1.2 tickets and session IDs, TLS 1.3 ticket PSKs); off unless keys are configured.</summary>
     public ResumptionOptions Resumption { get; set; } = new();
 
     /// <summary>Named TLS policies. "default" (system trust store, strict defaults) is always there unless configured otherwise.</summary>

@@ -36,6 +36,7 @@ internal sealed class ConnectCall : IDisposable
     private TlsClientSession? session;
     private ResumptionScope? scope;
     private byte[]? issuedToken;
+    private int tokenUpdates;
     private string policyName = string.Empty;
     private string serverName = string.Empty;
     private DateTimeOffset handshakeDeadline;
@@ -180,9 +181,21 @@ internal sealed class ConnectCall : IDisposable
         return state;
     }
 
-    private void IssueToken()
+    /// <summary>
+    /// Seals the session's state whenever it changed: at Established for TLS 1.2 (and for a resumed
+    /// session), and after the handshake with every TLS 1.3 NewSessionTicket (RFC 8446 §4.6.1), so
+    /// the token rides on the response to the Received that carried the ticket.
+    /// </summary>
+    private void IssueTokenIfUpdated()
     {
-        if (resumptionTokens.IsActive && session!.ExportResumption() is { } state)
+        var updates = session!.ResumptionUpdates;
+        if (updates == tokenUpdates || !resumptionTokens.IsActive)
+        {
+            return;
+        }
+
+        tokenUpdates = updates;
+        if (session.ExportResumption() is { } state)
         {
             issuedToken = resumptionTokens.Seal(scope!, state);
             if (issuedToken is not null)
@@ -199,7 +212,6 @@ internal sealed class ConnectCall : IDisposable
             metrics.HandshakeSucceeded(policyName, summary);
             BrokerLog.SessionEstablished(
                 logger, Id, summary.ProtocolVersion, summary.CipherSuite, summary.Group, summary.Alpn ?? "none", summary.Resumed, summary.Duration.TotalMilliseconds);
-            IssueToken();
         }
 
         // SSL_get_error(3): SSL_ERROR_SSL and SSL_ERROR_SYSCALL are fatal; nothing more may be done on the connection.
@@ -212,6 +224,10 @@ internal sealed class ConnectCall : IDisposable
 
             BrokerLog.SessionFailed(
                 logger, Id, policyName, serverName, SslErrorNames.OpenSslName(result.Error), (int)result.Verify.Code, result.Verify.OpenSslName, AlertText(result.Alert), result.Reason);
+        }
+        else
+        {
+            IssueTokenIfUpdated();
         }
 
         if (session!.Phase == SessionPhase.Closed)

@@ -33,11 +33,11 @@ public sealed class BenchSmokeTests : IDisposable
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(jsonPath));
         var root = report.RootElement;
         var handshakes = root.GetProperty("handshakes").EnumerateArray().ToList();
-        // Every path, version and concurrency once with full handshakes; the broker at TLS 1.2 once more resuming.
-        Assert.Equal((paths.Length * versions.Length * concurrency.Length) + concurrency.Length, handshakes.Count);
+        // Every path, version and concurrency once with full handshakes; the broker once more resuming, at every version.
+        Assert.Equal((paths.Length + 1) * versions.Length * concurrency.Length, handshakes.Count);
         foreach (var (path, kind) in paths.Select(p => (p, "full")).Append(("broker", "resumed")))
         {
-            foreach (var version in kind == "full" ? versions : ["1.2"])
+            foreach (var version in versions)
             {
                 foreach (var c in concurrency)
                 {
@@ -78,8 +78,7 @@ public sealed class BenchSmokeTests : IDisposable
         Assert.Contains("Ratios (issue 4 targets in brackets)", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("warming up broker throughput", run.Stderr, StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Number, root.GetProperty("ratios")[0].GetProperty("brokerToEngineRate").ValueKind);
-        var tls12 = root.GetProperty("ratios").EnumerateArray().Single(r => r.GetProperty("tlsVersion").GetString() == "1.2");
-        Assert.Equal(JsonValueKind.Number, tls12.GetProperty("brokerResumedToFullRate").ValueKind);
+        Assert.All(root.GetProperty("ratios").EnumerateArray(), r => Assert.Equal(JsonValueKind.Number, r.GetProperty("brokerResumedToFullRate").ValueKind));
     }
 
     [Fact]
@@ -93,7 +92,8 @@ public sealed class BenchSmokeTests : IDisposable
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(jsonPath));
         Assert.Equal("bouncycastle", report.RootElement.GetProperty("settings").GetProperty("cryptoProvider").GetString());
         var handshakes = report.RootElement.GetProperty("handshakes").EnumerateArray().ToList();
-        Assert.Equal(["broker", "engine"], handshakes.Select(h => h.GetProperty("path").GetString()).Order());
+        // The broker twice: full handshakes, then resuming them (a resumed row counts a full handshake as a failure).
+        Assert.Equal(["broker", "broker", "engine"], handshakes.Select(h => h.GetProperty("path").GetString()).Order());
         Assert.All(handshakes, h => Assert.Equal(Handshakes, h.GetProperty("completed").GetInt32()));
     }
 

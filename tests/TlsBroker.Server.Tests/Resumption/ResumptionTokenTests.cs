@@ -115,17 +115,6 @@ public sealed class ResumptionTokenTests(ResumptionBrokersFixture fixture) : ICl
         Assert.Equal((false, true), (result.Established.Resumed, result.ResumptionToken.IsEmpty));
     }
 
-    /// <summary>BouncyCastle's client cannot resume TLS 1.3 (see SessionResumer): no token is issued for a TLS 1.3 session.</summary>
-    [Fact]
-    public async Task Connect_Tls13Session_NoToken()
-    {
-        await using var server = await StartServerAsync("-tls1_3");
-
-        var result = await HandshakeAsync(fixture.ReplicaA, server, Requests.Start("localhost"));
-
-        Assert.Equal(("TLSv1.3", true), (result.Established.ProtocolVersion, result.ResumptionToken.IsEmpty));
-    }
-
     private static ByteString Altered(ByteString token)
     {
         var bytes = token.ToByteArray();

@@ -21,6 +21,9 @@ public sealed class GnuTlsServer : IAsyncDisposable
 
     public string Output => process.Output;
 
+    /// <summary>Waits until gnutls-serv has printed <paramref name="line"/> <paramref name="count"/> times (e.g. "*** This is a resumed session").</summary>
+    public Task WaitForLinesAsync(string line, int count) => process.WaitForLinesAsync(line, count);
+
     /// <summary>Starts an echo server with <paramref name="priority"/> (e.g. "NORMAL:-VERS-ALL:+VERS-TLS1.3") plus <paramref name="extraArguments"/>.</summary>
     public static async Task<GnuTlsServer> StartAsync(TestChain chain, string priority, params string[] extraArguments)
     {

@@ -9,7 +9,7 @@ internal sealed record HandshakeFigures
     /// <summary>The --variant the path ran under; null for the base policies.</summary>
     public string? Variant { get; init; }
 
-    /// <summary>"full"; resumed handshakes will be a second kind once the engine resumes sessions.</summary>
+    /// <summary>"full", or "resumed" for the broker path that resumes the previous session.</summary>
     public required string Kind { get; init; }
 
     public required string TlsVersion { get; init; }

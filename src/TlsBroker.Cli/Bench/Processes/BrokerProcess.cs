@@ -69,7 +69,7 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
             }
         }
 
-        // A resumption key made up for this run, so that the broker issues TLS 1.2 resumption tokens. It
+        // A resumption key made up for this run, so that the broker issues resumption tokens. It
         // travels in the environment rather than on the command line, where other users could read it.
         var resumptionKey = new Dictionary<string, string>
         {

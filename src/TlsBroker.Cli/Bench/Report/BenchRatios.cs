@@ -31,7 +31,7 @@ internal sealed record BenchRatios
     /// <summary>Broker CPU per handshake (broker + bench) ÷ engine's.</summary>
     public double? BrokerToEngineCpu { get; init; }
 
-    /// <summary>Broker resumed handshakes/s ÷ broker full handshakes/s at the rate concurrency (target ≥ 5); TLS 1.2 only.</summary>
+    /// <summary>Broker resumed handshakes/s ÷ broker full handshakes/s at the rate concurrency (target ≥ 5).</summary>
     public double? BrokerResumedToFullRate { get; init; }
 
     /// <summary>Broker download MB/s ÷ direct's (target ≥ 0.50); only for the throughput phase's TLS version.</summary>
