@@ -24,7 +24,7 @@ public sealed class BrokerTlsOptions
 
     /// <summary>
     /// A <see cref="BrokerTlsStream.ResumptionToken"/> from an earlier session with the same policy and
-    /// server name, to resume that session (TLS 1.2); <see cref="BrokerTlsSessionInfo.Resumed"/> says
+    /// server name, to resume that session (TLS 1.2 or 1.3); <see cref="BrokerTlsSessionInfo.Resumed"/> says
     /// whether it was. A token the broker cannot use just gives a full handshake. Default: none.
     /// </summary>
     public ReadOnlyMemory<byte> ResumptionToken { get; init; }

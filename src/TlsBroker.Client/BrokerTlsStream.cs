@@ -60,7 +60,9 @@ public sealed class BrokerTlsStream : Stream
     /// <summary>
     /// The latest resumption token the broker gave for this session, to pass as
     /// <see cref="BrokerTlsOptions.ResumptionToken"/> next time; null when there is none (no keys in
-    /// the broker, or TLS 1.3). A secret: whoever holds it can resume the session through the broker.
+    /// the broker, or a server that issued no ticket). A TLS 1.3 server sends its tickets after the
+    /// handshake, so the token appears once a read has passed them to the broker. A secret: whoever
+    /// holds it can resume the session through the broker.
     /// </summary>
     public byte[]? ResumptionToken => call.ResumptionToken;
 
