@@ -18,7 +18,7 @@ public sealed record BrokerTlsSessionInfo
     /// <summary>The selected ALPN protocol; null when none was negotiated.</summary>
     public string? Alpn { get; init; }
 
-    /// <summary>The server's chain as it sent it, its own certificate first.</summary>
+    /// <summary>The server's chain as it sent it, its own certificate first; loaded when first read.</summary>
     public required IReadOnlyList<X509Certificate2> PeerCertificates { get; init; }
 
     public bool Resumed { get; init; }
@@ -36,7 +36,7 @@ public sealed record BrokerTlsSessionInfo
             CipherSuite = established.CipherSuite,
             Group = established.Group,
             Alpn = established.Alpn.Length == 0 ? null : established.Alpn,
-            PeerCertificates = [.. established.PeerCertificates.Select(der => X509CertificateLoader.LoadCertificate(der.Span))],
+            PeerCertificates = new PeerCertificateList([.. established.PeerCertificates]),
             Resumed = established.Resumed,
             HandshakeDuration = established.HandshakeDuration?.ToTimeSpan() ?? TimeSpan.Zero,
             Verify = BrokerTlsResult.From(response).Verify,

@@ -85,6 +85,10 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
         Assert.Equal(
             [fixture.Chain.Leaf.Certificate.Thumbprint, fixture.Chain.Intermediate.Certificate.Thumbprint],
             tls.SessionInfo.PeerCertificates.Select(c => c.Thumbprint));
+        Assert.Equal(2, tls.SessionInfo.PeerCertificates.Count);
+
+        // Loaded once, on first use: every later look sees the same objects.
+        Assert.Same(tls.SessionInfo.PeerCertificates[1], tls.SessionInfo.PeerCertificates.Skip(1).Single());
         Assert.True(tls.SessionInfo.Verify.IsOk);
         Assert.Null(tls.SessionInfo.Alpn);
         Assert.False(tls.SessionInfo.Resumed);
