@@ -22,6 +22,14 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The broker's gen0 budget as deploy/Dockerfile sets it (16 MiB), so that the bench measures
+    /// the broker as it is deployed. The runtime reads this setting only from the environment.
+    /// </summary>
+    private const string Gen0BudgetVariable = "DOTNET_GCgen0size";
+
+    private const string Gen0Budget = "0x1000000";
+
     private readonly ChildProcess child;
 
     private BrokerProcess(ChildProcess child, Uri address, Uri adminAddress)
@@ -71,13 +79,14 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
 
         // A resumption key made up for this run, so that the broker issues resumption tokens. It
         // travels in the environment rather than on the command line, where other users could read it.
-        var resumptionKey = new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["Broker__Resumption__Keys__0__Id"] = "bench",
             ["Broker__Resumption__Keys__0__Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            [Gen0BudgetVariable] = Gen0Budget,
         };
         var (child, ready) = await ChildProcess.StartAsync(
-            "the broker", DotnetHost.Sibling(ServerDll), arguments, resumptionKey, ListeningLine(), StartTimeout, cancellationToken);
+            "the broker", DotnetHost.Sibling(ServerDll), arguments, environment, ListeningLine(), StartTimeout, cancellationToken);
         return new BrokerProcess(child, new Uri(ready.Groups[1].Value), new Uri(ready.Groups[2].Value));
     }
 
