@@ -24,7 +24,7 @@ internal sealed record BenchSettings
     /// Measured on a quiet 2-core machine: below about a thousand handshakes the JIT is still
     /// recompiling the TLS stack, in the bench and in the broker it started.
     /// </summary>
-    public const int DefaultWarmup = 1000;
+    public const int DefaultWarmup = 2000;
 
     /// <summary>Unmeasured handshakes per path and TLS version before its phases (JIT, connection set-up).</summary>
     public int Warmup { get; init; } = DefaultWarmup;
