@@ -1,5 +1,9 @@
 using System.Net;
+using TlsBroker.Core.Engine;
 using TlsBroker.Core.Policy;
+using TlsBroker.Core.Resumption;
+using TlsBroker.Core.Results;
+using TlsBroker.Testing;
 using TlsBroker.Testing.Pki;
 
 namespace TlsBroker.Core.Tests.Engine;
@@ -24,6 +28,21 @@ public sealed class RealPeerFixture : IDisposable
 
     public static TlsPolicy PolicyFor(TestChain chain, string minVersion = "1.2") =>
         TlsPolicy.Create("peer-test", new TlsPolicyOptions { TrustAnchors = chain.RootPath, MinVersion = minVersion });
+
+    /// <summary>
+    /// A handshake against the <see cref="Ecdsa"/> chain on <paramref name="port"/>, then close_notify
+    /// both ways, which also reads the tickets a TLS 1.3 server sends after the handshake; returns
+    /// the handshake's result and the resumption state the session left.
+    /// </summary>
+    public async Task<(StepResult Result, ResumptionState? State)> ResumableHandshakeAsync(int port, SessionStart start, TimeProvider? time = null)
+    {
+        await using var pump = await EnginePump.ConnectAsync(new TlsClientSession(PolicyFor(Ecdsa), time ?? TimeProvider.System), port);
+        var result = await pump.HandshakeAsync(start);
+        Assert.True(result.Ret == 1, $"{result.Error} {result.Reason}");
+        await pump.ShutdownAsync();
+        await pump.ReadToEndAsync();
+        return (result, pump.Session.ExportResumption());
+    }
 
     public void Dispose()
     {

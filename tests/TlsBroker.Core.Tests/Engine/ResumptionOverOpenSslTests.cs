@@ -22,9 +22,9 @@ public sealed class ResumptionOverOpenSslTests(RealPeerFixture fixture) : IClass
     public async Task Start_StateOfATls12Session_ResumesWithTheSameParametersAndChain(string mode)
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, ServerArguments(mode, "-tls1_2"));
-        var (first, state) = await HandshakeAsync(server.Port, Localhost);
+        var (first, state) = await fixture.ResumableHandshakeAsync(server.Port, Localhost);
 
-        var (second, _) = await HandshakeAsync(server.Port, Localhost with { Resumption = state });
+        var (second, _) = await fixture.ResumableHandshakeAsync(server.Port, Localhost with { Resumption = state });
 
         Assert.True(second.Ret == 1, $"{second.Error} {second.Reason}\n{server.Output}");
         Assert.Equal((false, true), (first.Established!.Resumed, second.Established!.Resumed));
@@ -39,10 +39,10 @@ public sealed class ResumptionOverOpenSslTests(RealPeerFixture fixture) : IClass
     public async Task Start_StateThroughItsBytes_Resumes()
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, "-tls1_2");
-        var (_, state) = await HandshakeAsync(server.Port, Localhost);
+        var (_, state) = await fixture.ResumableHandshakeAsync(server.Port, Localhost);
         Assert.True(ResumptionState.TryParse(state!.ToBytes(), out var parsed));
 
-        var (second, _) = await HandshakeAsync(server.Port, Localhost with { Resumption = parsed });
+        var (second, _) = await fixture.ResumableHandshakeAsync(server.Port, Localhost with { Resumption = parsed });
 
         Assert.True(second.Established?.Resumed, $"{second.Error} {second.Reason}\n{server.Output}");
         await server.WaitForReusedSessionsAsync(1);
@@ -52,10 +52,10 @@ public sealed class ResumptionOverOpenSslTests(RealPeerFixture fixture) : IClass
     public async Task ExportResumption_ResumedSession_GivesAStateThatResumesAgain()
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, "-tls1_2");
-        var (_, state) = await HandshakeAsync(server.Port, Localhost);
-        var (_, again) = await HandshakeAsync(server.Port, Localhost with { Resumption = state });
+        var (_, state) = await fixture.ResumableHandshakeAsync(server.Port, Localhost);
+        var (_, again) = await fixture.ResumableHandshakeAsync(server.Port, Localhost with { Resumption = state });
 
-        var (third, _) = await HandshakeAsync(server.Port, Localhost with { Resumption = again });
+        var (third, _) = await fixture.ResumableHandshakeAsync(server.Port, Localhost with { Resumption = again });
 
         Assert.True(third.Established?.Resumed, $"{third.Error} {third.Reason}\n{server.Output}");
         await server.WaitForReusedSessionsAsync(2);
@@ -71,11 +71,11 @@ public sealed class ResumptionOverOpenSslTests(RealPeerFixture fixture) : IClass
         ResumptionState? state;
         await using (var before = await OpenSslServer.StartAsync(fixture.Ecdsa, ServerArguments(mode, "-tls1_2")))
         {
-            (_, state) = await HandshakeAsync(before.Port, Localhost);
+            (_, state) = await fixture.ResumableHandshakeAsync(before.Port, Localhost);
         }
 
         await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, ServerArguments(mode, "-tls1_2"));
-        var (second, _) = await HandshakeAsync(server.Port, Localhost with { Resumption = state });
+        var (second, _) = await fixture.ResumableHandshakeAsync(server.Port, Localhost with { Resumption = state });
 
         Assert.True(second.Ret == 1, $"{second.Error} {second.Reason}\n{server.Output}");
         Assert.False(second.Established!.Resumed);
@@ -89,11 +89,11 @@ public sealed class ResumptionOverOpenSslTests(RealPeerFixture fixture) : IClass
         ResumptionState? tls12State;
         await using (var tls12 = await OpenSslServer.StartAsync(fixture.Ecdsa, "-tls1_2"))
         {
-            (_, tls12State) = await HandshakeAsync(tls12.Port, Localhost);
+            (_, tls12State) = await fixture.ResumableHandshakeAsync(tls12.Port, Localhost);
         }
 
         await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, "-tls1_3");
-        var (result, _) = await HandshakeAsync(server.Port, Localhost with { Resumption = tls12State });
+        var (result, _) = await fixture.ResumableHandshakeAsync(server.Port, Localhost with { Resumption = tls12State });
 
         Assert.NotNull(tls12State);
         Assert.Equal(("TLSv1.3", false), (result.Established!.ProtocolVersion, result.Established.Resumed));
@@ -106,11 +106,11 @@ public sealed class ResumptionOverOpenSslTests(RealPeerFixture fixture) : IClass
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, "-tls1_2");
-        var (_, state) = await HandshakeAsync(server.Port, Localhost, time);
+        var (_, state) = await fixture.ResumableHandshakeAsync(server.Port, Localhost, time);
         Assert.True(state!.ValidUntil > time.GetUtcNow() && state.ValidUntil <= time.GetUtcNow().AddHours(2), $"valid until {state.ValidUntil:O}");
 
         time.SetUtcNow(state.ValidUntil);
-        var (second, _) = await HandshakeAsync(server.Port, Localhost with { Resumption = state }, time);
+        var (second, _) = await fixture.ResumableHandshakeAsync(server.Port, Localhost with { Resumption = state }, time);
 
         Assert.Equal((1, false), (second.Ret, second.Established!.Resumed));
         Assert.Equal(0, server.ReusedSessions);
@@ -121,7 +121,7 @@ public sealed class ResumptionOverOpenSslTests(RealPeerFixture fixture) : IClass
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, "-tls1_2", "-no_ticket");
 
-        var (_, state) = await HandshakeAsync(server.Port, Localhost);
+        var (_, state) = await fixture.ResumableHandshakeAsync(server.Port, Localhost);
 
         var earliest = new[] { fixture.Ecdsa.Leaf, fixture.Ecdsa.Intermediate }.Min(c => c.Certificate.NotAfter.ToUniversalTime());
         Assert.Equal(new DateTimeOffset(earliest), state!.ValidUntil);
@@ -131,7 +131,7 @@ public sealed class ResumptionOverOpenSslTests(RealPeerFixture fixture) : IClass
     public async Task TryParse_TruncatedOrAlteredBytes_IsFalse()
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, "-tls1_2");
-        var (_, state) = await HandshakeAsync(server.Port, Localhost);
+        var (_, state) = await fixture.ResumableHandshakeAsync(server.Port, Localhost);
         var bytes = state!.ToBytes();
 
         Assert.True(ResumptionState.TryParse(bytes, out var parsed));
@@ -153,15 +153,4 @@ public sealed class ResumptionOverOpenSslTests(RealPeerFixture fixture) : IClass
 
     private static string[] ServerArguments(string mode, string versionFlag) =>
         mode == "ticket" ? [versionFlag] : [versionFlag, mode];
-
-    private async Task<(StepResult Result, ResumptionState? State)> HandshakeAsync(int port, SessionStart start, TimeProvider? time = null)
-    {
-        await using var pump = await EnginePump.ConnectAsync(new TlsClientSession(RealPeerFixture.PolicyFor(fixture.Ecdsa), time ?? TimeProvider.System), port);
-        var result = await pump.HandshakeAsync(start);
-        Assert.True(result.Ret == 1, $"{result.Error} {result.Reason}");
-        var state = pump.Session.ExportResumption();
-        await pump.ShutdownAsync();
-        await pump.ReadToEndAsync();
-        return (result, state);
-    }
 }

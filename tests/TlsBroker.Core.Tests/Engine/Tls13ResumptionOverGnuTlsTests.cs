@@ -20,24 +20,14 @@ public sealed class Tls13ResumptionOverGnuTlsTests(RealPeerFixture fixture) : IC
     public async Task Start_StateOfATls13Session_Resumes()
     {
         await using var server = await GnuTlsServer.StartAsync(fixture.Ecdsa, "NORMAL:-VERS-ALL:+VERS-TLS1.3");
-        var (first, state) = await HandshakeAsync(server.Port, Localhost);
+        var (first, state) = await fixture.ResumableHandshakeAsync(server.Port, Localhost);
         Assert.NotNull(state);
 
-        var (second, _) = await HandshakeAsync(server.Port, Localhost with { Resumption = state });
+        var (second, _) = await fixture.ResumableHandshakeAsync(server.Port, Localhost with { Resumption = state });
 
         Assert.True(second.Ret == 1, $"{second.Error} {second.Reason}\n{server.Output}");
         Assert.Equal((false, true), (first.Established!.Resumed, second.Established!.Resumed));
         Assert.Equal([fixture.Ecdsa.Leaf.Der, fixture.Ecdsa.Intermediate.Der], second.Established.PeerCertificates);
         await server.WaitForLinesAsync(ResumedMarker, 1);
-    }
-
-    private async Task<(StepResult Result, ResumptionState? State)> HandshakeAsync(int port, SessionStart start)
-    {
-        await using var pump = await EnginePump.ConnectAsync(new TlsClientSession(RealPeerFixture.PolicyFor(fixture.Ecdsa), TimeProvider.System), port);
-        var result = await pump.HandshakeAsync(start);
-        Assert.True(result.Ret == 1, $"{result.Error} {result.Reason}");
-        await pump.ShutdownAsync();
-        await pump.ReadToEndAsync();
-        return (result, pump.Session.ExportResumption());
     }
 }

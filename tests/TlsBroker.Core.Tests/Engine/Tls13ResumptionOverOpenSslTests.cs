@@ -25,9 +25,9 @@ public sealed class Tls13ResumptionOverOpenSslTests(RealPeerFixture fixture) : I
     public async Task Start_StateOfATls13Session_ResumesWithThePskAndTheStoredChain(params string[] serverArguments)
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, serverArguments);
-        var (first, state) = await HandshakeAsync(server.Port, Localhost);
+        var (first, state) = await fixture.ResumableHandshakeAsync(server.Port, Localhost);
 
-        var (second, _) = await HandshakeAsync(server.Port, Localhost with { Resumption = state });
+        var (second, _) = await fixture.ResumableHandshakeAsync(server.Port, Localhost with { Resumption = state });
 
         Assert.True(second.Ret == 1, $"{second.Error} {second.Reason}\n{server.Output}");
         Assert.Equal((false, true), (first.Established!.Resumed, second.Established!.Resumed));
@@ -42,11 +42,11 @@ public sealed class Tls13ResumptionOverOpenSslTests(RealPeerFixture fixture) : I
     public async Task ExportResumption_ResumedTls13SessionThroughItsBytes_ResumesAgain()
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, "-tls1_3");
-        var (_, state) = await HandshakeAsync(server.Port, Localhost);
+        var (_, state) = await fixture.ResumableHandshakeAsync(server.Port, Localhost);
         Assert.True(ResumptionState.TryParse(state!.ToBytes(), out var parsed));
-        var (_, again) = await HandshakeAsync(server.Port, Localhost with { Resumption = parsed });
+        var (_, again) = await fixture.ResumableHandshakeAsync(server.Port, Localhost with { Resumption = parsed });
 
-        var (third, _) = await HandshakeAsync(server.Port, Localhost with { Resumption = again });
+        var (third, _) = await fixture.ResumableHandshakeAsync(server.Port, Localhost with { Resumption = again });
 
         Assert.True(third.Established?.Resumed, $"{third.Error} {third.Reason}\n{server.Output}");
         Assert.NotEqual(state.ToBytes(), again!.ToBytes());
@@ -63,9 +63,9 @@ public sealed class Tls13ResumptionOverOpenSslTests(RealPeerFixture fixture) : I
     public async Task Start_Tls13StateAfterAHelloRetryRequest_Resumes()
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, "-tls1_3", "-groups", "P-256");
-        var (_, state) = await HandshakeAsync(server.Port, Localhost);
+        var (_, state) = await fixture.ResumableHandshakeAsync(server.Port, Localhost);
 
-        var (second, _) = await HandshakeAsync(server.Port, Localhost with { Resumption = state });
+        var (second, _) = await fixture.ResumableHandshakeAsync(server.Port, Localhost with { Resumption = state });
 
         Assert.True(second.Established?.Resumed, $"{second.Error} {second.Reason}\n{server.Output}");
         Assert.Equal("secp256r1", second.Established!.Group);
@@ -79,11 +79,11 @@ public sealed class Tls13ResumptionOverOpenSslTests(RealPeerFixture fixture) : I
         ResumptionState? state;
         await using (var before = await OpenSslServer.StartAsync(fixture.Ecdsa, "-tls1_3"))
         {
-            (_, state) = await HandshakeAsync(before.Port, Localhost);
+            (_, state) = await fixture.ResumableHandshakeAsync(before.Port, Localhost);
         }
 
         await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, "-tls1_3");
-        var (second, _) = await HandshakeAsync(server.Port, Localhost with { Resumption = state });
+        var (second, _) = await fixture.ResumableHandshakeAsync(server.Port, Localhost with { Resumption = state });
 
         Assert.True(second.Ret == 1, $"{second.Error} {second.Reason}\n{server.Output}");
         Assert.False(second.Established!.Resumed);
@@ -121,11 +121,11 @@ public sealed class Tls13ResumptionOverOpenSslTests(RealPeerFixture fixture) : I
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, "-tls1_3");
-        var (_, state) = await HandshakeAsync(server.Port, Localhost, time);
+        var (_, state) = await fixture.ResumableHandshakeAsync(server.Port, Localhost, time);
         Assert.Equal(time.GetUtcNow().AddHours(2), state!.ValidUntil);
 
         time.SetUtcNow(state.ValidUntil);
-        var (second, _) = await HandshakeAsync(server.Port, Localhost with { Resumption = state }, time);
+        var (second, _) = await fixture.ResumableHandshakeAsync(server.Port, Localhost with { Resumption = state }, time);
 
         Assert.Equal((1, false), (second.Ret, second.Established!.Resumed));
         Assert.Equal(0, server.ReusedSessions);
@@ -135,7 +135,7 @@ public sealed class Tls13ResumptionOverOpenSslTests(RealPeerFixture fixture) : I
     public async Task TryParse_Tls13StateTruncatedOrAltered_IsFalse()
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa, "-tls1_3");
-        var (_, state) = await HandshakeAsync(server.Port, Localhost);
+        var (_, state) = await fixture.ResumableHandshakeAsync(server.Port, Localhost);
         var bytes = state!.ToBytes();
 
         Assert.True(ResumptionState.TryParse(bytes, out var parsed));
@@ -143,16 +143,5 @@ public sealed class Tls13ResumptionOverOpenSslTests(RealPeerFixture fixture) : I
         Assert.False(ResumptionState.TryParse(bytes.AsSpan(0, bytes.Length - 1), out _));
         Assert.False(ResumptionState.TryParse([.. bytes, 0], out _));
         Assert.False(ResumptionState.TryParse([1, .. bytes.AsSpan(1)], out _));
-    }
-
-    /// <summary>The handshake, then close_notify both ways: the tickets s_server sent after the handshake are read on the way.</summary>
-    private async Task<(StepResult Result, ResumptionState? State)> HandshakeAsync(int port, SessionStart start, TimeProvider? time = null)
-    {
-        await using var pump = await EnginePump.ConnectAsync(new TlsClientSession(RealPeerFixture.PolicyFor(fixture.Ecdsa), time ?? TimeProvider.System), port);
-        var result = await pump.HandshakeAsync(start);
-        Assert.True(result.Ret == 1, $"{result.Error} {result.Reason}");
-        await pump.ShutdownAsync();
-        await pump.ReadToEndAsync();
-        return (result, pump.Session.ExportResumption());
     }
 }
