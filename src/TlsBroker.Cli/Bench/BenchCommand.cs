@@ -64,7 +64,7 @@ internal static class BenchCommand
         var warmup = new Option<int>("--warmup")
         {
             HelpName = "N",
-            Description = "Unmeasured handshakes per path and TLS version before its phases, run 8 at a time, so that the JIT has settled; any value above 0 also transfers --throughput-size (at most 64 MiB) each way per path before the throughput figures.",
+            Description = "Unmeasured handshakes per path and TLS version before its phases, run 8 at a time, so that the JIT has settled; any value above 0 also transfers --throughput-size (at most 64 MiB) each way per path before the throughput figures, up to 5 times while the JIT is still busy.",
             DefaultValueFactory = _ => BenchSettings.DefaultWarmup,
             CustomParser = result => BenchArgumentParsers.ParseInt(result, 0, 100_000),
         };

@@ -28,6 +28,13 @@ internal sealed class PhaseSequence
     // count of 0 turns it off too.
     private const long ThroughputWarmupBytes = 64L * 1024 * 1024;
 
+    // The JIT settles over seconds of running, not over a byte count: warm-up transfers repeat, up
+    // to this many rounds, while the JIT still takes a noticeable share of a round's CPU.
+    private const int MaxThroughputWarmupRounds = 5;
+
+    // A JIT share of a phase's CPU above this distorts its figures.
+    private const double NoticeableJitShare = 0.05;
+
     private readonly BenchSetup setup;
     private readonly BenchSettings settings;
     private readonly Action<string> progress;
@@ -113,16 +120,15 @@ internal sealed class PhaseSequence
     /// </summary>
     private static string? JitHeavyPhase(IEnumerable<HandshakeFigures> handshakes, IEnumerable<ThroughputFigures> throughput)
     {
-        const double NoticeableShare = 0.05;
         // No phase with any JIT at all (a ReadyToRun or fully warmed run) is the quiet case: no note.
         var heaviest = handshakes
             .Select(h => (Name: $"{h.Path} TLS {h.TlsVersion} c={h.Concurrency}", h.JitMs, CpuMs: h.CpuMsPerHandshake * h.Completed))
-            .Concat(throughput.Select(t => (Name: $"{t.Path} {t.Direction}", t.JitMs, CpuMs: t.CpuMsPerMegabyte * t.Bytes / 1e6)))
+            .Concat(throughput.Select(t => (Name: $"{t.Path} {t.Direction}", t.JitMs, t.CpuMs)))
             .Where(p => p.JitMs is > 0 && p.CpuMs is > 0)
             .Select(p => (p.Name, p.JitMs, Share: p.JitMs!.Value / p.CpuMs!.Value))
             .OrderByDescending(p => p.Share)
             .Take(1)
-            .Where(p => p.Share >= NoticeableShare)
+            .Where(p => p.Share >= NoticeableJitShare)
             .ToList();
         return heaviest is [var phase]
             ? string.Create(CultureInfo.InvariantCulture,
@@ -185,10 +191,7 @@ internal sealed class PhaseSequence
             var phase = new ThroughputPhase(path, setup.Target, version);
             if (settings.Warmup > 0)
             {
-                var warmupBytes = Math.Min(ThroughputWarmupBytes, settings.ThroughputBytes);
-                progress($"warming up {path.Label} throughput ({warmupBytes / (1024 * 1024.0):0.#} MiB each way)");
-                await phase.DownloadAsync(warmupBytes, settings.PhaseTimeout, cancellationToken);
-                await phase.UploadAsync(warmupBytes, settings.PhaseTimeout, cancellationToken);
+                await WarmUpThroughputAsync(path, phase, cancellationToken);
             }
 
             foreach (var figures in new[]
@@ -205,6 +208,28 @@ internal sealed class PhaseSequence
 
         return all;
     }
+
+    private async Task WarmUpThroughputAsync(IBenchPath path, ThroughputPhase phase, CancellationToken cancellationToken)
+    {
+        var warmupBytes = Math.Min(ThroughputWarmupBytes, settings.ThroughputBytes);
+        for (var round = 1; round <= MaxThroughputWarmupRounds; round++)
+        {
+            progress(string.Create(CultureInfo.InvariantCulture,
+                $"warming up {path.Label} throughput ({warmupBytes / (1024 * 1024.0):0.#} MiB each way, round {round})"));
+            var download = await phase.DownloadAsync(warmupBytes, settings.PhaseTimeout, cancellationToken);
+            var upload = await phase.UploadAsync(warmupBytes, settings.PhaseTimeout, cancellationToken);
+            if (!JitStillBusy(download) && !JitStillBusy(upload))
+            {
+                return;
+            }
+
+            progress(string.Create(CultureInfo.InvariantCulture,
+                $"  the JIT is still busy: {download.JitMs:0} ms of {download.CpuMs:0} ms CPU downloading, {upload.JitMs:0} ms of {upload.CpuMs:0} ms uploading"));
+        }
+    }
+
+    private static bool JitStillBusy(ThroughputFigures transfer) =>
+        transfer is { JitMs: > 0, CpuMs: > 0 } && transfer.JitMs.Value / transfer.CpuMs.Value >= NoticeableJitShare;
 
     private async Task<List<IdleSessionFigures>> RunIdleSessionsAsync(List<string> notes, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace TlsBroker.Cli.Bench.Phases;
 
 /// <summary>One transfer through one path (JSON: an element of "throughput"; README documents every field).</summary>
@@ -35,4 +37,8 @@ internal sealed record ThroughputFigures
     /// percent of the phase's CPU means the warm-up was too short.
     /// </summary>
     public double? JitMs { get; init; }
+
+    /// <summary>The CPU the transfer took in all, in milliseconds; null when it was not measured. Derived, so not a report field.</summary>
+    [JsonIgnore]
+    public double? CpuMs => CpuMsPerMegabyte * Bytes / 1e6;
 }
