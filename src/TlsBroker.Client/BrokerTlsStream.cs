@@ -257,7 +257,7 @@ public sealed class BrokerTlsStream : Stream
 
             await call.CompleteAsync();
         }
-        catch (Exception e) when (e is IOException or TimeoutException or BrokerTlsException or Grpc.Core.RpcException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or TimeoutException or Grpc.Core.RpcException or OperationCanceledException or ObjectDisposedException)
         {
             // Dispose must not throw: a broker or transport that is already gone leaves nothing to
             // close politely, and disposing the call cancels it anyway. ShutdownAsync reports such failures.
