@@ -1,0 +1,83 @@
+'use strict';
+// One gRPC channel to a broker, shared by every connection that names the same target.
+const fs = require('node:fs');
+const grpc = require('@grpc/grpc-js');
+const { BrokerService } = require('./proto');
+
+const DEFAULT_TARGET = '127.0.0.1:5001';
+
+function readPem(value) {
+  if (value === undefined || value === null) {
+    return null;
+  }
+  return Buffer.isBuffer(value) ? value : fs.readFileSync(value);
+}
+
+/**
+ * A broker: its address and how to reach it.
+ *
+ * `target`: `host:port` or `http://host:port` for h2c, `https://host:port` for TLS to the
+ * broker (`ca`, `cert`, `key`: PEM buffers or file paths; without `ca` the system roots).
+ * `apiKey`: sent as `authorization: Bearer <key>` metadata on every call.
+ */
+class Broker {
+  constructor(options = {}) {
+    const opts = typeof options === 'string' ? { target: options } : options;
+    const raw = opts.target || process.env.TLSBROKER_TARGET || DEFAULT_TARGET;
+    const match = /^(https?):\/\/([^/]+)\/?$/.exec(raw);
+    const secure = match ? match[1] === 'https' : Boolean(opts.ca || opts.cert);
+    this.target = match ? match[2] : raw;
+    this.secure = secure;
+    const apiKey = opts.apiKey !== undefined ? opts.apiKey : process.env.TLSBROKER_API_KEY;
+    // Kept out of enumerable properties so that logging the Broker cannot print the key.
+    Object.defineProperty(this, '_apiKey', { value: apiKey || null, enumerable: false });
+    const credentials = secure
+      ? grpc.credentials.createSsl(readPem(opts.ca), readPem(opts.key), readPem(opts.cert))
+      : grpc.credentials.createInsecure();
+    this._client = new BrokerService(this.target, credentials, {
+      // A response carries at most the records of one request's worth of plaintext; this bound
+      // only guards against a broker gone wrong.
+      'grpc.max_receive_message_length': 64 * 1024 * 1024,
+      ...opts.channelOptions,
+    });
+  }
+
+  /** Opens one Connect stream (one TLS session). */
+  openCall() {
+    const metadata = new grpc.Metadata();
+    if (this._apiKey) {
+      metadata.set('authorization', `Bearer ${this._apiKey}`);
+    }
+    return this._client.Connect(metadata);
+  }
+
+  close() {
+    this._client.close();
+  }
+
+  toString() {
+    return `${this.secure ? 'https' : 'http'}://${this.target}`;
+  }
+}
+
+const shared = new Map();
+
+/** The Broker for `broker` (a Broker, a target string, or options), sharing one channel per target and key. */
+function resolveBroker(broker, apiKey) {
+  if (broker instanceof Broker) {
+    return broker;
+  }
+  if (broker && typeof broker === 'object') {
+    return new Broker({ apiKey, ...broker });
+  }
+  const target = broker || process.env.TLSBROKER_TARGET || DEFAULT_TARGET;
+  const key = JSON.stringify([target, apiKey || null]);
+  let found = shared.get(key);
+  if (!found) {
+    found = new Broker({ target, apiKey });
+    shared.set(key, found);
+  }
+  return found;
+}
+
+module.exports = { Broker, resolveBroker, DEFAULT_TARGET };

@@ -1,0 +1,696 @@
+'use strict';
+const net = require('node:net');
+const { Duplex } = require('node:stream');
+const { X509Certificate } = require('node:crypto');
+const { SslError } = require('./proto');
+const { TlsBrokerError, tlsFailure, brokerFailure, timeoutError, verifyErrorCode } = require('./errors');
+const { resolveBroker } = require('./broker');
+const { SessionCache } = require('./session-cache');
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+// Used until the start response announces the broker's limit (SessionInfo.max_message_bytes).
+const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+
+// Room for the protobuf framing around a payload (tag, length, oneof wrapper).
+const FRAMING_ALLOWANCE = 1024;
+
+// Larger requests only add latency per exchange; smaller ones cost an exchange per chunk.
+const MAX_PAYLOAD_BYTES = 256 * 1024;
+
+// Bytes sent to the broker and not yet answered, beyond which writes wait and socket reads
+// pause: enough to keep the broker busy while an answer travels back, bounded so that a slow
+// server or broker holds back the application instead of growing buffers.
+const HIGH_WATER_BYTES = 1024 * 1024;
+
+/**
+ * A TLS session through a TlsBroker, with the surface of tls.TLSSocket: the caller's TCP socket
+ * carries the records, the broker (one Connect stream) holds the TLS state, and this Duplex
+ * carries the application data.
+ *
+ * The broker answers every request with exactly one response, in order, so requests are sent
+ * without waiting for earlier answers (one queue of unanswered requests; each response belongs
+ * to its head) and each response's records are written to the socket as it arrives, which keeps
+ * them in the order the broker produced them (TLS sequence numbers, RFC 8446 §5.3).
+ */
+class BrokerTLSSocket extends Duplex {
+  constructor(options) {
+    super({ allowHalfOpen: false, emitClose: true, autoDestroy: true, decodeStrings: true });
+    this.encrypted = true;
+    this.authorized = false;
+    this.authorizationError = null;
+    this.alpnProtocol = false;
+    this.servername = options.servername;
+    this.sessionId = null;
+
+    this._options = options;
+    this._broker = resolveBroker(options.broker, options.apiKey);
+    this._timeout = options.timeout;
+    this._sessionCache = options.sessionCache || null;
+    this._cacheKey = SessionCache.key(String(this._broker), options.policy, options.servername);
+    this._session = null;
+    this._established = null;
+    this._maxPayload = Math.min(MAX_PAYLOAD_BYTES, DEFAULT_MAX_MESSAGE_BYTES - FRAMING_ALLOWANCE);
+
+    this._unanswered = [];
+    this._unansweredBytes = 0;
+    this._answerTimer = null;
+    this._handshakeTimer = null;
+    this._handshakeWaiter = null;
+    this._handshakeInput = [];
+    this._socketEof = false;
+    this._eofSent = false;
+    this._receivedUnanswered = 0;
+    this._sessionEnd = null;
+    this._shutdownSent = false;
+    this._callEnded = false;
+    this._callFinished = false;
+    this._readWanted = true;
+    this._writeBeforeHandshake = null;
+    this._writeCallbackHeld = null;
+    this._heldFinal = null;
+    this._socketWritesBlocked = false;
+
+    this._socket = options.socket || net.connect({ host: options.host, port: options.port, ...options.netOptions });
+    this._ownsSocket = !options.socket;
+    this._call = this._broker.openCall();
+    this._wire();
+    this._handshake().catch((err) => this.destroy(err));
+  }
+
+  // ---- the tls.TLSSocket surface --------------------------------------------------------------
+
+  getProtocol() {
+    return this._established ? this._established.protocol_version : null;
+  }
+
+  /** As tls.TLSSocket#getCipher(); the broker reports IANA names, so `name` is the IANA name too. */
+  getCipher() {
+    if (!this._established) {
+      return undefined;
+    }
+    const suite = this._established.cipher_suite;
+    return { name: suite, standardName: suite, version: this._established.protocol_version };
+  }
+
+  getEphemeralKeyInfo() {
+    if (!this._established || !this._established.group) {
+      return {};
+    }
+    return { type: 'ECDH', name: this._established.group };
+  }
+
+  /**
+   * As tls.TLSSocket#getPeerCertificate(): the server's certificate in Node's legacy form (with
+   * `.raw`, the DER); with `detailed`, `issuerCertificate` links the chain as the server sent it.
+   */
+  getPeerCertificate(detailed = false) {
+    const chain = this._established ? this._established.peer_certificates : [];
+    if (chain.length === 0) {
+      return {};
+    }
+    const objects = chain.map((der) => {
+      const legacy = new X509Certificate(der).toLegacyObject();
+      legacy.raw = Buffer.from(der);
+      return legacy;
+    });
+    if (!detailed) {
+      return objects[0];
+    }
+    for (let i = 0; i < objects.length; i++) {
+      objects[i].issuerCertificate = objects[i + 1] || objects[i];
+    }
+    return objects[0];
+  }
+
+  getPeerX509Certificate() {
+    const chain = this._established ? this._established.peer_certificates : [];
+    return chain.length ? new X509Certificate(chain[0]) : undefined;
+  }
+
+  isSessionReused() {
+    return Boolean(this._established && this._established.resumed);
+  }
+
+  /** The latest resumption token (a secret), as tls.TLSSocket#getSession() gives the session. */
+  getSession() {
+    return this._session ? Buffer.from(this._session) : undefined;
+  }
+
+  /** The handshake's duration as the broker measured it, in milliseconds. */
+  getHandshakeDuration() {
+    const duration = this._established && this._established.handshake_duration;
+    return duration ? duration.seconds * 1000 + duration.nanos / 1e6 : undefined;
+  }
+
+  get connecting() {
+    return this._socket.connecting;
+  }
+
+  get remoteAddress() {
+    return this._socket.remoteAddress;
+  }
+
+  get remotePort() {
+    return this._socket.remotePort;
+  }
+
+  get remoteFamily() {
+    return this._socket.remoteFamily;
+  }
+
+  get localAddress() {
+    return this._socket.localAddress;
+  }
+
+  get localPort() {
+    return this._socket.localPort;
+  }
+
+  address() {
+    return this._socket.address();
+  }
+
+  setNoDelay(noDelay) {
+    if (typeof this._socket.setNoDelay === 'function') {
+      this._socket.setNoDelay(noDelay);
+    }
+    return this;
+  }
+
+  setKeepAlive(enable, initialDelay) {
+    if (typeof this._socket.setKeepAlive === 'function') {
+      this._socket.setKeepAlive(enable, initialDelay);
+    }
+    return this;
+  }
+
+  /** As net.Socket#setTimeout: 'timeout' is emitted after `ms` without socket activity. */
+  setTimeout(ms, callback) {
+    if (typeof this._socket.setTimeout === 'function') {
+      this._socket.setTimeout(ms);
+    }
+    if (callback) {
+      if (ms === 0) {
+        this.removeListener('timeout', callback);
+      } else {
+        this.once('timeout', callback);
+      }
+    }
+    return this;
+  }
+
+  ref() {
+    if (typeof this._socket.ref === 'function') {
+      this._socket.ref();
+    }
+    return this;
+  }
+
+  unref() {
+    if (typeof this._socket.unref === 'function') {
+      this._socket.unref();
+    }
+    return this;
+  }
+
+  // ---- wiring ----------------------------------------------------------------------------------
+
+  _wire() {
+    const socket = this._socket;
+    socket.on('connect', () => this.emit('connect'));
+    socket.on('data', (chunk) => this._onSocketData(chunk));
+    socket.on('end', () => this._onSocketEnd());
+    socket.on('error', (err) => this.destroy(err));
+    socket.on('timeout', () => this.emit('timeout'));
+    socket.on('close', () => {
+      if (!this._sessionEnd && !this._socketEof) {
+        this.destroy(new TlsBrokerError('the socket closed before the TLS session ended', 'ECONNRESET'));
+      }
+    });
+    socket.on('drain', () => {
+      if (this._socketWritesBlocked) {
+        this._socketWritesBlocked = false;
+        this._call.resume();
+      }
+    });
+
+    const call = this._call;
+    call.on('data', (response) => this._onResponse(response));
+    call.on('error', (err) => this.destroy(brokerFailure(err, String(this._broker))));
+    call.on('end', () => {
+      this._callFinished = true;
+      if (this._unanswered.length > 0) {
+        this.destroy(new TlsBrokerError(`the broker (${this._broker}) ended the stream without answering`, 'ERR_TLSBROKER_UNAVAILABLE'));
+      }
+    });
+  }
+
+  // ---- requests and answers ---------------------------------------------------------------------
+
+  /** Sends a request now; `onAnswer(response)` runs when its response arrives, after its records went out. */
+  _request(request, bytes, onAnswer) {
+    this._unanswered.push({ bytes, onAnswer });
+    this._unansweredBytes += bytes;
+    if (this._answerTimer === null) {
+      this._answerTimer = setTimeout(() => this._onAnswerTimeout(), this._timeout);
+    }
+    return this._call.write(request);
+  }
+
+  _onAnswerTimeout() {
+    this.destroy(timeoutError(`the broker (${this._broker}) did not answer within ${this._timeout} ms`));
+  }
+
+  _onResponse(response) {
+    const entry = this._unanswered.shift();
+    if (entry === undefined) {
+      this.destroy(new TlsBrokerError(`the broker (${this._broker}) sent a response nobody asked for`, 'ERR_TLSBROKER_PROTOCOL'));
+      return;
+    }
+    this._unansweredBytes -= entry.bytes;
+    if (this._unanswered.length === 0) {
+      clearTimeout(this._answerTimer);
+      this._answerTimer = null;
+    } else {
+      this._answerTimer.refresh();
+    }
+
+    if (response.records_to_send.length > 0 && !this._socket.destroyed) {
+      if (!this._socket.write(response.records_to_send) && !this._socketWritesBlocked) {
+        // The server reads slower than the broker encrypts: hold the broker's answers (and so,
+        // through HTTP/2 flow control, the requests) until the socket drains.
+        this._socketWritesBlocked = true;
+        this._call.pause();
+      }
+    }
+    if (response.resumption_token.length > 0) {
+      this._onResumptionToken(response.resumption_token);
+    }
+    entry.onAnswer(response);
+    if (!this.destroyed) {
+      this._afterAnswer();
+    }
+  }
+
+  _onResumptionToken(token) {
+    this._session = Buffer.from(token);
+    if (this._sessionCache) {
+      this._sessionCache.set(this._cacheKey, this._session);
+    }
+    this.emit('session', Buffer.from(token));
+  }
+
+  /** Resumes what waited for unanswered requests to drain: held writes, socket reads, the EOF. */
+  _afterAnswer() {
+    if (this._writeCallbackHeld && this._unansweredBytes < HIGH_WATER_BYTES / 2) {
+      const callback = this._writeCallbackHeld;
+      this._writeCallbackHeld = null;
+      callback();
+    }
+    this._updateSocketFlow();
+    this._maybeSendEof();
+    this._maybeEndCall();
+  }
+
+  // ---- handshake ---------------------------------------------------------------------------------
+
+  async _handshake() {
+    this._handshakeTimer = setTimeout(() => {
+      const where = this._options.host ? `${this._options.host}:${this._options.port}` : 'the server';
+      this.destroy(timeoutError(`the TLS handshake with ${where} (${this.servername}) did not complete within ${this._timeout} ms`));
+    }, this._timeout);
+
+    if (this._socket.connecting) {
+      await new Promise((resolve, reject) => {
+        this._handshakeWaiter = { resolve, reject };
+        this._socket.once('connect', () => resolve());
+      });
+    }
+
+    const token = this._options.session || (this._sessionCache && this._sessionCache.get(this._cacheKey)) || Buffer.alloc(0);
+    let response = await this._exchange({
+      start: {
+        policy: this._options.policy || '',
+        server_name: this.servername || '',
+        alpn: this._options.ALPNProtocols || [],
+        resumption_token: token,
+      },
+    }, 0);
+    this._onSessionInfo(response.session);
+
+    while (!(response.ret === 1 && response.established)) {
+      if (response.error !== SslError.WANT_READ) {
+        throw this._handshakeFailure(response);
+      }
+      const input = await this._nextHandshakeInput();
+      response = input === null
+        ? await this._exchange({ received: { data: Buffer.alloc(0), eof: true } }, 0)
+        : await this._exchange({ received: { data: input, eof: false } }, input.length);
+    }
+    this._onEstablished(response);
+  }
+
+  _onSessionInfo(session) {
+    if (!session) {
+      return;
+    }
+    this.sessionId = session.id || null;
+    if (session.max_message_bytes > FRAMING_ALLOWANCE * 2) {
+      this._maxPayload = Math.min(MAX_PAYLOAD_BYTES, session.max_message_bytes - FRAMING_ALLOWANCE);
+    }
+  }
+
+  _exchange(request, bytes) {
+    return new Promise((resolve, reject) => {
+      this._handshakeWaiter = { resolve, reject };
+      this._request(request, bytes, (response) => {
+        this._handshakeWaiter = null;
+        resolve(response);
+      });
+    });
+  }
+
+  /** The bytes the socket delivered since the last call (null at EOF), waiting for some if none. */
+  _nextHandshakeInput() {
+    const take = () => {
+      if (this._handshakeInput.length > 0) {
+        const input = this._takeHandshakeInput();
+        return input;
+      }
+      return this._socketEof ? null : undefined;
+    };
+    const ready = take();
+    if (ready !== undefined) {
+      return Promise.resolve(ready);
+    }
+    return new Promise((resolve, reject) => {
+      this._handshakeWaiter = {
+        resolve: () => {
+          this._handshakeWaiter = null;
+          resolve(take());
+        },
+        reject,
+        input: true,
+      };
+    });
+  }
+
+  _takeHandshakeInput() {
+    const all = Buffer.concat(this._handshakeInput);
+    const input = all.subarray(0, this._maxPayload);
+    this._handshakeInput = input.length < all.length ? [all.subarray(input.length)] : [];
+    return input;
+  }
+
+  _handshakeFailure(response) {
+    const where = this._options.host ? `${this._options.host}:${this._options.port}` : 'the server';
+    const err = tlsFailure(response, `TLS handshake with ${where} (${this.servername}) failed`);
+    if (err.verifyCode) {
+      this.authorizationError = verifyErrorCode(response.verify);
+    }
+    return err;
+  }
+
+  _onEstablished(response) {
+    clearTimeout(this._handshakeTimer);
+    this._handshakeTimer = null;
+    this._established = response.established;
+    this.authorized = true;
+    this.alpnProtocol = response.established.alpn || false;
+
+    // The server's bytes that arrived after its final flight (TLS 1.3 tickets, early data) go
+    // through the data path now.
+    const early = this._handshakeInput;
+    this._handshakeInput = [];
+    if (response.plaintext.length > 0) {
+      this.push(response.plaintext);
+    }
+    for (const chunk of early) {
+      this._sendReceived(chunk);
+    }
+    this.emit('secureConnect');
+    this.emit('secure');
+
+    if (this._writeBeforeHandshake) {
+      const { chunks, callback } = this._writeBeforeHandshake;
+      this._writeBeforeHandshake = null;
+      this._writev(chunks, callback);
+    }
+    if (this._heldFinal) {
+      const callback = this._heldFinal;
+      this._heldFinal = null;
+      this._final(callback);
+    }
+    this._maybeSendEof();
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------
+
+  _onSocketData(chunk) {
+    if (!this._established) {
+      this._handshakeInput.push(chunk);
+      if (this._handshakeWaiter && this._handshakeWaiter.input) {
+        this._handshakeWaiter.resolve();
+      }
+      return;
+    }
+    if (this._sessionEnd) {
+      return;
+    }
+    this._sendReceived(chunk);
+  }
+
+  _sendReceived(chunk) {
+    for (let offset = 0; offset < chunk.length; offset += this._maxPayload) {
+      const data = chunk.subarray(offset, offset + this._maxPayload);
+      this._receivedUnanswered++;
+      this._request({ received: { data, eof: false } }, data.length, (response) => this._onReceivedAnswer(response));
+    }
+    this._updateSocketFlow();
+  }
+
+  _onReceivedAnswer(response) {
+    this._receivedUnanswered--;
+    this._deliver(response);
+    this._checkDataPhase(response, 'reading from');
+  }
+
+  _deliver(response) {
+    if (response.plaintext.length > 0 && !this._sessionEnd && !this.push(response.plaintext)) {
+      this._readWanted = false;
+    }
+  }
+
+  /** Acts on a data-phase answer's status: close_notify ends the readable side, a failure destroys. */
+  _checkDataPhase(response, doing) {
+    switch (response.error) {
+      case SslError.NONE:
+      case SslError.WANT_READ:
+        return;
+      case SslError.ZERO_RETURN:
+        if (!this._sessionEnd) {
+          this._sessionEnd = response;
+          this.push(null);
+        }
+        return;
+      default: {
+        const where = this._options.host ? `${this._options.host}:${this._options.port}` : 'the server';
+        this._sessionEnd = response;
+        this.destroy(tlsFailure(response, `TLS error ${doing} ${where} (${this.servername})`));
+      }
+    }
+  }
+
+  _read() {
+    this._readWanted = true;
+    this._updateSocketFlow();
+  }
+
+  /** Reads from the socket only while the application reads and the broker keeps up. */
+  _updateSocketFlow() {
+    if (!this._established || this._socket.destroyed) {
+      return;
+    }
+    if (this._readWanted && this._unansweredBytes < HIGH_WATER_BYTES) {
+      if (this._socket.isPaused()) {
+        this._socket.resume();
+      }
+    } else if (!this._socket.isPaused()) {
+      this._socket.pause();
+    }
+  }
+
+  _onSocketEnd() {
+    this._socketEof = true;
+    if (!this._established) {
+      if (this._handshakeWaiter && this._handshakeWaiter.input) {
+        this._handshakeWaiter.resolve();
+      }
+      return;
+    }
+    this._maybeSendEof();
+  }
+
+  /**
+   * Tells the broker about the server's FIN once the Received requests before it are answered:
+   * if one of them carried close_notify the session is already over and there is nothing to say.
+   */
+  _maybeSendEof() {
+    if (!this._established || !this._socketEof || this._eofSent || this._sessionEnd || this._receivedUnanswered > 0 || this.destroyed) {
+      return;
+    }
+    this._eofSent = true;
+    this._receivedUnanswered++;
+    this._request({ received: { data: Buffer.alloc(0), eof: true } }, 0, (response) => {
+      this._receivedUnanswered--;
+      this._deliver(response);
+      this._checkDataPhase(response, 'reading from');
+      if (!this._sessionEnd && !this.destroyed) {
+        this.destroy(new TlsBrokerError('the broker kept the session open after the server closed TCP', 'ERR_TLSBROKER_PROTOCOL'));
+      }
+    });
+  }
+
+  // ---- writing ------------------------------------------------------------------------------------
+
+  _write(chunk, encoding, callback) {
+    this._writev([{ chunk }], callback);
+  }
+
+  _writev(chunks, callback) {
+    if (!this._established) {
+      // As tls.TLSSocket: data written before the handshake completes goes out after it.
+      this._writeBeforeHandshake = { chunks, callback };
+      return;
+    }
+    if (this._sessionEnd) {
+      callback(new TlsBrokerError('the TLS session has ended; nothing more can be written', 'EPIPE'));
+      return;
+    }
+    const data = chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map((c) => c.chunk));
+    for (let offset = 0; offset < data.length; offset += this._maxPayload) {
+      const plaintext = data.subarray(offset, offset + this._maxPayload);
+      this._request({ write: { plaintext } }, plaintext.length, (response) => this._onWriteAnswer(response));
+    }
+    if (this._unansweredBytes < HIGH_WATER_BYTES) {
+      callback();
+    } else {
+      this._writeCallbackHeld = callback;
+    }
+  }
+
+  _onWriteAnswer(response) {
+    this._deliver(response);
+    this._checkDataPhase(response, 'writing to');
+  }
+
+  /** end(): close_notify (SSL_shutdown), then the socket's FIN, as tls.TLSSocket#end() does. */
+  _final(callback) {
+    if (!this._established) {
+      this._heldFinal = callback;
+      return;
+    }
+    const finish = () => {
+      if (!this._socket.destroyed) {
+        this._socket.end();
+      }
+      this._maybeEndCall();
+      callback();
+    };
+    if (this._sessionEnd || this._shutdownSent) {
+      // The broker already answered the server's close_notify with its own.
+      finish();
+      return;
+    }
+    this._shutdownSent = true;
+    this._request({ shutdown: {} }, 0, (response) => {
+      if (response.error === SslError.SSL || response.error === SslError.SYSCALL) {
+        const where = this._options.host ? `${this._options.host}:${this._options.port}` : 'the server';
+        this._sessionEnd = response;
+        callback(tlsFailure(response, `TLS error closing the session with ${where} (${this.servername})`));
+        return;
+      }
+      finish();
+    });
+  }
+
+  /** Half-closes the Connect stream once the session is over in both directions and nothing is unanswered. */
+  _maybeEndCall() {
+    const writeSideDone = this._shutdownSent || this.writableFinished;
+    if (this._callEnded || this._unanswered.length > 0 || !this._sessionEnd || !writeSideDone) {
+      return;
+    }
+    this._callEnded = true;
+    this._call.end();
+  }
+
+  // ---- teardown -----------------------------------------------------------------------------------
+
+  _destroy(err, callback) {
+    clearTimeout(this._answerTimer);
+    clearTimeout(this._handshakeTimer);
+    if (err && !this._established && err.verifyCode) {
+      this.authorizationError = this.authorizationError || err.code;
+    }
+    if (this._handshakeWaiter) {
+      const waiter = this._handshakeWaiter;
+      this._handshakeWaiter = null;
+      waiter.reject(err || new TlsBrokerError('the socket was destroyed', 'ERR_STREAM_DESTROYED'));
+    }
+    this._writeBeforeHandshake = null;
+    this._writeCallbackHeld = null;
+    // An open call is cancelled, which frees the session in the broker at once; a call that
+    // ended cleanly is left to finish.
+    if (!this._callEnded && !this._callFinished) {
+      this._call.cancel();
+    }
+    this._call.removeAllListeners('data');
+    this._call.on('error', () => {});
+    this._socket.destroy();
+    callback(err);
+  }
+}
+
+function normalizeArgs(args) {
+  let options = {};
+  let callback;
+  for (const arg of args) {
+    if (typeof arg === 'function') {
+      callback = arg;
+    } else if (arg && typeof arg === 'object') {
+      options = { ...options, ...arg };
+    } else if (typeof arg === 'number' || (typeof arg === 'string' && /^\d+$/.test(arg))) {
+      options.port = Number(arg);
+    } else if (typeof arg === 'string') {
+      options.host = arg;
+    }
+  }
+  return { options, callback };
+}
+
+/**
+ * Opens a TLS session through the broker, in the shape of tls.connect():
+ * `connect(options[, callback])`, `connect(port[, host][, options][, callback])`.
+ */
+function connect(...args) {
+  const { options, callback } = normalizeArgs(args);
+  if (!options.socket && (options.port === undefined || options.port === null)) {
+    throw new TypeError('connect() needs `socket` or `port` (and `host`)');
+  }
+  const host = options.host || 'localhost';
+  const timeout = options.timeout === undefined ? DEFAULT_TIMEOUT_MS : options.timeout;
+  if (!Number.isFinite(timeout) || timeout <= 0) {
+    throw new RangeError(`timeout must be a positive number of milliseconds, got ${options.timeout}`);
+  }
+  // As tls.connect(): servername defaults to the host unless the host is an IP literal (RFC 6066 §3).
+  // The broker sends a DNS name as SNI and matches an IP literal against IP subjectAltNames.
+  const servername = options.servername || host;
+  const socket = new BrokerTLSSocket({ ...options, host: options.socket ? options.host : host, servername, timeout });
+  if (callback) {
+    socket.once('secureConnect', callback);
+  }
+  return socket;
+}
+
+module.exports = { BrokerTLSSocket, connect, DEFAULT_TIMEOUT_MS };
