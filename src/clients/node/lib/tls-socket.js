@@ -214,6 +214,14 @@ class BrokerTLSSocket extends Duplex {
     return this;
   }
 
+  /**
+   * Resolves with the gRPC status that ended the Connect stream: OK after a clean close,
+   * CANCELLED when destroy() or a timeout freed the session in the broker.
+   */
+  brokerCallStatus() {
+    return this._callStatus;
+  }
+
   // ---- wiring ----------------------------------------------------------------------------------
 
   _wire() {
@@ -236,6 +244,7 @@ class BrokerTLSSocket extends Duplex {
     });
 
     const call = this._call;
+    this._callStatus = new Promise((resolve) => call.once('status', resolve));
     call.on('data', (response) => this._onResponse(response));
     call.on('error', (err) => this.destroy(brokerFailure(err, String(this._broker))));
     call.on('end', () => {
