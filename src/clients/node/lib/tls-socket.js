@@ -285,7 +285,9 @@ class BrokerTLSSocket extends Duplex {
       this._answerTimer.refresh();
     }
 
-    if (response.records_to_send.length > 0 && !this._socket.destroyed) {
+    // A socket the server already closed (net ends its own side at the server's FIN unless
+    // allowHalfOpen) takes nothing more: the close_notify answering the server's goes nowhere.
+    if (response.records_to_send.length > 0 && this._socket.writable) {
       if (!this._socket.write(response.records_to_send) && !this._socketWritesBlocked) {
         // The server reads slower than the broker encrypts: hold the broker's answers (and so,
         // through HTTP/2 flow control, the requests) until the socket drains.
@@ -601,7 +603,7 @@ class BrokerTLSSocket extends Duplex {
       return;
     }
     const finish = () => {
-      if (!this._socket.destroyed) {
+      if (this._socket.writable) {
         this._socket.end();
       }
       this._maybeEndCall();
