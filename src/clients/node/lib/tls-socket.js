@@ -1,5 +1,6 @@
 'use strict';
 const net = require('node:net');
+const util = require('node:util');
 const { Duplex } = require('node:stream');
 const { X509Certificate } = require('node:crypto');
 const { SslError } = require('./proto');
@@ -8,6 +9,9 @@ const { resolveBroker } = require('./broker');
 const { SessionCache } = require('./session-cache');
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+// NODE_DEBUG=tlsbroker prints each session's start, outcome and end (never a token or a key).
+const debug = util.debuglog('tlsbroker');
 
 // Used until the start response announces the broker's limit (SessionInfo.max_message_bytes).
 const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -23,6 +27,21 @@ const MAX_PAYLOAD_BYTES = 256 * 1024;
 // server or broker holds back the application instead of growing buffers.
 const HIGH_WATER_BYTES = 1024 * 1024;
 
+// Requests of one kind (Received, Write) in flight before further data is gathered into the
+// next request instead: a few keep the broker busy while answers travel back, and gathering
+// turns a stream of small socket reads or writes into fewer, larger messages, each of which
+// costs the broker the same fixed work.
+const PIPELINE_DEPTH = 2;
+
+/** `data` cut into pieces of at most `limit` bytes, of nearly equal size (no small tail piece). */
+function* evenPieces(data, limit) {
+  const count = Math.ceil(data.length / limit);
+  const size = Math.ceil(data.length / count);
+  for (let offset = 0; offset < data.length; offset += size) {
+    yield data.subarray(offset, offset + size);
+  }
+}
+
 /**
  * A TLS session through a TlsBroker, with the surface of tls.TLSSocket: the caller's TCP socket
  * carries the records, the broker (one Connect stream) holds the TLS state, and this Duplex
@@ -35,7 +54,9 @@ const HIGH_WATER_BYTES = 1024 * 1024;
  */
 class BrokerTLSSocket extends Duplex {
   constructor(options) {
-    super({ allowHalfOpen: false, emitClose: true, autoDestroy: true, decodeStrings: true });
+    // The larger writable buffer lets writes made while requests are in flight gather into one
+    // request (_writev) instead of each becoming its own.
+    super({ allowHalfOpen: false, emitClose: true, autoDestroy: true, decodeStrings: true, writableHighWaterMark: MAX_PAYLOAD_BYTES });
     this.encrypted = true;
     this.authorized = false;
     this.authorizationError = null;
@@ -61,6 +82,9 @@ class BrokerTLSSocket extends Duplex {
     this._socketEof = false;
     this._eofSent = false;
     this._receivedUnanswered = 0;
+    this._receiveQueue = [];
+    this._receiveQueued = 0;
+    this._writesUnanswered = 0;
     this._sessionEnd = null;
     this._shutdownSent = false;
     this._callEnded = false;
@@ -314,7 +338,8 @@ class BrokerTLSSocket extends Duplex {
 
   /** Resumes what waited for unanswered requests to drain: held writes, socket reads, the EOF. */
   _afterAnswer() {
-    if (this._writeCallbackHeld && this._unansweredBytes < HIGH_WATER_BYTES / 2) {
+    this._flushReceived();
+    if (this._writeCallbackHeld && this._writesUnanswered < PIPELINE_DEPTH && this._unansweredBytes < HIGH_WATER_BYTES) {
       const callback = this._writeCallbackHeld;
       this._writeCallbackHeld = null;
       callback();
@@ -328,8 +353,7 @@ class BrokerTLSSocket extends Duplex {
 
   async _handshake() {
     this._handshakeTimer = setTimeout(() => {
-      const where = this._options.host ? `${this._options.host}:${this._options.port}` : 'the server';
-      this.destroy(timeoutError(`the TLS handshake with ${where} (${this.servername}) did not complete within ${this._timeout} ms`));
+      this.destroy(timeoutError(`the TLS handshake with ${this._describePeer()} did not complete within ${this._timeout} ms`));
     }, this._timeout);
 
     if (this._socket.connecting) {
@@ -362,11 +386,19 @@ class BrokerTLSSocket extends Duplex {
     this._onEstablished(response);
   }
 
+  /** The server and the broker's session id, for messages: errors quote the id the broker logs. */
+  _describePeer() {
+    const where = this._options.host ? `${this._options.host}:${this._options.port}` : 'the server';
+    return `${where} (${this.servername}${this.sessionId ? `, broker session ${this.sessionId}` : ''})`;
+  }
+
   _onSessionInfo(session) {
     if (!session) {
+      debug('broker %s announced no session info; requests stay under %d bytes', this._broker, this._maxPayload);
       return;
     }
     this.sessionId = session.id || null;
+    debug('session %s started on %s for %s, max_message_bytes %d', this.sessionId, this._broker, this.servername, session.max_message_bytes);
     if (session.max_message_bytes > FRAMING_ALLOWANCE * 2) {
       this._maxPayload = Math.min(MAX_PAYLOAD_BYTES, session.max_message_bytes - FRAMING_ALLOWANCE);
     }
@@ -415,8 +447,7 @@ class BrokerTLSSocket extends Duplex {
   }
 
   _handshakeFailure(response) {
-    const where = this._options.host ? `${this._options.host}:${this._options.port}` : 'the server';
-    const err = tlsFailure(response, `TLS handshake with ${where} (${this.servername}) failed`);
+    const err = tlsFailure(response, `TLS handshake with ${this._describePeer()} failed`);
     if (err.verifyCode) {
       this.authorizationError = verifyErrorCode(response.verify);
     }
@@ -424,6 +455,8 @@ class BrokerTLSSocket extends Duplex {
   }
 
   _onEstablished(response) {
+    debug('session %s established: %s %s alpn=%s resumed=%s', this.sessionId, response.established.protocol_version,
+      response.established.cipher_suite, response.established.alpn || 'none', response.established.resumed);
     clearTimeout(this._handshakeTimer);
     this._handshakeTimer = null;
     this._established = response.established;
@@ -473,8 +506,21 @@ class BrokerTLSSocket extends Duplex {
   }
 
   _sendReceived(chunk) {
-    for (let offset = 0; offset < chunk.length; offset += this._maxPayload) {
-      const data = chunk.subarray(offset, offset + this._maxPayload);
+    this._receiveQueue.push(chunk);
+    this._receiveQueued += chunk.length;
+    this._flushReceived();
+  }
+
+  /** Sends what the socket delivered, now while few Received requests are in flight, else gathered when one is answered. */
+  _flushReceived() {
+    while (this._receiveQueued > 0
+      && (this._receivedUnanswered < PIPELINE_DEPTH || this._receiveQueued >= this._maxPayload)
+      && !this.destroyed) {
+      let data = this._receiveQueue.length === 1 ? this._receiveQueue[0] : Buffer.concat(this._receiveQueue, this._receiveQueued);
+      const rest = data.length > this._maxPayload ? data.subarray(this._maxPayload) : null;
+      data = rest ? data.subarray(0, this._maxPayload) : data;
+      this._receiveQueue = rest ? [rest] : [];
+      this._receiveQueued = rest ? rest.length : 0;
       this._receivedUnanswered++;
       this._request({ received: { data, eof: false } }, data.length, (response) => this._onReceivedAnswer(response));
     }
@@ -506,9 +552,8 @@ class BrokerTLSSocket extends Duplex {
         }
         return;
       default: {
-        const where = this._options.host ? `${this._options.host}:${this._options.port}` : 'the server';
         this._sessionEnd = response;
-        this.destroy(tlsFailure(response, `TLS error ${doing} ${where} (${this.servername})`));
+        this.destroy(tlsFailure(response, `TLS error ${doing} ${this._describePeer()}`));
       }
     }
   }
@@ -523,7 +568,7 @@ class BrokerTLSSocket extends Duplex {
     if (!this._established || this._socket.destroyed) {
       return;
     }
-    if (this._readWanted && this._unansweredBytes < HIGH_WATER_BYTES) {
+    if (this._readWanted && this._unansweredBytes + this._receiveQueued < HIGH_WATER_BYTES) {
       if (this._socket.isPaused()) {
         this._socket.resume();
       }
@@ -548,7 +593,8 @@ class BrokerTLSSocket extends Duplex {
    * if one of them carried close_notify the session is already over and there is nothing to say.
    */
   _maybeSendEof() {
-    if (!this._established || !this._socketEof || this._eofSent || this._sessionEnd || this._receivedUnanswered > 0 || this.destroyed) {
+    if (!this._established || !this._socketEof || this._eofSent || this._sessionEnd || this._receivedUnanswered > 0
+      || this._receiveQueued > 0 || this.destroyed) {
       return;
     }
     this._eofSent = true;
@@ -580,11 +626,13 @@ class BrokerTLSSocket extends Duplex {
       return;
     }
     const data = chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map((c) => c.chunk));
-    for (let offset = 0; offset < data.length; offset += this._maxPayload) {
-      const plaintext = data.subarray(offset, offset + this._maxPayload);
+    for (const plaintext of evenPieces(data, this._maxPayload)) {
+      this._writesUnanswered++;
       this._request({ write: { plaintext } }, plaintext.length, (response) => this._onWriteAnswer(response));
     }
-    if (this._unansweredBytes < HIGH_WATER_BYTES) {
+    // Holding the callback while enough is in flight makes the stream buffer the next writes,
+    // which then come to _writev together.
+    if (this._writesUnanswered < PIPELINE_DEPTH && this._unansweredBytes < HIGH_WATER_BYTES) {
       callback();
     } else {
       this._writeCallbackHeld = callback;
@@ -592,6 +640,7 @@ class BrokerTLSSocket extends Duplex {
   }
 
   _onWriteAnswer(response) {
+    this._writesUnanswered--;
     this._deliver(response);
     this._checkDataPhase(response, 'writing to');
   }
@@ -617,9 +666,8 @@ class BrokerTLSSocket extends Duplex {
     this._shutdownSent = true;
     this._request({ shutdown: {} }, 0, (response) => {
       if (response.error === SslError.SSL || response.error === SslError.SYSCALL) {
-        const where = this._options.host ? `${this._options.host}:${this._options.port}` : 'the server';
         this._sessionEnd = response;
-        callback(tlsFailure(response, `TLS error closing the session with ${where} (${this.servername})`));
+        callback(tlsFailure(response, `TLS error closing the session with ${this._describePeer()}`));
         return;
       }
       finish();
@@ -639,6 +687,7 @@ class BrokerTLSSocket extends Duplex {
   // ---- teardown -----------------------------------------------------------------------------------
 
   _destroy(err, callback) {
+    debug('session %s closed%s', this.sessionId, err ? `: ${err.code} ${err.message}` : '');
     clearTimeout(this._answerTimer);
     clearTimeout(this._handshakeTimer);
     if (err && !this._established && err.verifyCode) {
