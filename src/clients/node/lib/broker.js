@@ -38,6 +38,9 @@ class Broker {
       // A response carries at most the records of one request's worth of plaintext; this bound
       // only guards against a broker gone wrong.
       'grpc.max_receive_message_length': 64 * 1024 * 1024,
+      // HTTP/2's default 64 KiB window (RFC 9113 §6.9.2) would make every large answer wait for
+      // WINDOW_UPDATEs; a window above the client's 1 MiB in flight lets answers stream.
+      'grpc-node.flow_control_window': 8 * 1024 * 1024,
       ...opts.channelOptions,
     });
   }
