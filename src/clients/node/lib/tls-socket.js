@@ -264,6 +264,7 @@ class BrokerTLSSocket extends Duplex {
       if (this._socketWritesBlocked) {
         this._socketWritesBlocked = false;
         this._call.resume();
+        this._armAnswerTimer();
       }
     });
 
@@ -285,10 +286,18 @@ class BrokerTLSSocket extends Duplex {
   _request(request, bytes, onAnswer) {
     this._unanswered.push({ bytes, onAnswer });
     this._unansweredBytes += bytes;
-    if (this._answerTimer === null) {
+    this._armAnswerTimer();
+    return this._call.write(request);
+  }
+
+  /**
+   * Bounds the wait for the oldest unanswered request. Not while answers are held back because
+   * the server reads slowly: that wait is the server's, which setTimeout() bounds as on any socket.
+   */
+  _armAnswerTimer() {
+    if (this._answerTimer === null && this._unanswered.length > 0 && !this._socketWritesBlocked && !this.destroyed) {
       this._answerTimer = setTimeout(() => this._onAnswerTimeout(), this._timeout);
     }
-    return this._call.write(request);
   }
 
   _onAnswerTimeout() {
@@ -305,7 +314,7 @@ class BrokerTLSSocket extends Duplex {
     if (this._unanswered.length === 0) {
       clearTimeout(this._answerTimer);
       this._answerTimer = null;
-    } else {
+    } else if (this._answerTimer !== null) {
       this._answerTimer.refresh();
     }
 
@@ -317,6 +326,8 @@ class BrokerTLSSocket extends Duplex {
         // through HTTP/2 flow control, the requests) until the socket drains.
         this._socketWritesBlocked = true;
         this._call.pause();
+        clearTimeout(this._answerTimer);
+        this._answerTimer = null;
       }
     }
     if (response.resumption_token.length > 0) {

@@ -46,7 +46,7 @@ function conformanceCase(caseId, body) {
 }
 
 function options(peer, extra = {}) {
-  return { host: peer.host, port: peer.port, servername: peer.serverName, broker, timeout: 10_000, ...extra };
+  return { host: peer.host, port: peer.port, servername: peer.serverName, broker, timeout: 30_000, ...extra };
 }
 
 conformanceCase('handshake_verified', async () => {

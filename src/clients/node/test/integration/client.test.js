@@ -20,7 +20,7 @@ const broker = env.broker.target;
 const TEST_TIMEOUT_MS = 60_000;
 
 function options(peer, extra = {}) {
-  return { host: peer.host, port: peer.port, servername: peer.serverName, broker, timeout: 10_000, ...extra };
+  return { host: peer.host, port: peer.port, servername: peer.serverName, broker, timeout: 30_000, ...extra };
 }
 
 function helloRequest(peer) {
@@ -132,4 +132,27 @@ test('connect_ServerNameOutsideTheCertificate_FailsTheHttpsRequest', { timeout: 
   } finally {
     agent.destroy();
   }
+});
+
+test('read_ApplicationNotReading_PausesTheSocketAndKeepsTheBufferBounded', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const peer = peers.nginx;
+  const socket = await connected(tlsbroker.connect(options(peer, { ALPNProtocols: ['http/1.1'] })));
+  socket.pause();
+  socket.write(`GET ${peer.bigPath} HTTP/1.1\r\nHost: ${peer.serverName}\r\nConnection: close\r\n\r\n`);
+  // Waits for the TCP socket to be paused because nobody reads the TLS socket.
+  await withTimeout(new Promise((resolve) => {
+    const check = setInterval(() => {
+      if (socket._socket.isPaused() && socket.readableLength > 0) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 20);
+  }), 20_000, 'the socket paused by backpressure');
+  const buffered = socket.readableLength;
+  assert.ok(buffered < 4 * 1024 * 1024, `${buffered} bytes buffered while nobody reads, of ${peer.bigSize}`);
+  const rest = readToEnd(socket, 120_000);
+  socket.resume();
+  const response = parseHttpResponse(await rest);
+  assert.equal(response.body.length, peer.bigSize);
+  assert.equal(crypto.createHash('sha256').update(response.body).digest('hex'), peer.bigSha256);
 });

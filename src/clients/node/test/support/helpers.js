@@ -11,7 +11,7 @@ function withTimeout(promise, ms, what) {
 }
 
 /** Resolves with the socket at 'secureConnect', rejects with its 'error'. */
-function connected(socket, ms = 20_000) {
+function connected(socket, ms = 45_000) {
   return withTimeout(new Promise((resolve, reject) => {
     socket.once('secureConnect', () => {
       socket.removeListener('error', reject);
