@@ -156,3 +156,25 @@ test('read_ApplicationNotReading_PausesTheSocketAndKeepsTheBufferBounded', { tim
   assert.equal(response.body.length, peer.bigSize);
   assert.equal(crypto.createHash('sha256').update(response.body).digest('hex'), peer.bigSha256);
 });
+
+test('BrokerAgent_SecondConnection_ResumesTheSession', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const peer = peers.nginx;
+  const agent = new tlsbroker.BrokerAgent({ broker, keepAlive: false });
+  try {
+    const resumed = [];
+    for (let i = 0; i < 2; i++) {
+      await withTimeout(new Promise((resolve, reject) => {
+        const request = https.get(`https://${peer.serverName}:${peer.port}${peer.helloPath}`, { agent }, (response) => {
+          resumed.push(response.socket.isSessionReused());
+          response.resume();
+          response.on('end', resolve);
+        });
+        request.on('error', reject);
+      }), 20_000, `request ${i}`);
+    }
+    assert.deepEqual(resumed, [false, true]);
+    assert.equal(agent.sessionCache.size, 1);
+  } finally {
+    agent.destroy();
+  }
+});
