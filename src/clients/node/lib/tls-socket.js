@@ -723,6 +723,32 @@ class BrokerTLSSocket extends Duplex {
   }
 }
 
+/**
+ * ALPNProtocols as tls.connect() takes them: strings, Buffers or TypedArrays, or one Buffer in
+ * the wire format (length-prefixed names, RFC 7301 §3.1).
+ */
+function normalizeAlpn(protocols) {
+  if (protocols === undefined || protocols === null) {
+    return [];
+  }
+  if (Array.isArray(protocols)) {
+    return protocols.map((p) => (typeof p === 'string' ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('latin1')));
+  }
+  if (ArrayBuffer.isView(protocols)) {
+    const wire = Buffer.from(protocols.buffer, protocols.byteOffset, protocols.byteLength);
+    const names = [];
+    for (let offset = 0; offset < wire.length; offset += 1 + wire[offset]) {
+      const end = offset + 1 + wire[offset];
+      if (wire[offset] === 0 || end > wire.length) {
+        throw new TypeError('ALPNProtocols: malformed length-prefixed protocol list');
+      }
+      names.push(wire.toString('latin1', offset + 1, end));
+    }
+    return names;
+  }
+  throw new TypeError('ALPNProtocols must be an array of strings or Buffers, or a Buffer');
+}
+
 function normalizeArgs(args) {
   let options = {};
   let callback;
@@ -757,11 +783,12 @@ function connect(...args) {
   // As tls.connect(): servername defaults to the host unless the host is an IP literal (RFC 6066 §3).
   // The broker sends a DNS name as SNI and matches an IP literal against IP subjectAltNames.
   const servername = options.servername || host;
-  const socket = new BrokerTLSSocket({ ...options, host: options.socket ? options.host : host, servername, timeout });
+  const ALPNProtocols = normalizeAlpn(options.ALPNProtocols);
+  const socket = new BrokerTLSSocket({ ...options, host: options.socket ? options.host : host, servername, timeout, ALPNProtocols });
   if (callback) {
     socket.once('secureConnect', callback);
   }
   return socket;
 }
 
-module.exports = { BrokerTLSSocket, connect, DEFAULT_TIMEOUT_MS };
+module.exports = { BrokerTLSSocket, connect, normalizeAlpn, DEFAULT_TIMEOUT_MS };
