@@ -33,6 +33,15 @@ const HIGH_WATER_BYTES = 1024 * 1024;
 // costs the broker the same fixed work.
 const PIPELINE_DEPTH = 2;
 
+/**
+ * The most payload bytes one request may carry under the broker's limit: the limit less room for
+ * the protobuf framing (1 KiB, or a quarter of a limit smaller than 4 KiB), at most 256 KiB.
+ */
+function payloadLimit(maxMessageBytes) {
+  const framing = Math.min(FRAMING_ALLOWANCE, Math.floor(maxMessageBytes / 4));
+  return Math.max(1, Math.min(MAX_PAYLOAD_BYTES, maxMessageBytes - framing));
+}
+
 /** `data` cut into pieces of at most `limit` bytes, of nearly equal size (no small tail piece). */
 function* evenPieces(data, limit) {
   const count = Math.ceil(data.length / limit);
@@ -71,7 +80,7 @@ class BrokerTLSSocket extends Duplex {
     this._cacheKey = SessionCache.key(String(this._broker), options.policy, options.servername);
     this._session = null;
     this._established = null;
-    this._maxPayload = Math.min(MAX_PAYLOAD_BYTES, DEFAULT_MAX_MESSAGE_BYTES - FRAMING_ALLOWANCE);
+    this._maxPayload = payloadLimit(DEFAULT_MAX_MESSAGE_BYTES);
 
     this._unanswered = [];
     this._unansweredBytes = 0;
@@ -410,8 +419,8 @@ class BrokerTLSSocket extends Duplex {
     }
     this.sessionId = session.id || null;
     debug('session %s started on %s for %s, max_message_bytes %d', this.sessionId, this._broker, this.servername, session.max_message_bytes);
-    if (session.max_message_bytes > FRAMING_ALLOWANCE * 2) {
-      this._maxPayload = Math.min(MAX_PAYLOAD_BYTES, session.max_message_bytes - FRAMING_ALLOWANCE);
+    if (session.max_message_bytes > 0) {
+      this._maxPayload = payloadLimit(session.max_message_bytes);
     }
   }
 
@@ -791,4 +800,4 @@ function connect(...args) {
   return socket;
 }
 
-module.exports = { BrokerTLSSocket, connect, normalizeAlpn, DEFAULT_TIMEOUT_MS };
+module.exports = { BrokerTLSSocket, connect, normalizeAlpn, payloadLimit, DEFAULT_TIMEOUT_MS };

@@ -2,7 +2,10 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { connect } = require('../../lib');
-const { normalizeAlpn } = require('../../lib/tls-socket');
+const { normalizeAlpn, payloadLimit } = require('../../lib/tls-socket');
+const { packageDefinition } = require('../../lib/proto');
+
+const method = packageDefinition['tlsbroker.v1.BrokerService'].Connect;
 
 test('connect_WithoutSocketOrPort_ThrowsTypeError', () => {
   assert.throws(() => connect({ host: 'example.com' }), TypeError);
@@ -23,4 +26,15 @@ test('normalizeAlpn_TheFormsTlsConnectTakes_GiveTheProtocolNames', () => {
 test('normalizeAlpn_MalformedWireList_ThrowsTypeError', () => {
   assert.throws(() => normalizeAlpn(Buffer.from('\x05h2', 'latin1')), TypeError);
   assert.throws(() => normalizeAlpn('h2'), TypeError);
+});
+
+test('payloadLimit_BrokerLimits_LeaveRoomForFramingAndStayBelowTheLimit', () => {
+  for (const limit of [1024, 2048, 4096, 65536, 262144, 1048576, 64 * 1024 * 1024]) {
+    const payload = payloadLimit(limit);
+    assert.ok(payload > 0 && payload <= limit - 16, `${limit}: ${payload}`);
+    // A Received carrying a full payload, as encoded on the wire, fits the limit.
+    const encoded = method.requestSerialize({ received: { data: Buffer.alloc(payload), eof: true } });
+    assert.ok(encoded.length <= limit, `${limit}: a ${payload}-byte payload encodes to ${encoded.length} bytes`);
+  }
+  assert.equal(payloadLimit(64 * 1024 * 1024), 256 * 1024);
 });
