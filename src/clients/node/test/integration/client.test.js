@@ -178,3 +178,25 @@ test('BrokerAgent_SecondConnection_ResumesTheSession', { timeout: TEST_TIMEOUT_M
     agent.destroy();
   }
 });
+
+test('connect_MoreSessionsThanOneConnectionsStreams_OpensAnotherConnection', { timeout: 120_000 }, async () => {
+  // The broker (Kestrel) allows 100 concurrent streams per HTTP/2 connection; the 101st session
+  // would otherwise wait for one of the first hundred to end.
+  const peer = peers.echo;
+  const shared = new tlsbroker.Broker({ target: broker });
+  const count = shared.maxCallsPerConnection + 5;
+  const sockets = [];
+  try {
+    const opened = Array.from({ length: count }, () => {
+      const socket = tlsbroker.connect(options(peer, { broker: shared, timeout: 60_000 }));
+      sockets.push(socket);
+      return connected(socket, 90_000);
+    });
+    await Promise.all(opened);
+    assert.equal(sockets.filter((socket) => socket.authorized).length, count);
+    assert.equal(shared._clients.length, 2);
+  } finally {
+    sockets.forEach((socket) => socket.destroy());
+    shared.close();
+  }
+});
