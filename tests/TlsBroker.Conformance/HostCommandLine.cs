@@ -67,7 +67,16 @@ internal static class HostCommandLine
         table.SetAction(async (parseResult, _) =>
         {
             var results = new ResultsTable(parseResult.GetRequiredValue(files).SelectMany(ResultsFile.Read));
-            await output.WriteAsync(parseResult.GetValue(markdown) ? results.ToMarkdown(parseResult.GetValue(clients)) : results.ToText());
+            if (parseResult.GetValue(markdown))
+            {
+                await output.WriteLineAsync(results.ToMarkdown(parseResult.GetValue(clients)));
+                await output.WriteLineAsync($"conformance: {results.Passed} passed, {results.Failed} failed");
+            }
+            else
+            {
+                await output.WriteAsync(results.ToText());
+            }
+
             return results.Failed > 0 ? 1 : 0;
         });
         return table;
