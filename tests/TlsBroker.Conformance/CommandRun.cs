@@ -21,7 +21,7 @@ internal static class CommandRun
     /// <returns>The command's exit code; <see cref="TimedOut"/> when the time limit killed it.</returns>
     /// <exception cref="OperationCanceledException">The host was told to stop; the command has been killed.</exception>
     /// <exception cref="Win32Exception">The command could not be started (not found, not executable).</exception>
-    public static async Task<int> RunAsync(IReadOnlyList<string> command, string environmentPath, string resultsPath, DateTimeOffset deadline, TextWriter log, CancellationToken stop)
+    public static async Task<int> RunAsync(IReadOnlyList<string> command, string environmentPath, string resultsPath, TimeSpan timeLimit, TextWriter log, CancellationToken stop)
     {
         var startInfo = new ProcessStartInfo(command[0]) { UseShellExecute = false };
         foreach (var argument in command.Skip(1))
@@ -32,12 +32,11 @@ internal static class CommandRun
         startInfo.Environment[EnvironmentVariable] = environmentPath;
         startInfo.Environment[ResultsVariable] = resultsPath;
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{command[0]} did not start");
-        using var timeLimit = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var remaining = deadline - DateTimeOffset.UtcNow;
-        timeLimit.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+        using var expiry = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        expiry.CancelAfter(timeLimit);
         try
         {
-            await process.WaitForExitAsync(timeLimit.Token);
+            await process.WaitForExitAsync(expiry.Token);
             return process.ExitCode;
         }
         catch (OperationCanceledException)

@@ -15,7 +15,7 @@ internal static class HostCommandLine
         var timeLimit = new Option<TimeSpan>("--timeout")
         {
             HelpName = "SECONDS|HH:MM:SS",
-            Description = "Overall time limit, environment start included; then the command is killed and the host exits with 124.",
+            Description = "Time limit for the command; then it is killed and the host exits with 124. (Starting the environment is bounded on its own, 20 s per process.)",
             DefaultValueFactory = _ => DefaultTimeLimit,
             CustomParser = ParseTimeLimit,
         };

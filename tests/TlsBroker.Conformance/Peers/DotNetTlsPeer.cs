@@ -10,8 +10,9 @@ namespace TlsBroker.Conformance.Peers;
 
 /// <summary>
 /// A TLS server on 127.0.0.1 built on <see cref="SslStream"/> (OpenSSL underneath on Linux), for
-/// the two behaviours no stock tool offers: the <c>sink</c> (answers after the client's
-/// close_notify, then sends its own) and <c>closeWithoutNotify</c> (ends TCP with no close_notify).
+/// the behaviours no stock tool offers: a binary, full-duplex <c>echo</c>, the <c>sink</c> (answers
+/// after the client's close_notify, then sends its own) and <c>closeWithoutNotify</c> (ends TCP with
+/// no close_notify).
 /// Each connection runs on its own, so clients may run cases in parallel.
 /// </summary>
 internal sealed class DotNetTlsPeer : IAsyncDisposable
@@ -37,6 +38,24 @@ internal sealed class DotNetTlsPeer : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>
+    /// Sends back every byte as it arrives, whatever the bytes are, for as long as the client writes;
+    /// after the client's close_notify it sends its own and closes. (gnutls-serv --echo cannot serve
+    /// here: it answers only once a line ends, keeps the request as a C string, so a NUL byte cuts it,
+    /// and drops every connection 30 s after accepting it; src/serv.c.)
+    /// </summary>
+    public static DotNetTlsPeer Echo(SslStreamCertificateContext certificate) => new(certificate, async (tls, token) =>
+    {
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await tls.ReadAsync(buffer, token)) > 0)
+        {
+            await tls.WriteAsync(buffer.AsMemory(0, read), token);
+        }
+
+        await tls.ShutdownAsync();
+    });
 
     /// <summary>
     /// Reads until the client's close_notify (SslStream's read returns 0), answers
