@@ -59,6 +59,18 @@ public sealed class HostLifecycleTests : IDisposable
         await AssertEverythingStoppedAsync(host);
     }
 
+    [Fact]
+    public async Task Run_PeerToolsNotOnPath_Exit1WithOneLineReasonAndCommandNeverRuns()
+    {
+        var marker = Path.Combine(folder, "command-ran");
+        await using var host = HostRun.StartWithPath(folder, "--", "/bin/sh", "-c", """: > "$1" """, "sh", marker);
+
+        Assert.Equal(1, await host.WaitForExitAsync());
+        Assert.Matches(@"(?m)^conformance: the environment did not start: \S.*$", host.Output);
+        Assert.DoesNotContain("conformance results", host.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker), "the command ran");
+    }
+
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     private async Task AssertEverythingStoppedAsync(HostRun host)

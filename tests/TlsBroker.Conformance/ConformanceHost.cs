@@ -36,8 +36,9 @@ internal static class ConformanceHost
         {
             environment = await ConformanceEnvironment.StartAsync();
         }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or Win32Exception)
+        catch (Exception e)
         {
+            // Whatever failed (a tool missing, a port taken, a peer that exited), everything that did start is already stopped.
             await log.WriteLineAsync($"conformance: the environment did not start: {FirstLine(e)}");
             return EnvironmentFailed;
         }

@@ -15,9 +15,9 @@ internal sealed class HostRun : IAsyncDisposable
     private readonly ConcurrentQueue<string> output = new();
     private readonly SemaphoreSlim lineArrived = new(0);
 
-    private HostRun(IReadOnlyList<string> arguments)
+    private HostRun(IReadOnlyList<string> arguments, string? path)
     {
-        var startInfo = new ProcessStartInfo("dotnet")
+        var startInfo = new ProcessStartInfo(DotnetPath())
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -30,6 +30,11 @@ internal sealed class HostRun : IAsyncDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
+        if (path is not null)
+        {
+            startInfo.Environment["PATH"] = path;
+        }
+
         process = new Process { StartInfo = startInfo };
         process.OutputDataReceived += (_, e) => OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => OnLine(e.Data);
@@ -40,9 +45,12 @@ internal sealed class HostRun : IAsyncDisposable
     /// <summary>Everything host and command printed so far (stdout and stderr), for assertions and failure messages.</summary>
     public string Output => string.Join('\n', output);
 
-    public static HostRun Start(params string[] arguments)
+    public static HostRun Start(params string[] arguments) => StartWithPath(null, arguments);
+
+    /// <summary>Starts the host with <paramref name="path"/> as its PATH (null: the test's own), e.g. one without the peers' tools.</summary>
+    public static HostRun StartWithPath(string? path, params string[] arguments)
     {
-        var run = new HostRun(arguments);
+        var run = new HostRun(arguments, path);
         run.process.Start();
         run.process.BeginOutputReadLine();
         run.process.BeginErrorReadLine();
@@ -109,6 +117,13 @@ internal sealed class HostRun : IAsyncDisposable
         process.Dispose();
         lineArrived.Dispose();
     }
+
+    /// <summary>The dotnet muxer by its full path, so the host starts even with a PATH that lacks it.</summary>
+    private static string DotnetPath() =>
+        (System.Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, "dotnet"))
+            .FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("dotnet is not on PATH");
 
     private void OnLine(string? line)
     {
