@@ -32,6 +32,8 @@ _MAX_READ_BYTES = 256 * 1024
 # Writes in flight before sendall waits for the oldest: keeps the broker busy while an answer
 # travels back, without queueing unbounded plaintext.
 _WRITE_WINDOW = 8
+# Received requests in flight while the socket has more bytes ready (see _advance_read).
+_READ_WINDOW = 4
 # How long close() waits for the broker to take the close_notify and end the call.
 _CLOSE_BOUND = 5.0
 
@@ -81,7 +83,9 @@ class BrokerSocket:
         self._token: Optional[bytes] = None
 
         self._state = threading.Lock()
-        self._plaintext = bytearray()
+        # Decrypted bytes not read yet: chunks as the broker sent them, and their total length.
+        self._plaintext: collections.deque = collections.deque()
+        self._plaintext_bytes = 0
         self._peer_closed = False
         self._tls_failure: Optional[BaseException] = None
         self._shutdown_sent = False
@@ -90,6 +94,8 @@ class BrokerSocket:
         self._read_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._writes: collections.deque = collections.deque()
+        self._reads: collections.deque = collections.deque()
+        self._eof_sent = False
 
         self._io_refs = 0
         self._closed = False
@@ -168,7 +174,7 @@ class BrokerSocket:
     def pending(self) -> int:
         """Decrypted bytes ready to read without touching the socket or the broker."""
         with self._state:
-            return len(self._plaintext)
+            return self._plaintext_bytes
 
     def recv(self, buflen: int = 1024, flags: int = 0) -> bytes:
         if flags:
@@ -249,14 +255,22 @@ class BrokerSocket:
                     if self._peer_closed:
                         break
                     self._plaintext.clear()
-                self._exchange_received()
+                    self._plaintext_bytes = 0
+                self._advance_read()
         self._end_call(self._timeout_or_default())
         self._detached = True
         sock, self._sock = self._sock, None
         return sock
 
     def shutdown(self, how: int) -> None:
-        self._raw_socket().shutdown(how)
+        """SHUT_WR sends close_notify and keeps the read side (a TLS half-close: read the server's
+        answer, then EOF); SHUT_RDWR also shuts the TCP connection; SHUT_RD only the TCP read side."""
+        self._check_usable()
+        if how in (socket.SHUT_WR, socket.SHUT_RDWR) and self._established is not None:
+            self._flush_writes()
+            self._send_close_notify(self._timeout_or_default())
+        if how != socket.SHUT_WR:
+            self._raw_socket().shutdown(how)
 
     def close(self) -> None:
         """Sends close_notify (when the session is still open), ends the broker session and closes
@@ -384,7 +398,8 @@ class BrokerSocket:
                 self._cache.put(self._cache_key, response.resumption_token)
         with self._state:
             if response.plaintext:
-                self._plaintext += response.plaintext
+                self._plaintext.append(response.plaintext)
+                self._plaintext_bytes += len(response.plaintext)
             if response.ret <= 0 and self._established is not None:
                 if response.error == broker_pb2.SSL_ERROR_ZERO_RETURN:
                     self._peer_closed = True
@@ -401,9 +416,7 @@ class BrokerSocket:
             while True:
                 with self._state:
                     if self._plaintext:
-                        data = bytes(self._plaintext[:size])
-                        del self._plaintext[:size]
-                        return data
+                        return self._take_plaintext(size)
                     failure, peer_closed = self._tls_failure, self._peer_closed
                 if failure is not None:
                     if self.suppress_ragged_eofs and isinstance(failure, ssl.SSLEOFError):
@@ -411,16 +424,45 @@ class BrokerSocket:
                     raise failure
                 if peer_closed:
                     return b""
-                self._exchange_received()
+                self._advance_read()
 
-    def _exchange_received(self) -> None:
-        """Reads what the socket has and hands it to the broker; the response's plaintext and
-        outcome land in the session state (see _on_response)."""
-        self._check_call()
-        deadline = None if self._timeout is None else time.monotonic() + self._timeout
-        data = self._read_socket(min(self._payload_limit, _MAX_READ_BYTES), deadline, "read")
-        request = broker_pb2.ConnectRequest(received=broker_pb2.Received(data=data, eof=not data))
-        self._await(self._call.send(request), self._broker_deadline(), "read")
+    def _take_plaintext(self, size: int) -> bytes:
+        """Up to ``size`` bytes from the front of the plaintext (the caller holds _state)."""
+        chunk = self._plaintext.popleft()
+        if len(chunk) > size:
+            # A memoryview keeps the rest without copying it: small reads of a big chunk stay linear.
+            view = memoryview(chunk)
+            self._plaintext.appendleft(view[size:])
+            chunk = view[:size]
+        self._plaintext_bytes -= len(chunk)
+        return chunk if isinstance(chunk, bytes) else bytes(chunk)
+
+    def _advance_read(self) -> None:
+        """One step of the read pipeline: while the socket has bytes ready, up to _READ_WINDOW
+        Received requests go to the broker before the oldest is answered, so that it decrypts one
+        while the next crosses the network; the answers' plaintext and outcome land in the session
+        state in order (see _on_response)."""
+        reads = self._reads
+        if reads and reads[0].done():
+            self._await(reads.popleft(), self._broker_deadline(), "read")
+            return
+        if not self._eof_sent and len(reads) < _READ_WINDOW:
+            size = min(self._payload_limit, _MAX_READ_BYTES)
+            if reads:
+                data = self._read_socket_ready(size)
+            else:
+                deadline = None if self._timeout is None else time.monotonic() + self._timeout
+                data = self._read_socket(size, deadline, "read")
+            if data is not None:
+                self._eof_sent = not data
+                request = broker_pb2.ConnectRequest(received=broker_pb2.Received(data=data, eof=not data))
+                reads.append(self._call.send(request))
+                return
+        if reads:
+            self._await(reads.popleft(), self._broker_deadline(), "read")
+            return
+        raise _errors.BrokerError(f"TLS broker at {self._broker.target} answered the end of the stream from "
+                                  f"{self.server_hostname!r} with no outcome", target=self._broker.target)
 
     def _write(self, view: memoryview) -> None:
         self._ensure_handshake()
@@ -542,6 +584,17 @@ class BrokerSocket:
                                      "the server did not take the data in time")
             self._call.fail(failure)
             raise failure
+
+    def _read_socket_ready(self, size: int) -> Optional[bytes]:
+        """What the socket has right now (b"" at EOF), or None when nothing is ready."""
+        events = self._selector.select(0)
+        self._check_call()
+        if not any(key.fileobj is self._sock for key, _ in events):
+            return None
+        try:
+            return self._sock.recv(size)
+        except BlockingIOError:
+            return None
 
     def _read_socket(self, size: int, deadline: Optional[float], operation: str) -> bytes:
         while True:
