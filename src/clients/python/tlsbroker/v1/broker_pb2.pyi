@@ -41,7 +41,7 @@ class ConnectRequest(_message.Message):
     def __init__(self, start: _Optional[_Union[Start, _Mapping]] = ..., received: _Optional[_Union[Received, _Mapping]] = ..., write: _Optional[_Union[Write, _Mapping]] = ..., shutdown: _Optional[_Union[Shutdown, _Mapping]] = ...) -> None: ...
 
 class ConnectResponse(_message.Message):
-    __slots__ = ["alert", "error", "established", "plaintext", "reason", "records_to_send", "resumption_token", "ret", "verify"]
+    __slots__ = ["alert", "error", "established", "plaintext", "reason", "records_to_send", "resumption_token", "ret", "session", "verify"]
     ALERT_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     ESTABLISHED_FIELD_NUMBER: _ClassVar[int]
@@ -50,6 +50,7 @@ class ConnectResponse(_message.Message):
     RECORDS_TO_SEND_FIELD_NUMBER: _ClassVar[int]
     RESUMPTION_TOKEN_FIELD_NUMBER: _ClassVar[int]
     RET_FIELD_NUMBER: _ClassVar[int]
+    SESSION_FIELD_NUMBER: _ClassVar[int]
     VERIFY_FIELD_NUMBER: _ClassVar[int]
     alert: Alert
     error: SslError
@@ -59,8 +60,9 @@ class ConnectResponse(_message.Message):
     records_to_send: bytes
     resumption_token: bytes
     ret: int
+    session: SessionInfo
     verify: VerifyResult
-    def __init__(self, records_to_send: _Optional[bytes] = ..., plaintext: _Optional[bytes] = ..., ret: _Optional[int] = ..., error: _Optional[_Union[SslError, str]] = ..., alert: _Optional[_Union[Alert, _Mapping]] = ..., verify: _Optional[_Union[VerifyResult, _Mapping]] = ..., reason: _Optional[str] = ..., established: _Optional[_Union[Established, _Mapping]] = ..., resumption_token: _Optional[bytes] = ...) -> None: ...
+    def __init__(self, records_to_send: _Optional[bytes] = ..., plaintext: _Optional[bytes] = ..., ret: _Optional[int] = ..., error: _Optional[_Union[SslError, str]] = ..., alert: _Optional[_Union[Alert, _Mapping]] = ..., verify: _Optional[_Union[VerifyResult, _Mapping]] = ..., reason: _Optional[str] = ..., established: _Optional[_Union[Established, _Mapping]] = ..., resumption_token: _Optional[bytes] = ..., session: _Optional[_Union[SessionInfo, _Mapping]] = ...) -> None: ...
 
 class Established(_message.Message):
     __slots__ = ["alpn", "cipher_suite", "group", "handshake_duration", "peer_certificates", "protocol_version", "resumed"]
@@ -87,6 +89,14 @@ class Received(_message.Message):
     data: bytes
     eof: bool
     def __init__(self, data: _Optional[bytes] = ..., eof: bool = ...) -> None: ...
+
+class SessionInfo(_message.Message):
+    __slots__ = ["id", "max_message_bytes"]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    MAX_MESSAGE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    max_message_bytes: int
+    def __init__(self, id: _Optional[str] = ..., max_message_bytes: _Optional[int] = ...) -> None: ...
 
 class Shutdown(_message.Message):
     __slots__ = []
