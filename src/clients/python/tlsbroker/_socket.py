@@ -73,7 +73,7 @@ class BrokerSocket:
         self._cache_key = (broker.target, self._policy, server_hostname)
         self.suppress_ragged_eofs = suppress_ragged_eofs
         self._timeout = timeout
-        self._sock.settimeout(timeout)
+        self._sock.settimeout(self._raw_timeout())
 
         self._call: Optional[PipelinedCall] = None
         self._selector: Optional[selectors.BaseSelector] = None
@@ -316,7 +316,7 @@ class BrokerSocket:
 
     def settimeout(self, value: Optional[float]) -> None:
         self._timeout = value
-        self._raw_socket().settimeout(value)
+        self._raw_socket().settimeout(self._raw_timeout())
 
     def gettimeout(self) -> Optional[float]:
         return self._timeout
@@ -560,6 +560,12 @@ class BrokerSocket:
         if self._sock is None:
             raise OSError(errno.EBADF, "Bad file descriptor (the TLS socket is closed)")
         return self._sock
+
+    def _raw_timeout(self) -> float:
+        # Reads wait in a selector with the caller's timeout; the socket's own timeout bounds the
+        # writer thread's sends, which must block (bounded) even when the caller asked for
+        # non-blocking reads or none at all.
+        return self._timeout_or_default()
 
     def _timeout_or_default(self) -> float:
         return self._timeout if self._timeout else DEFAULT_TIMEOUT
