@@ -3,6 +3,7 @@ peers and broker (run by ../run-conformance under the conformance host)."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import http.client
 import os
@@ -111,6 +112,18 @@ class SocketApi(unittest.TestCase):
                 tls.recv(10)
         finally:
             plain.close()
+
+    def test_del_ForgottenSocket_CancelsTheBrokerCall(self):
+        tls = connect("echo")
+        tls.sendall(b"forgotten\n")
+        echoed = b""
+        while len(echoed) < 10:
+            echoed += tls.recv(100)
+        call = tls._call
+        del tls
+        gc.collect()
+        self.assertIsInstance(call.failure, OSError)
+        self.assertIn("garbage-collected", str(call.failure))
 
     def test_close_TwiceAndAsContextManager_IsQuiet(self):
         with connect("echo") as tls:

@@ -13,6 +13,7 @@ import ssl
 import tempfile
 import threading
 import time
+import weakref
 from typing import Optional, Sequence
 
 from . import _errors
@@ -260,6 +261,7 @@ class BrokerSocket:
         self._end_call(self._timeout_or_default())
         self._detached = True
         sock, self._sock = self._sock, None
+        sock.settimeout(self._timeout)
         return sock
 
     def shutdown(self, how: int) -> None:
@@ -356,7 +358,11 @@ class BrokerSocket:
     def _handshake(self) -> None:
         deadline = time.monotonic() + self._timeout_or_default()
         token = self._cache.get(self._cache_key) if self._cache is not None else None
-        self._call = self._broker._open_call(self._sock, self.server_hostname, self._on_response)
+        # A weak reference: the pump thread must not keep a forgotten BrokerSocket alive, so that
+        # its __del__ can still cancel the call and free the broker's session.
+        on_response = weakref.WeakMethod(self._on_response)
+        self._call = self._broker._open_call(
+            self._sock, self.server_hostname, lambda response: _call_if_alive(on_response, response))
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._sock, selectors.EVENT_READ)
         self._selector.register(self._call.wake_fd, selectors.EVENT_READ)
@@ -619,6 +625,12 @@ class BrokerSocket:
             if operation == "handshake":
                 self._call.fail(failure)
             raise failure
+
+
+def _call_if_alive(method: weakref.WeakMethod, response) -> None:
+    bound = method()
+    if bound is not None:
+        bound(response)
 
 
 def _decode_certificate(der: bytes) -> dict:
