@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import errno
 import io
 import logging
@@ -583,7 +584,7 @@ class BrokerSocket:
         remaining = max(0.0, deadline - time.monotonic())
         try:
             return answer.result(timeout=remaining)
-        except TimeoutError:
+        except concurrent.futures.TimeoutError:
             # The answer may still come, but nothing can be matched to the requests after it.
             failure = socket.timeout(f"the TLS {operation} with {self.server_hostname!r} timed out: "
                                      f"the broker at {self._broker.target} did not answer in time")
