@@ -9,6 +9,7 @@ import http.client
 import os
 import socket
 import sys
+import urllib.error
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -29,11 +30,14 @@ def main() -> int:
                                       alpn_protocols=["http/1.1"])
 
     try:
-        # 1. urllib, as any code that calls urlopen.
+        # 1. urllib, as any code that calls urlopen (which wraps failures in URLError).
         opener = tlsbroker.build_opener(context=context)
-        with opener.open(args.url, timeout=30) as response:
-            body = response.read()
-            print(f"urllib: {response.status} {response.reason}, {len(body)} bytes")
+        try:
+            with opener.open(args.url, timeout=30) as response:
+                body = response.read()
+                print(f"urllib: {response.status} {response.reason}, {len(body)} bytes")
+        except urllib.error.URLError as e:
+            raise e.reason if isinstance(e.reason, OSError) else e
 
         # 2. http.client, with keep-alive: the second request reuses the TLS session.
         connection = tlsbroker.HTTPSConnection(host, port, context=context, timeout=30)
@@ -56,7 +60,7 @@ def main() -> int:
     except tlsbroker.BrokerCertVerificationError as e:
         print(f"certificate rejected: {e.verify.name} (code {e.verify_code}, depth {e.verify.depth})", file=sys.stderr)
         return 1
-    except (tlsbroker.BrokerSSLError, tlsbroker.BrokerError) as e:
+    except (tlsbroker.BrokerSSLError, tlsbroker.BrokerError, urllib.error.URLError) as e:
         print(f"failed: {e}", file=sys.stderr)
         return 1
     return 0

@@ -146,7 +146,7 @@ def rpc_error(error: grpc.RpcError, target: str, server_name: str) -> BrokerErro
     if cls is BrokerError and any(word in details.lower() for word in _TRANSPORT_LOSS):
         cls, what = BrokerUnavailableError, "is unavailable"
     name = code.name if code is not None else "UNKNOWN"
-    message = f"TLS broker at {target} {what} (session to {server_name!r}): {details or name} [gRPC {name}]"
+    message = f"TLS broker at {target} {what} (TLS session to {server_name!r}): {details or name} [gRPC {name}]"
     return cls(message, grpc_code=code, details=details, target=target)
 
 
