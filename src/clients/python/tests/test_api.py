@@ -39,7 +39,8 @@ class SocketApi(unittest.TestCase):
             self.assertEqual(hashlib.sha256(received).digest(), hashlib.sha256(line).digest())
 
     def test_recv_NothingToRead_RaisesTimeoutAndSessionStaysUsable(self):
-        with connect("echo", timeout=0.5) as tls:
+        with connect("echo") as tls:
+            tls.settimeout(0.5)
             started = time.monotonic()
             with self.assertRaises(socket.timeout):
                 tls.recv(100)
