@@ -9,6 +9,7 @@ import http.client
 import os
 import socket
 import ssl
+import threading
 import time
 import unittest
 
@@ -125,6 +126,29 @@ class SocketApi(unittest.TestCase):
         gc.collect()
         self.assertIsInstance(call.failure, OSError)
         self.assertIn("garbage-collected", str(call.failure))
+
+    def test_close_WhileAnotherThreadReads_WakesTheReader(self):
+        tls = connect("echo")
+        outcome = []
+
+        def read():
+            try:
+                outcome.append(tls.recv(100))
+            except OSError as e:
+                outcome.append(e)
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        # The reader holds the read lock from before its wait on the socket until it returns.
+        deadline = time.monotonic() + CASE_TIMEOUT
+        while not tls._read_lock.locked() and time.monotonic() < deadline:
+            time.sleep(0)
+        started = time.monotonic()
+        tls.close()
+        reader.join(CASE_TIMEOUT)
+        self.assertFalse(reader.is_alive())
+        self.assertLess(time.monotonic() - started, 10.0)
+        self.assertIsInstance(outcome[0], OSError)
 
     def test_close_TwiceAndAsContextManager_IsQuiet(self):
         with connect("echo") as tls:

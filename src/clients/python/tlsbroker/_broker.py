@@ -116,7 +116,7 @@ class PipelinedCall:
 
     @property
     def wake_fd(self) -> socket.socket:
-        """Readable once the call failed."""
+        """Readable once the call failed or is being completed."""
         return self._wake_reader
 
     @property
@@ -171,6 +171,8 @@ class PipelinedCall:
         cancels it if the broker does not."""
         with self._lock:
             self._completed = True
+        # A reader still waiting on the socket in another thread stops now (see wake_fd).
+        self._wake()
         self._requests.put(None)
         self._pump.join(timeout)
         if self._pump.is_alive():

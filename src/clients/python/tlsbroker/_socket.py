@@ -602,6 +602,8 @@ class BrokerSocket:
         """What the socket has right now (b"" at EOF), or None when nothing is ready."""
         events = self._selector.select(0)
         self._check_call()
+        if any(key.fileobj is not self._sock for key, _ in events):
+            raise OSError(errno.EBADF, "Bad file descriptor (the TLS socket was closed while reading)")
         if not any(key.fileobj is self._sock for key, _ in events):
             return None
         try:
@@ -614,6 +616,8 @@ class BrokerSocket:
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             events = self._selector.select(remaining)
             self._check_call()
+            if any(key.fileobj is not self._sock for key, _ in events):
+                raise OSError(errno.EBADF, "Bad file descriptor (the TLS socket was closed while reading)")
             if events:
                 try:
                     return self._sock.recv(size)
