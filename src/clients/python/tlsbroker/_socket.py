@@ -82,7 +82,6 @@ class BrokerSocket:
         self._established = None
         self._session_id = ""
         self._payload_limit = _FALLBACK_MESSAGE_BYTES - _FRAMING_BYTES
-        self._token: Optional[bytes] = None
 
         self._state = threading.Lock()
         # Decrypted bytes not read yet: chunks as the broker sent them, and their total length.
@@ -171,6 +170,7 @@ class BrokerSocket:
         return _decode_certificate(bytes(chain[0]))
 
     def get_channel_binding(self, cb_type: str = "tls-unique"):
+        # The broker holds the TLS state; no channel binding value leaves it.
         return None
 
     def pending(self) -> int:
@@ -399,10 +399,8 @@ class BrokerSocket:
 
     def _on_response(self, response) -> None:
         """Runs on the pump thread, in response order, before the request's future resolves."""
-        if response.resumption_token:
-            self._token = response.resumption_token
-            if self._cache is not None:
-                self._cache.put(self._cache_key, response.resumption_token)
+        if response.resumption_token and self._cache is not None:
+            self._cache.put(self._cache_key, response.resumption_token)
         with self._state:
             if response.plaintext:
                 self._plaintext.append(response.plaintext)
