@@ -173,6 +173,18 @@ class SocketApi(unittest.TestCase):
             self.assertTrue(second.session_reused)
             self.assertEqual(second.version(), nginx["expectVersion"])
 
+    def test_wrap_socket_Tls12Server_ReportsTls12AndResumesFromTheHandshakeToken(self):
+        cache = tlsbroker.SessionCache()
+        with connect("tls12Only", session_cache=cache) as first:
+            self.assertEqual(first.version(), "TLSv1.2")
+            name, version, bits = first.cipher()
+            self.assertRegex(name, r"^TLS_ECDHE_[A-Z0-9_]+_WITH_[A-Z0-9_]+$")
+            self.assertFalse(first.session_reused)
+        # TLS 1.2 hands the token out with the handshake: no read was needed.
+        self.assertEqual(len(cache), 1)
+        with connect("tls12Only", session_cache=cache) as second:
+            self.assertTrue(second.session_reused)
+
 
 @unittest.skipUnless(ENV, "needs the conformance host ($TLSBROKER_CONFORMANCE)")
 class HttpApi(unittest.TestCase):
