@@ -39,6 +39,16 @@ class SocketApi(unittest.TestCase):
                 received += tls.recv(len(line))
             self.assertEqual(hashlib.sha256(received).digest(), hashlib.sha256(line).digest())
 
+    def test_sendall_PastTheBrokersLimit_RaisesBrokerLimitError(self):
+        with connect("echo") as tls:
+            # What a client ignoring SessionInfo.max_message_bytes would send: the broker refuses it.
+            tls._payload_limit = 2 * ENV["broker"]["maxMessageBytes"]
+            with self.assertRaises(tlsbroker.BrokerLimitError) as raised:
+                tls.sendall(os.urandom(tls._payload_limit))
+                tls.recv(1)
+            self.assertEqual(raised.exception.grpc_code.name, "RESOURCE_EXHAUSTED")
+            self.assertIn(ENV["broker"]["target"], str(raised.exception))
+
     def test_recv_NothingToRead_RaisesTimeoutAndSessionStaysUsable(self):
         with connect("echo") as tls:
             tls.settimeout(0.5)
