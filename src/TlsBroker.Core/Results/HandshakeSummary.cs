@@ -15,4 +15,8 @@ public sealed record HandshakeSummary(
     string? Alpn,
     IReadOnlyList<byte[]> PeerCertificates,
     bool Resumed,
-    TimeSpan Duration);
+    TimeSpan Duration)
+{
+    /// <summary>True when the broker sent a client certificate in this handshake (the policy's identity, at the server's request).</summary>
+    public bool ClientCertificateSent { get; init; }
+}

@@ -1,21 +1,21 @@
 using System.Collections.Frozen;
-using Microsoft.Extensions.Options;
 using TlsBroker.Core.Policy;
 using TlsBroker.Server.Configuration;
 
 namespace TlsBroker.Server.Policies;
 
 /// <summary>
-/// The policies from configuration, built once at start-up and immutable afterwards
-/// (<see cref="BrokerOptionsValidator"/> has already reported any problem in them).
+/// The policies of one configuration, immutable once built. A reload builds a whole new catalog
+/// (<see cref="Reload.LiveConfiguration"/>), so a session keeps the policy it started with.
+/// Throws <see cref="PolicyConfigurationException"/> when a policy cannot be built.
 /// </summary>
 internal sealed class PolicyCatalog
 {
     private readonly FrozenDictionary<string, TlsPolicy> policies;
 
-    public PolicyCatalog(IOptions<BrokerOptions> options)
+    public PolicyCatalog(BrokerOptions options)
     {
-        policies = options.Value.Policies
+        policies = options.Policies
             .ToFrozenDictionary(entry => entry.Key, entry => TlsPolicy.Create(entry.Key, entry.Value), StringComparer.Ordinal);
     }
 
