@@ -12,7 +12,7 @@ internal static class AuditOutcomes
     /// <summary>The handshake failed otherwise (alert, bad record, the server hung up).</summary>
     public const string HandshakeFailed = "handshake_failed";
 
-    /// <summary>Closed with close_notify, by either side, and the stream ended OK.</summary>
+    /// <summary>Closed with close_notify (sent by the broker at the caller's Shutdown, or received from the server), and the stream ended OK.</summary>
     public const string Closed = "closed";
 
     /// <summary>A TLS failure after the handshake (alert, bad record, EOF without close_notify).</summary>

@@ -83,7 +83,7 @@ internal sealed class SessionAudit(TimeProvider timeProvider)
             Caller: caller,
             Policy: Policy,
             ServerName: ServerName,
-            Outcome: Outcome(session?.Phase == SessionPhase.Closed),
+            Outcome: Outcome(session?.Phase is SessionPhase.ShuttingDown or SessionPhase.Closed),
             Ret: final?.Ret ?? 0,
             SslError: final is null ? "none" : SslErrorNames.OpenSslName(final.Error),
             Alert: failure?.Alert is { } alert ? $"{alert.Name}({alert.Description}) {(alert.Sent ? "sent" : "received")}" : "none",
@@ -99,7 +99,7 @@ internal sealed class SessionAudit(TimeProvider timeProvider)
             Duration: timeProvider.GetElapsedTime(startTimestamp));
     }
 
-    /// <summary>One of <see cref="AuditOutcomes"/>.</summary>
+    /// <summary>One of <see cref="AuditOutcomes"/>. A close_notify sent counts as closed without the server's answer, as SSL_shutdown(3) returning 0 allows.</summary>
     private string Outcome(bool closed)
     {
         if (!started)
