@@ -39,8 +39,14 @@ public sealed class ReloadProcessTests
         await broker.WaitForOutputAsync("Configuration reloaded (SIGHUP)");
         await using var after = await ForwardingClient.ConnectAsync(client, server.Port, Requests.Start("localhost"));
 
+        await broker.WaitForOutputAsync("outcome verify_failed");
+        var metrics = await MetricsScrape.GetAsync(broker.AdminAddress);
+
         Assert.True(after.IsEstablished, $"{after.Handshake.Reason}\nbroker said:\n{broker.Output}");
         Assert.Contains("changed [default]", broker.Output, StringComparison.Ordinal);
+        Assert.Equal(1, metrics.Sum("tlsbroker_config_reloads_total", ("tlsbroker_outcome", "applied")));
+        Assert.Equal(1, metrics.Sum("tlsbroker_sessions_total", ("tlsbroker_caller", "anonymous"), ("tlsbroker_policy", "default"), ("tlsbroker_outcome", "verify_failed")));
+        Assert.True(metrics.Sum("tlsbroker_session_io_bytes_total", ("tlsbroker_policy", "default"), ("tlsbroker_direction", "in")) > 0, metrics.Text);
     }
 
     [Fact]
