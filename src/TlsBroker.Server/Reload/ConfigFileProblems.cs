@@ -49,6 +49,9 @@ internal sealed class ConfigFileProblems
     /// <summary>A configuration file that must exist (the operator's <c>--config</c> file): a reload without it is refused.</summary>
     public void Require(string path) => required[path] = true;
 
+    /// <summary>The configuration files given with <see cref="Require"/>.</summary>
+    public IEnumerable<string> RequiredFiles => required.Keys;
+
     /// <summary>Every current problem, one line each.</summary>
     public List<string> Collect() =>
     [

@@ -8,13 +8,16 @@ namespace TlsBroker.Server.Reload;
 
 /// <summary>
 /// Reloads the configuration when it may have changed: a configuration file's own reload
-/// (<c>reloadOnChange</c>), a change to a file the configuration reads (<see cref="ReferencedFileWatch"/>),
-/// or SIGHUP, which also rereads every configuration file. A burst of triggers becomes one reload once
+/// (<c>reloadOnChange</c>), a change to a file the configuration reads or to the operator's
+/// configuration file (<see cref="ReferencedFileWatch"/>), or SIGHUP. The last two also reread every
+/// configuration file: the configuration providers' own watch misses a file replaced behind a
+/// symbolic link, as a Kubernetes ConfigMap volume does. A burst of triggers becomes one reload once
 /// <see cref="QuietPeriod"/> has passed without another. Each reload is logged as one record and counted.
 /// </summary>
 internal sealed class ConfigurationReloader(
     LiveConfiguration live,
     IConfiguration configuration,
+    ConfigFileProblems fileProblems,
     BrokerMetrics metrics,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory) : BackgroundService
@@ -34,11 +37,12 @@ internal sealed class ConfigurationReloader(
 
     private readonly ILogger logger = loggerFactory.CreateLogger(ReloadLog.Category);
     private readonly Channel<string> triggers = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private IReadOnlyList<string>? lastRejected;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var fileWatch = new ReferencedFileWatch(timeProvider, () => triggers.Writer.TryWrite(FileTrigger));
-        fileWatch.Watch(live.Current.Options.ReferencedFiles());
+        fileWatch.Watch(WatchedFiles());
         using var configurationChanges = ChangeToken.OnChange(configuration.GetReloadToken, () => triggers.Writer.TryWrite(ConfigurationTrigger));
         using var hangUp = RegisterHangUp();
 
@@ -63,7 +67,7 @@ internal sealed class ConfigurationReloader(
             try
             {
                 ReloadOnce(trigger, reasons);
-                fileWatch.Watch(live.Current.Options.ReferencedFiles().Concat(live.ReadUnvalidated().ReferencedFiles()));
+                fileWatch.Watch(WatchedFiles());
             }
             catch (Exception e)
             {
@@ -103,14 +107,23 @@ internal sealed class ConfigurationReloader(
     private void ReloadOnce(string trigger, SortedSet<string> reasons)
     {
         var force = reasons.Contains(SignalTrigger);
-        if (force && configuration is IConfigurationRoot root)
+        if ((force || reasons.Contains(FileTrigger)) && configuration is IConfigurationRoot root)
         {
-            // SIGHUP rereads every configuration file too, for a change its watcher may miss (a file behind a swapped symbolic link).
             root.Reload();
             Drain(reasons);
         }
 
         var result = live.Reload(force);
+        if (result.Outcome == ReloadResult.RejectedOutcome && !force && lastRejected is not null && lastRejected.SequenceEqual(result.Problems))
+        {
+            // The same invalid edit seen by a second watch (the configuration provider's and the file watch): reported once.
+            result = ReloadResult.Unchanged;
+        }
+        else
+        {
+            lastRejected = result.Outcome == ReloadResult.RejectedOutcome ? result.Problems : null;
+        }
+
         metrics.ConfigurationReload(result.Outcome);
         switch (result.Outcome)
         {
@@ -131,6 +144,10 @@ internal sealed class ConfigurationReloader(
                 break;
         }
     }
+
+    /// <summary>The files of the configuration in force and of the one last tried (so that creating a file an invalid edit named is seen), and the operator's configuration file.</summary>
+    private IEnumerable<string> WatchedFiles() =>
+        live.Current.Options.ReferencedFiles().Concat(live.ReadUnvalidated().ReferencedFiles()).Concat(fileProblems.RequiredFiles);
 
     /// <summary>SIGHUP asks a daemon to reread its configuration (nginx, sshd); without a handler .NET would end the process.</summary>
     private PosixSignalRegistration? RegisterHangUp()

@@ -22,12 +22,16 @@ internal sealed class LiveConfiguration(
 {
     private readonly Lock gate = new();
     private volatile BrokerSnapshot? current;
+    private volatile BrokerSnapshot? startup;
 
     /// <summary>Raised after a new snapshot is in force (not for the first one).</summary>
     public event Action<BrokerSnapshot>? Applied;
 
     /// <summary>The configuration in force; loads it the first time (throwing <see cref="OptionsValidationException"/> listing every problem when invalid).</summary>
     public BrokerSnapshot Current => current ?? LoadInitial();
+
+    /// <summary>The configuration the broker started with: its listen address, ports and MaxMessageBytes are the ones in effect until a restart.</summary>
+    public BrokerSnapshot AtStartup => startup ?? LoadInitial();
 
     /// <summary>Loads the start-up configuration once; later calls return it. Invalid: <see cref="OptionsValidationException"/> with every problem, one per failure.</summary>
     public BrokerSnapshot LoadInitial()
@@ -44,6 +48,7 @@ internal sealed class LiveConfiguration(
                 throw new OptionsValidationException(Options.DefaultName, typeof(BrokerOptions), problems);
             }
 
+            startup = snapshot!;
             current = snapshot!;
             return snapshot!;
         }
