@@ -44,12 +44,13 @@ public static class BrokerApp
 
     /// <summary>
     /// Runs the broker until it is stopped, as Program.cs does. A configuration that cannot start
-    /// prints every problem to <paramref name="error"/>, one per line, and returns
+    /// prints every problem to stderr, one per line, and returns
     /// <see cref="InvalidConfigurationExitCode"/>; an address in use prints one line and returns
     /// <see cref="AddressInUseExitCode"/>. Neither is a stack trace.
     /// </summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter error)
+    public static async Task<int> RunAsync(string[] args)
     {
+        var error = Console.Error;
         WebApplication app;
         try
         {

@@ -1,3 +1,3 @@
 using TlsBroker.Server;
 
-return await BrokerApp.RunAsync(args, Console.Error);
+return await BrokerApp.RunAsync(args);

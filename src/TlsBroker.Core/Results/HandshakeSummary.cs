@@ -17,6 +17,6 @@ public sealed record HandshakeSummary(
     bool Resumed,
     TimeSpan Duration)
 {
-    /// <summary>True when the broker sent a client certificate in this handshake (the policy's identity, at the server's request).</summary>
+    /// <summary>Whether the policy's client certificate was presented because the server asked for one (never in a resumed handshake).</summary>
     public bool ClientCertificateSent { get; init; }
 }

@@ -1,9 +1,9 @@
 using System.Net;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
-using Microsoft.Extensions.Configuration.Json;
 using TlsBroker.Server.Audit;
 using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Reload;

@@ -70,8 +70,8 @@ internal sealed class ConnectCall : IDisposable
     /// <summary>Names the session in logs.</summary>
     public string Id { get; }
 
-    /// <summary>Who called, as the audit record and metrics name it.</summary>
-    public string Caller { get; set; } = SessionAuditor.AnonymousCaller;
+    /// <summary>Who called, as the audit record and its metrics name it.</summary>
+    public string CallerName { get; set; } = SessionAuditor.AnonymousCaller;
 
     public async Task RunAsync(
         IAsyncStreamReader<ConnectRequest> requests,
@@ -116,7 +116,7 @@ internal sealed class ConnectCall : IDisposable
     public void Dispose()
     {
         End("stream ended");
-        auditor.Write(audit.Complete(Caller, Id, session), audit.PolicyFound);
+        auditor.Write(audit.Complete(CallerName, Id, session), audit.PolicyFound);
         session?.Dispose();
     }
 
