@@ -13,10 +13,17 @@ internal sealed class PolicyCatalog
 {
     private readonly FrozenDictionary<string, TlsPolicy> policies;
 
-    public PolicyCatalog(BrokerOptions options)
+    /// <param name="options">The validated options.</param>
+    /// <param name="unchanged">
+    /// A policy of the configuration in force whose options and files are unchanged, or null: it is kept as it is,
+    /// so its verified-chain cache stays warm across a reload that changed something else.
+    /// </param>
+    public PolicyCatalog(BrokerOptions options, Func<string, TlsPolicy?>? unchanged = null)
     {
-        policies = options.Policies
-            .ToFrozenDictionary(entry => entry.Key, entry => TlsPolicy.Create(entry.Key, entry.Value), StringComparer.Ordinal);
+        policies = options.Policies.ToFrozenDictionary(
+            entry => entry.Key,
+            entry => unchanged?.Invoke(entry.Key) ?? TlsPolicy.Create(entry.Key, entry.Value),
+            StringComparer.Ordinal);
     }
 
     public IEnumerable<TlsPolicy> All => policies.Values;

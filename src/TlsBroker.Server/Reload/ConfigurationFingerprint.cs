@@ -42,6 +42,10 @@ internal sealed class ConfigurationFingerprint
         return new ConfigurationFingerprint(settings, policies);
     }
 
+    /// <summary>Whether policy <paramref name="name"/> has the same options and file contents in both configurations.</summary>
+    public bool SamePolicy(ConfigurationFingerprint other, string name) =>
+        policies.TryGetValue(name, out var mine) && other.policies.TryGetValue(name, out var theirs) && mine == theirs;
+
     /// <summary>What changed from <paramref name="previous"/> to this configuration.</summary>
     public ConfigurationChange Since(ConfigurationFingerprint previous) => new(
         Added: policies.Keys.Where(name => !previous.policies.ContainsKey(name)).Order(StringComparer.Ordinal).ToArray(),

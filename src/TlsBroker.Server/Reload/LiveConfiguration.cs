@@ -8,8 +8,9 @@ namespace TlsBroker.Server.Reload;
 
 /// <summary>
 /// The configuration in force, and the one place that replaces it. A load binds the Broker section
-/// (every <see cref="IValidateOptions{TOptions}"/> runs), builds every policy and the resumption keys
-/// into a new <see cref="BrokerSnapshot"/>, and swaps it in whole; a load with any problem changes
+/// (every <see cref="IValidateOptions{TOptions}"/> runs), builds every changed policy (an unchanged one is
+/// kept, with its verified-chain cache) and the resumption keys into a new <see cref="BrokerSnapshot"/>,
+/// and swaps it in whole; a load with any problem changes
 /// nothing and returns every problem. <see cref="IOptionsMonitor{TOptions}"/> of
 /// <see cref="BrokerOptions"/> serves <see cref="Current"/> (<see cref="LiveOptionsMonitor"/>), so
 /// every reader sees the last valid configuration, never a validation exception.
@@ -43,7 +44,7 @@ internal sealed class LiveConfiguration(
                 return loaded;
             }
 
-            if (!TryBuild(out var snapshot, out var problems))
+            if (!TryBuild(previous: null, out var snapshot, out var problems))
             {
                 throw new OptionsValidationException(Options.DefaultName, typeof(BrokerOptions), problems);
             }
@@ -63,7 +64,9 @@ internal sealed class LiveConfiguration(
         lock (gate)
         {
             var previous = Current;
-            if (!TryBuild(out var snapshot, out var problems))
+
+            // A forced reload rebuilds every policy: what "system" trusts is not in the fingerprint.
+            if (!TryBuild(force ? null : previous, out var snapshot, out var problems))
             {
                 return ReloadResult.Rejected(problems);
             }
@@ -83,7 +86,7 @@ internal sealed class LiveConfiguration(
     /// <summary>The Broker section as bound now, unvalidated: which files the configuration being tried reads, also when it is invalid.</summary>
     public BrokerOptions ReadUnvalidated() => UnvalidatedOptions.TryRead(configuration) ?? new BrokerOptions();
 
-    private bool TryBuild(out BrokerSnapshot? snapshot, out List<string> problems)
+    private bool TryBuild(BrokerSnapshot? previous, out BrokerSnapshot? snapshot, out List<string> problems)
     {
         snapshot = null;
         problems = fileProblems.Collect();
@@ -111,7 +114,9 @@ internal sealed class LiveConfiguration(
         {
             // Read before the policies: a file replaced while they load then differs from its digest, and the next reload sees it.
             var fingerprint = ConfigurationFingerprint.Of(options);
-            snapshot = new BrokerSnapshot(options, new PolicyCatalog(options), new ResumptionTokens(options.Resumption, timeProvider), fingerprint);
+            var policies = new PolicyCatalog(options, name =>
+                previous is not null && fingerprint.SamePolicy(previous.Fingerprint, name) && previous.Policies.TryGet(name, out var kept) ? kept : null);
+            snapshot = new BrokerSnapshot(options, policies, new ResumptionTokens(options.Resumption, timeProvider), fingerprint);
             return true;
         }
         catch (PolicyConfigurationException e)

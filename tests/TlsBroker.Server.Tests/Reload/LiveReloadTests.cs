@@ -152,6 +152,31 @@ public sealed class LiveReloadTests : IAsyncLifetime
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
     }
 
+    [Fact]
+    public async Task Reload_OtherSettingsChanged_UnchangedPolicyKeptWithItsCache()
+    {
+        var live = broker.Services.GetRequiredService<LiveConfiguration>();
+        Assert.True(live.Current.Policies.TryGet("default", out var before));
+
+        config.Write(new
+        {
+            IdleTimeout = "00:01:00",
+            Policies = new Dictionary<string, object>
+            {
+                ["default"] = new { TrustAnchors = anchorsPath, AllowedServerNames = new[] { "localhost" } },
+                ["second"] = new { TrustAnchors = anchorsPath },
+            },
+        });
+        var applied = await logs.WaitForAsync(entry => entry.EventId.Id == 300, "of the applied reload");
+
+        Assert.Equal(["second"], (IEnumerable<string>)applied.Values["AddedPolicies"]!);
+        Assert.Empty((IEnumerable<string>)applied.Values["ChangedPolicies"]!);
+        Assert.Equal(["IdleTimeout"], (IEnumerable<string>)applied.Values["ChangedSettings"]!);
+        Assert.True(live.Current.Policies.TryGet("default", out var after));
+        Assert.Same(before, after);
+        Assert.Equal(TimeSpan.FromMinutes(1), live.Current.Options.IdleTimeout);
+    }
+
     private static object Policies(string trustAnchors, string allowedServerName) => new
     {
         Policies = new Dictionary<string, object>
