@@ -53,6 +53,12 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
 
     public SessionPhase Phase { get; private set; }
 
+    /// <summary>
+    /// The server's chain as sent (DER, its own certificate first) once its Certificate message arrived, also when
+    /// verification refused it; for a resumed session the chain verified when the session was created. Empty before.
+    /// </summary>
+    public IReadOnlyList<byte[]> PeerCertificates => peerCertificates.Count > 0 ? peerCertificates : client?.CertificateCheck.PeerCertificates ?? [];
+
     /// <summary>SSL_connect: returns the ClientHello to send and ret -1 / WANT_READ.</summary>
     public StepResult Start(SessionStart start)
     {
@@ -363,6 +369,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
 
     private void Close()
     {
+        peerCertificates = PeerCertificates;
         Phase = SessionPhase.Closed;
         protocol?.ReleaseBuffers();
         protocol = null;

@@ -29,4 +29,16 @@ public sealed class TlsPolicyOptions
 
     /// <summary>Reuse of successful chain verifications by this policy's sessions.</summary>
     public VerifiedChainCacheOptions VerifiedChainCache { get; set; } = new();
+
+    /// <summary>
+    /// The files and folders this policy reads (trust anchors today), as configured: the broker
+    /// watches them and rebuilds the policy when one changes. Every option naming a file adds it here.
+    /// </summary>
+    public IEnumerable<string> ReferencedFiles()
+    {
+        if (!string.IsNullOrWhiteSpace(TrustAnchors) && TrustAnchors != Verification.TrustAnchors.SystemSpec)
+        {
+            yield return TrustAnchors;
+        }
+    }
 }

@@ -43,6 +43,9 @@ public sealed class PeerProcess : IAsyncDisposable
 
     public StreamWriter StandardInput => process.StandardInput;
 
+    /// <summary>The process id (to signal it).</summary>
+    public int Id => process.Id;
+
     /// <summary>How many whole lines of the output so far equal <paramref name="line"/> (surrounding spaces ignored).</summary>
     public int CountLines(string line) => output.Count(printed => printed.Trim() == line);
 
@@ -70,6 +73,31 @@ public sealed class PeerProcess : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Waits until the peer has printed a line containing <paramref name="fragment"/> at least <paramref name="count"/> times.</summary>
+    public async Task WaitForLineContainingAsync(string fragment, int count = 1)
+    {
+        while (true)
+        {
+            var next = Volatile.Read(ref lineArrived);
+            if (CountLinesContaining(fragment) >= count)
+            {
+                return;
+            }
+
+            try
+            {
+                await next.Task.WaitAsync(TestTimeouts.Step);
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"a line containing '{fragment}' printed {CountLinesContaining(fragment)} times, expected {count}:\n{Output}", e);
+            }
+        }
+    }
+
+    /// <summary>How many lines of the output so far contain <paramref name="fragment"/>.</summary>
+    public int CountLinesContaining(string fragment) => output.Count(printed => printed.Contains(fragment, StringComparison.Ordinal));
 
     /// <summary>
     /// Starts <paramref name="fileName"/> and waits until it prints <paramref name="readyMarker"/>
