@@ -53,11 +53,23 @@ public sealed class TestClientIdentity
         }
     }
 
-    /// <summary>Text forms of the key that must never appear in a log or a response: PEM body lines, DER base64, the raw value in hex and base64.</summary>
+    /// <summary>
+    /// Text forms of the key that must never appear in a log or a response: the PEM lines that carry the private
+    /// value (the others carry the public key, which the certificate holds too), the whole DER in base64, and the
+    /// raw private value in hex and base64.
+    /// </summary>
     public IReadOnlyList<string> SecretForms()
     {
+        const int BytesPerPemLine = 48;
+        var start = Pkcs8Der.AsSpan().IndexOf(PrivateScalar);
+        if (start < 0)
+        {
+            throw new InvalidOperationException("the private value is not in the PKCS#8 encoding");
+        }
+
         var pemLines = PemEncoding.WriteString("PRIVATE KEY", Pkcs8Der).Split('\n')
-            .Where(line => !line.StartsWith("-----", StringComparison.Ordinal) && line.Length >= 16);
+            .Where(line => !line.StartsWith("-----", StringComparison.Ordinal) && line.Length > 0)
+            .Where((_, index) => index * BytesPerPemLine < start + PrivateScalar.Length && (index + 1) * BytesPerPemLine > start);
         return
         [
             .. pemLines,
