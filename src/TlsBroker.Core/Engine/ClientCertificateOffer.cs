@@ -2,6 +2,7 @@ using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using TlsBroker.Core.Crypto;
 using TlsBroker.Core.Identity;
 
 namespace TlsBroker.Core.Engine;
@@ -52,6 +53,11 @@ internal sealed class ClientCertificateOffer(ClientIdentity? identity, IReadOnly
             ? new Certificate(request.GetCertificateRequestContext(), certificates.Select(c => new CertificateEntry(c, null)).ToArray())
             : new Certificate(certificates);
         Sent = true;
+        if (crypto is DotNetTlsCrypto && identity.DotNetKey is { } dotNetKey)
+        {
+            return new DotNetCredentialedSigner(certificate, scheme, dotNetKey);
+        }
+
         return new BcDefaultTlsCredentialedSigner(
             new TlsCryptoParameters(context), crypto, identity.PrivateKey, certificate, SignatureScheme.GetSignatureAndHashAlgorithm(scheme));
     }

@@ -1,6 +1,8 @@
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
+using System.Security.Cryptography;
 using Org.BouncyCastle.Tls;
+using TlsBroker.Core.Crypto;
 
 namespace TlsBroker.Core.Identity;
 
@@ -21,6 +23,12 @@ public sealed class ClientIdentity
         Source = source;
         Subject = parsed[0].Subject.ToString();
         IssuerNames = parsed.Select(certificate => certificate.Issuer).ToArray();
+        DotNetKey = DotNetSigningKey.From(privateKey, keyKind.Algorithm switch
+        {
+            ClientKeyAlgorithm.EcdsaP256 => ECCurve.NamedCurves.nistP256,
+            ClientKeyAlgorithm.EcdsaP384 => ECCurve.NamedCurves.nistP384,
+            _ => null,
+        });
     }
 
     /// <summary>The chain as sent to a server that asks for it, DER, the client certificate first.</summary>
@@ -47,6 +55,9 @@ public sealed class ClientIdentity
     internal short CertificateType => KeyKind.IsRsa ? ClientCertificateType.rsa_sign : ClientCertificateType.ecdsa_sign;
 
     internal AsymmetricKeyParameter PrivateKey => privateKey;
+
+    /// <summary>The same key for .NET's signing (ECDSA, RSA), or null (Ed25519).</summary>
+    internal DotNetSigningKey? DotNetKey { get; }
 
     public override string ToString() => $"client identity '{Subject}' ({KeyAlgorithm}) from {Source}";
 }

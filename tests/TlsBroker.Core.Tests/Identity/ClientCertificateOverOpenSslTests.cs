@@ -1,3 +1,4 @@
+using TlsBroker.Core.Crypto;
 using TlsBroker.Core.Engine;
 using TlsBroker.Core.Policy;
 using TlsBroker.Core.Results;
@@ -17,17 +18,20 @@ public sealed class ClientCertificateOverOpenSslTests(ClientIdentityFixture fixt
     private const string Password = "p12 password";
     private const string ClientCertificateLine = "Client certificate";
 
-    public static TheoryData<string, string, string> Identities()
+    /// <summary>ECDSA and RSA keys sign with .NET under the DotNet provider and with BouncyCastle under the other; Ed25519 always with BouncyCastle.</summary>
+    public static TheoryData<string, string, string, TlsCryptoProvider> Identities()
     {
-        var data = new TheoryData<string, string, string>();
+        var data = new TheoryData<string, string, string, TlsCryptoProvider>();
         foreach (var version in new[] { "-tls1_2", "-tls1_3" })
         {
-            data.Add("p256", "pem", version);
-            data.Add("p384", "sec1", version);
-            data.Add("rsa", "pkcs1", version);
-            data.Add("p256", "pkcs12", version);
-            data.Add("rsa", "pkcs12", version);
-            data.Add("ed25519", "pem", version);
+            data.Add("p256", "pem", version, TlsCryptoProvider.DotNet);
+            data.Add("p384", "sec1", version, TlsCryptoProvider.DotNet);
+            data.Add("rsa", "pkcs1", version, TlsCryptoProvider.DotNet);
+            data.Add("p256", "pkcs12", version, TlsCryptoProvider.DotNet);
+            data.Add("rsa", "pkcs12", version, TlsCryptoProvider.DotNet);
+            data.Add("ed25519", "pem", version, TlsCryptoProvider.DotNet);
+            data.Add("p384", "pem", version, TlsCryptoProvider.BouncyCastle);
+            data.Add("rsa", "pem", version, TlsCryptoProvider.BouncyCastle);
         }
 
         return data;
@@ -35,12 +39,12 @@ public sealed class ClientCertificateOverOpenSslTests(ClientIdentityFixture fixt
 
     [Theory]
     [MemberData(nameof(Identities))]
-    public async Task Handshake_ServerRequiresClientCertificate_PresentsThePolicyIdentity(string key, string form, string version)
+    public async Task Handshake_ServerRequiresClientCertificate_PresentsThePolicyIdentity(string key, string form, string version, TlsCryptoProvider provider)
     {
         var identity = key == "ed25519" ? await fixture.Ca.IssueEd25519Async($"client-ed25519-{Guid.NewGuid():N}") : Identity(key);
         var policy = PolicyWith(IdentityOptions(identity, form));
         await using var server = await OpenSslServer.StartAsync(fixture.ServerChain, version, "-Verify", "1", "-CAfile", fixture.Ca.RootPath);
-        await using var pump = await EnginePump.ConnectAsync(new TlsClientSession(policy, TimeProvider.System), server.Port);
+        await using var pump = await EnginePump.ConnectAsync(new TlsClientSession(policy, TimeProvider.System, provider), server.Port);
 
         var result = await pump.HandshakeAsync(new SessionStart("localhost", []));
 
