@@ -9,8 +9,11 @@ namespace TlsBroker.Core.Engine;
 
 /// <summary>
 /// Answers a server's CertificateRequest with the policy's client identity when the request allows
-/// it, and with no certificate (an empty Certificate message) when it does not, as OpenSSL's client
-/// does with a certificate the request cannot take: the server then decides whether that is enough.
+/// it, and with no certificate (an empty Certificate message) when it does not: the server then
+/// decides whether that is enough. OpenSSL's client withholds its certificate the same way when no
+/// signature scheme fits (ssl3_check_client_certificate, tls_choose_sigalg); it checks the CA names
+/// and certificate types only in strict mode (SSL_CERT_FLAG_TLS_STRICT, tls1_check_chain), which is
+/// what the broker does always, as a held key should go only where it is asked for.
 /// </summary>
 internal sealed class ClientCertificateOffer(ClientIdentity? identity, IReadOnlyList<int> policySchemes)
 {
