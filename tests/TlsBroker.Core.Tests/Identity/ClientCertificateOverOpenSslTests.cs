@@ -105,17 +105,21 @@ public sealed class ClientCertificateOverOpenSslTests(ClientIdentityFixture fixt
     }
 
     /// <summary>
-    /// RFC 8446 §4.2.3: in TLS 1.3 ecdsa_secp384r1_sha384 is for P-384 keys only, so a P-256 identity has no
-    /// scheme the request allows and is not sent; TLS 1.2 (RFC 5246 §7.4.1.4.1) takes ECDSA with SHA-384 on any curve.
+    /// The request's signature_algorithms decide: in TLS 1.3 ecdsa_secp384r1_sha384 is for P-384 keys only
+    /// (RFC 8446 §4.2.3) and RSA must sign with RSASSA-PSS (§4.4.3), so a P-256 or RSA identity that only
+    /// those would allow is not sent; TLS 1.2 (RFC 5246 §7.4.1.4.1) takes ECDSA with SHA-384 on any curve and PKCS#1 v1.5.
+    /// (s_server itself refuses to ask in TLS 1.3 with PKCS#1 schemes alone, hence ECDSA+SHA384 beside RSA+SHA256.)
     /// </summary>
     [Theory]
-    [InlineData("-tls1_3", false)]
-    [InlineData("-tls1_2", true)]
-    public async Task Handshake_RequestAllowsOnlyEcdsaSha384_SentOnlyWhereTheP256KeyCanMakeIt(string version, bool sent)
+    [InlineData("p256", "ECDSA+SHA384", "-tls1_3", false)]
+    [InlineData("p256", "ECDSA+SHA384", "-tls1_2", true)]
+    [InlineData("rsa", "RSA+SHA256:ECDSA+SHA384", "-tls1_3", false)]
+    [InlineData("rsa", "RSA+SHA256:ECDSA+SHA384", "-tls1_2", true)]
+    public async Task Handshake_RequestAllowsOneScheme_SentOnlyWhereTheKeyCanMakeIt(string key, string schemes, string version, bool sent)
     {
-        var policy = PolicyWith(IdentityOptions(fixture.EcdsaP256, "pem"));
+        var policy = PolicyWith(IdentityOptions(Identity(key), "pem"));
         await using var server = await OpenSslServer.StartAsync(
-            fixture.ServerChain, version, "-verify", "1", "-CAfile", fixture.Ca.RootPath, "-client_sigalgs", "ECDSA+SHA384");
+            fixture.ServerChain, version, "-verify", "1", "-CAfile", fixture.Ca.RootPath, "-client_sigalgs", schemes);
         await using var pump = await EnginePump.ConnectAsync(new TlsClientSession(policy, TimeProvider.System), server.Port);
 
         var result = await pump.HandshakeAsync(new SessionStart("localhost", []));
