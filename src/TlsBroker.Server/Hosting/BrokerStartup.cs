@@ -23,6 +23,20 @@ internal sealed class BrokerStartup(
         foreach (var policy in catalog.All)
         {
             BrokerLog.PolicyLoaded(logger, policy.Name, policy.Verifier.TrustAnchors.Source);
+            if (policy.ClientIdentity is { } identity)
+            {
+                BrokerLog.ClientIdentityLoaded(logger, policy.Name, identity.Subject, identity.KeyAlgorithm, identity.Certificates.Count);
+            }
+
+            if (policy.Verifier.Pins is { } pins)
+            {
+                BrokerLog.PinsConfigured(logger, policy.Name, pins.Values.Count);
+            }
+
+            foreach (var warning in policy.Warnings)
+            {
+                BrokerLog.PolicyWarning(logger, policy.Name, warning);
+            }
         }
 
         if (resumptionTokens.SealingKeyId is { } keyId)

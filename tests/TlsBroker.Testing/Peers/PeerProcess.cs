@@ -53,26 +53,12 @@ public sealed class PeerProcess : IAsyncDisposable
     /// Waits until the peer has printed <paramref name="line"/> at least <paramref name="count"/> times:
     /// a peer reports on a connection through a pipe, so its report may come after the connection's last byte.
     /// </summary>
-    public async Task WaitForLinesAsync(string line, int count)
-    {
-        while (true)
-        {
-            var next = Volatile.Read(ref lineArrived);
-            if (CountLines(line) >= count)
-            {
-                return;
-            }
+    public Task WaitForLinesAsync(string line, int count) =>
+        WaitUntilAsync(() => CountLines(line) >= count, () => $"'{line}' printed {CountLines(line)} times, expected {count}");
 
-            try
-            {
-                await next.Task.WaitAsync(TestTimeouts.Step);
-            }
-            catch (TimeoutException e)
-            {
-                throw new TimeoutException($"'{line}' printed {CountLines(line)} times, expected {count}:\n{Output}", e);
-            }
-        }
-    }
+    /// <summary>Waits until a line of the peer's output contains <paramref name="fragment"/> (an error line with a varying prefix ...).</summary>
+    public Task WaitForOutputAsync(string fragment) =>
+        WaitUntilAsync(() => output.Any(line => line.Contains(fragment, StringComparison.Ordinal)), () => $"'{fragment}' not printed");
 
     /// <summary>Waits until the peer has printed a line containing <paramref name="fragment"/> at least <paramref name="count"/> times.</summary>
     public async Task WaitForLineContainingAsync(string fragment, int count = 1)
@@ -150,6 +136,27 @@ public sealed class PeerProcess : IAsyncDisposable
         }
 
         process.Dispose();
+    }
+
+    private async Task WaitUntilAsync(Func<bool> done, Func<string> failure)
+    {
+        while (true)
+        {
+            var next = Volatile.Read(ref lineArrived);
+            if (done())
+            {
+                return;
+            }
+
+            try
+            {
+                await next.Task.WaitAsync(TestTimeouts.Step);
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"{failure()}:\n{Output}", e);
+            }
+        }
     }
 
     private void OnLine(string? line)
