@@ -37,7 +37,7 @@ internal sealed class BrokerStartup(
         lifetime.ApplicationStarted.Register(() =>
         {
             var admin = listeners.AdminAddress?.ToString() ?? "off";
-            BrokerLog.Listening(logger, listeners.GrpcAddress, admin, options.Value.MaxConcurrentSessions);
+            BrokerLog.Listening(logger, listeners.GrpcAddress, listeners.GrpcTransport, admin, options.Value.MaxConcurrentSessions);
         });
         return Task.CompletedTask;
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using TlsBroker.Server.Callers;
 using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Policies;
 using TlsBroker.Server.Resumption;
@@ -41,7 +42,10 @@ public static class BrokerWebApplicationBuilderExtensions
         services.TryAddSingleton(provider => new ActiveSessions(
             provider.GetRequiredService<IOptions<BrokerOptions>>(), provider.GetRequiredService<BrokerMetrics>()));
         services.TryAddSingleton<BrokerListeners>();
+        services.TryAddSingleton<CallerDirectory>();
+        services.AddRateLimiter(CallerRateLimiting.Configure);
         services.AddHostedService<BrokerStartup>();
+        services.AddHostedService<CallerStartup>();
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithMetrics(metrics => metrics
@@ -63,7 +67,7 @@ public static class BrokerWebApplicationBuilderExtensions
             // When any is invalid, start-up validation stops the host before Kestrel binds anything.
             if (IPAddress.TryParse(broker.ListenAddress, out var address) && broker.Port is >= 0 and <= IPEndPoint.MaxPort)
             {
-                listeners.ListenGrpc(kestrel, address, broker.Port);
+                listeners.ListenGrpc(kestrel, address, broker.Port, broker.Tls);
                 if (broker.AdminPort is >= 0 and <= IPEndPoint.MaxPort)
                 {
                     listeners.ListenAdmin(kestrel, address, broker.AdminPort);

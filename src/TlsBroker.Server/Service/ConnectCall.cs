@@ -5,6 +5,7 @@ using TlsBroker.Core.Engine;
 using TlsBroker.Core.Resumption;
 using TlsBroker.Core.Results;
 using TlsBroker.Core.Verification;
+using TlsBroker.Server.Callers;
 using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Logging;
 using TlsBroker.Server.Mapping;
@@ -33,6 +34,7 @@ internal sealed class ConnectCall : IDisposable
     private readonly BrokerMetrics metrics;
     private readonly ResumptionTokens resumptionTokens;
     private readonly ILogger logger;
+    private readonly Caller caller;
     private TlsClientSession? session;
     private ResumptionScope? scope;
     private byte[]? issuedToken;
@@ -51,7 +53,8 @@ internal sealed class ConnectCall : IDisposable
         TimeProvider timeProvider,
         BrokerMetrics metrics,
         ResumptionTokens resumptionTokens,
-        ILogger logger)
+        ILogger logger,
+        Caller caller)
     {
         this.catalog = catalog;
         this.activeSessions = activeSessions;
@@ -60,6 +63,7 @@ internal sealed class ConnectCall : IDisposable
         this.metrics = metrics;
         this.resumptionTokens = resumptionTokens;
         this.logger = logger;
+        this.caller = caller;
         Id = Guid.NewGuid().ToString("N")[..16];
         lastRequestAt = timeProvider.GetUtcNow();
     }
@@ -132,7 +136,7 @@ internal sealed class ConnectCall : IDisposable
             throw BrokerErrors.InvalidServerName(start.ServerName, error);
         }
 
-        if (!catalog.TryGet(start.Policy, out var policy))
+        if (!catalog.TryGet(start.Policy, out var policy) || !caller.MayUse(policy.Name))
         {
             throw BrokerErrors.PolicyNotGranted(start.Policy);
         }
@@ -154,8 +158,7 @@ internal sealed class ConnectCall : IDisposable
         session = new TlsClientSession(policy, timeProvider, options.CryptoProvider);
         BrokerLog.SessionStarted(logger, Id, policyName, serverName);
 
-        // The caller is not authenticated yet: its part of the scope is empty until it is.
-        scope = new ResumptionScope(string.Empty, policyName, identity!.Name);
+        scope = new ResumptionScope(caller.Name, policyName, identity!.Name);
         var result = session.Start(new SessionStart(identity, [.. start.Alpn]) { Resumption = OpenToken(start.ResumptionToken.Span) });
         Observe(SessionPhase.AwaitingStart, result);
         return result;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TlsBroker.Contracts.V1;
 using TlsBroker.Core.Engine;
+using TlsBroker.Server.Callers;
 using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Logging;
 using TlsBroker.Server.Mapping;
@@ -36,7 +37,8 @@ internal sealed class ConnectService(
         IServerStreamWriter<ConnectResponse> responseStream,
         ServerCallContext context)
     {
-        using var call = new ConnectCall(catalog, activeSessions, options.Value, timeProvider, metrics, resumptionTokens, logger);
+        var caller = context.GetHttpContext().Features.Get<Caller>() ?? throw BrokerErrors.NoCaller();
+        using var call = new ConnectCall(catalog, activeSessions, options.Value, timeProvider, metrics, resumptionTokens, logger, caller);
         try
         {
             await call.RunAsync(requestStream, responseStream, context.CancellationToken);
