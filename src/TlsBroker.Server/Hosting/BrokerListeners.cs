@@ -45,6 +45,12 @@ internal sealed class BrokerListeners
                 listen.UseHttps(https =>
                 {
                     https.ServerCertificate = X509Certificate2.CreateFromPemFile(tls.CertificateFile!, string.IsNullOrEmpty(tls.KeyFile) ? null : tls.KeyFile);
+
+                    // RFC 8446 §4.4.2: the server sends its chain; the intermediates follow the leaf in the file.
+                    var chain = new X509Certificate2Collection();
+                    chain.ImportFromPemFile(tls.CertificateFile!);
+                    chain.RemoveAt(0);
+                    https.ServerCertificateChain = chain;
                     https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
                     if (!string.IsNullOrEmpty(tls.ClientCaFile))
                     {

@@ -27,7 +27,7 @@ internal static class CallerClients
         {
             SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && ChainsTo(new X509Certificate2(certificate), root),
+                RemoteCertificateValidationCallback = (_, certificate, sent, _) => certificate is X509Certificate2 leaf && sent is not null && ChainsTo(leaf, sent, root),
                 ClientCertificates = clientCertificate is null ? null : [clientCertificate],
             },
         };
@@ -45,13 +45,14 @@ internal static class CallerClients
         }
         catch (RpcException error)
         {
-            return (null, error.Status);
+            return (null, error.Status.StatusCode == StatusCode.Internal ? throw new InvalidOperationException(error.Status.ToString(), error) : error.Status);
         }
     }
 
-    private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 root)
+    private static bool ChainsTo(X509Certificate2 certificate, X509Chain sent, X509Certificate2 root)
     {
         using var chain = new X509Chain();
+        chain.ChainPolicy.ExtraStore.AddRange(sent.ChainPolicy.ExtraStore);
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(root);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
