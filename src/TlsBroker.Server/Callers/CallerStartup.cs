@@ -22,6 +22,12 @@ internal sealed class CallerStartup(CallerDirectory callers, IOptions<BrokerOpti
             CallerLog.AuthenticationOn(logger, table.CallerCount, table.ApiKeyCount, table.CertificateMappingCount);
         }
 
+        if (broker.Tls.IsEnabled)
+        {
+            var clientCertificates = string.IsNullOrEmpty(broker.Tls.ClientCaFile) ? "not asked for" : "verified against " + broker.Tls.ClientCaFile;
+            CallerLog.ListenerHttps(logger, broker.Tls.CertificateFile!, clientCertificates);
+        }
+
         if (broker.AllowInsecureNetworkListener && IPAddress.TryParse(broker.ListenAddress, out var address) && !IPAddress.IsLoopback(address))
         {
             var weaknesses = new List<string>();

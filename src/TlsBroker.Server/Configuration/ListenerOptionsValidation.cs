@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using TlsBroker.Server.Hosting;
 using TlsBroker.Server.Callers;
 
 namespace TlsBroker.Server.Configuration;
@@ -43,17 +43,13 @@ internal static class ListenerOptionsValidation
             return;
         }
 
-        try
+        if (ListenerCertificate.TryLoad(tls, out var problem) is { } loaded)
         {
-            using var certificate = X509Certificate2.CreateFromPemFile(tls.CertificateFile!, string.IsNullOrEmpty(tls.KeyFile) ? null : tls.KeyFile);
-            if (!certificate.HasPrivateKey)
-            {
-                problems.Add($"{key}CertificateFile {tls.CertificateFile} has no private key with it; set {key}KeyFile");
-            }
+            loaded.Certificate.Dispose();
         }
-        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        else
         {
-            problems.Add($"{key}CertificateFile {tls.CertificateFile} with key {tls.KeyFile ?? "(in the same file)"} cannot be loaded: {e.Message}");
+            problems.Add($"{key}CertificateFile {tls.CertificateFile} with {key}KeyFile {tls.KeyFile ?? "(the key in the same file)"} cannot be loaded: {problem}");
         }
 
         if (!string.IsNullOrEmpty(tls.ClientCaFile))

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using TlsBroker.Server.Configuration;
@@ -40,17 +39,14 @@ internal sealed class BrokerListeners
         kestrel.Listen(address, port, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;
-            if (tls.IsEnabled)
+            if (tls.IsEnabled && ListenerCertificate.TryLoad(tls, out _) is { } loaded)
             {
                 listen.UseHttps(https =>
                 {
-                    https.ServerCertificate = X509Certificate2.CreateFromPemFile(tls.CertificateFile!, string.IsNullOrEmpty(tls.KeyFile) ? null : tls.KeyFile);
+                    https.ServerCertificate = loaded.Certificate;
 
-                    // RFC 8446 §4.4.2: the server sends its chain; the intermediates follow the leaf in the file.
-                    var chain = new X509Certificate2Collection();
-                    chain.ImportFromPemFile(tls.CertificateFile!);
-                    chain.RemoveAt(0);
-                    https.ServerCertificateChain = chain;
+                    // RFC 8446 §4.4.2: the server sends its chain, the intermediates after the leaf.
+                    https.ServerCertificateChain = loaded.Intermediates;
                     https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
                     if (!string.IsNullOrEmpty(tls.ClientCaFile))
                     {

@@ -39,6 +39,6 @@ internal static partial class CallerLog
     public static partial void CallersReloadRejected(ILogger logger, string problems);
 
     [LoggerMessage(EventId = 207, EventName = "ListenerHttps", Level = LogLevel.Information,
-        Message = "gRPC listener uses HTTPS (TLS 1.2+, HTTP/2 by ALPN) with certificate {Subject}; client certificates {ClientCertificates}")]
-    public static partial void ListenerHttps(ILogger logger, string subject, string clientCertificates);
+        Message = "gRPC listener uses HTTPS (TLS 1.2+, HTTP/2 by ALPN) with certificate file {CertificateFile}; client certificates {ClientCertificates}")]
+    public static partial void ListenerHttps(ILogger logger, string certificateFile, string clientCertificates);
 }
