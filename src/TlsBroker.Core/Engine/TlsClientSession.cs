@@ -18,6 +18,8 @@ namespace TlsBroker.Core.Engine;
  *                              Closed <------------------------------------ Closed <-------------------------- Closed
  *
  * A call that the phase does not expect is a SessionMisuseException; what the server does is a StepResult.
+ * Once Closed, Receive, Write and Shutdown are answered with the outcome that closed the session
+ * (AfterEnd), as OpenSSL answers them on an SSL object that has ended.
  */
 
 /// <summary>
@@ -29,6 +31,8 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     /// <summary>RFC 7301 §3.1: a ProtocolName is 1 to 255 bytes.</summary>
     private const int MaxAlpnProtocolBytes = 255;
 
+    private const int MaxAlpnListBytes = ushort.MaxValue;
+
     private static readonly StepResult WantRead = new() { Ret = -1, Error = SslError.WantRead };
 
     private readonly FirstRecordHeader firstRecordHeader = new();
@@ -39,6 +43,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     private bool resumed;
     private IReadOnlyList<byte[]> peerCertificates = [];
     private (int Updates, ResumptionState? State) exported;
+    private StepResult? ending;
 
     public TlsPolicy Policy { get; } = policy;
 
@@ -82,7 +87,11 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
             throw new SessionMisuseException("data received before Start: there is no handshake to feed yet");
         }
 
-        RequireNotClosed("Receive");
+        if (Phase == SessionPhase.Closed)
+        {
+            return AfterEnd(SessionCall.Receive);
+        }
+
         if (Phase == SessionPhase.Handshaking)
         {
             firstRecordHeader.Note(data);
@@ -93,12 +102,17 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
             return failure;
         }
 
-        return AfterInput(endOfStream);
+        return Remember(AfterInput(endOfStream));
     }
 
     /// <summary>SSL_write, once established (not after Shutdown): the records to send, ret = plaintext length.</summary>
     public StepResult Write(ReadOnlySpan<byte> plaintext)
     {
+        if (Phase == SessionPhase.Closed)
+        {
+            return AfterEnd(SessionCall.Write);
+        }
+
         RequirePhase(SessionPhase.Established, "Write");
         return Invoke(static (protocol, data) => protocol.WriteApplicationData(data), plaintext)
             ?? new StepResult { Ret = plaintext.Length, Error = SslError.None, RecordsToSend = DrainOutput() };
@@ -110,6 +124,11 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     /// </summary>
     public StepResult Shutdown()
     {
+        if (Phase == SessionPhase.Closed)
+        {
+            return AfterEnd(SessionCall.Shutdown);
+        }
+
         RequirePhase(SessionPhase.Established, "Shutdown");
         if (Invoke(static (protocol, _) => protocol.SendCloseNotify(), 0) is { } failure)
         {
@@ -154,15 +173,26 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
 
     private static void ValidateAlpn(IReadOnlyList<string> alpn)
     {
+        var listBytes = 0;
         foreach (var name in alpn)
         {
             var length = Encoding.UTF8.GetByteCount(name);
             if (length is 0 or > MaxAlpnProtocolBytes)
             {
-                throw new SessionMisuseException($"ALPN protocol '{name}' is {length} bytes long; RFC 7301 §3.1 allows 1 to {MaxAlpnProtocolBytes}");
+                throw new SessionMisuseException($"ALPN protocol '{Excerpt(name)}' is {length} bytes long; RFC 7301 §3.1 allows 1 to {MaxAlpnProtocolBytes}");
             }
+
+            listBytes += 1 + length;
+        }
+
+        // RFC 7301 §3.1: ProtocolName protocol_name_list<2..2^16-1>.
+        if (listBytes > MaxAlpnListBytes)
+        {
+            throw new SessionMisuseException($"the ALPN list is {listBytes} bytes long encoded; RFC 7301 §3.1 allows at most {MaxAlpnListBytes}");
         }
     }
+
+    private static string Excerpt(string name) => name.Length <= 32 ? name : name[..32] + "...";
 
     private StepResult AfterInput(bool endOfStream)
     {
@@ -252,18 +282,22 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
             var alert = new TlsAlert(e.AlertDescription, OpenSslReasons.AlertName(e.AlertDescription), Fatal: true, Sent: false);
             return Fail(alert, OpenSslReasons.AlertReceived(e.AlertDescription), VerifyOutcome.Ok);
         }
+        catch (Exception e) when (PeerInputFailure.Classify(e) is { } failure)
+        {
+            return Fail(new TlsAlert(failure.Alert, OpenSslReasons.AlertName(failure.Alert), Fatal: true, Sent: true), failure.Reason, failure.Verify);
+        }
         catch (TlsFatalAlert) when (Phase == SessionPhase.Handshaking && client!.CloseNotifyReceived)
         {
             // SSL_connect(3) ret 0: "not successful but was shut down controlled and by the specifications
             // of the TLS/SSL protocol". OpenSSL sends nothing back, so BouncyCastle's handshake_failure is dropped.
             Close();
-            return new StepResult
+            return Remember(new StepResult
             {
                 Ret = 0,
                 Error = SslError.ZeroReturn,
                 Alert = new TlsAlert(AlertDescription.close_notify, OpenSslReasons.AlertName(AlertDescription.close_notify), Fatal: false, Sent: false),
                 Reason = OpenSslReasons.ClosedDuringHandshake,
-            };
+            });
         }
         catch (TlsFatalAlert e)
         {
@@ -291,7 +325,40 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     {
         var records = DrainOutput();
         Close();
-        return new StepResult { Ret = -1, Error = SslError.Ssl, Alert = alert, Reason = reason, Verify = verify, RecordsToSend = records };
+        return Remember(new StepResult { Ret = -1, Error = SslError.Ssl, Alert = alert, Reason = reason, Verify = verify, RecordsToSend = records });
+    }
+
+    /// <summary>Keeps the outcome that closed the session, without its bytes, for <see cref="AfterEnd"/>.</summary>
+    private StepResult Remember(StepResult result)
+    {
+        if (Phase == SessionPhase.Closed && ending is null)
+        {
+            ending = result with { RecordsToSend = ReadOnlyMemory<byte>.Empty, Plaintext = ReadOnlyMemory<byte>.Empty, Established = null };
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A call on a session that has ended. After close_notify went both ways: SSL_read(3) keeps returning 0 with
+    /// SSL_ERROR_ZERO_RETURN, SSL_shutdown(3) returns 1 ("the shutdown was successfully completed"), and SSL_write
+    /// fails with "protocol is shutdown". After a fatal error, SSL_get_error(3): "no further I/O operations should
+    /// be performed on the connection", so every call gets that error again.
+    /// </summary>
+    private StepResult AfterEnd(SessionCall call)
+    {
+        var final = ending ?? throw new SessionMisuseException($"{call} is not allowed: the session was disposed");
+        if (final.Error != SslError.ZeroReturn)
+        {
+            return final;
+        }
+
+        return call switch
+        {
+            SessionCall.Receive => new StepResult { Ret = 0, Error = SslError.ZeroReturn },
+            SessionCall.Shutdown => new StepResult { Ret = 1, Error = SslError.None },
+            _ => new StepResult { Ret = -1, Error = SslError.Ssl, Reason = OpenSslReasons.ProtocolIsShutdown },
+        };
     }
 
     private void Close()
