@@ -4,6 +4,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using TlsBroker.Server.Callers;
 using TlsBroker.Server.Tests.Infrastructure;
+using TlsBroker.Testing;
 using TlsBroker.Testing.Peers;
 using TlsBroker.Testing.Pki;
 
@@ -125,6 +126,21 @@ public sealed class ClientCertificateCallerTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.Unauthenticated, status.StatusCode);
         Assert.Contains("client certificate", status.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>OpenSSL's own client as the oracle for the listener's TLS: TLS 1.2 and 1.3 with ALPN h2, and the chain it sends verifies.</summary>
+    [Theory]
+    [InlineData("-tls1_2", "TLSv1.2")]
+    [InlineData("-tls1_3", "TLSv1.3")]
+    public async Task Listener_OpenSslClient_NegotiatesHttp2ByAlpnWithVerifiedChain(string version, string expectedProtocol)
+    {
+        var (exitCode, output) = await OpenSslCommand.RunAsync(
+            ["s_client", "-connect", $"127.0.0.1:{broker.Address.Port}", version, "-alpn", "h2", "-CAfile", chain.RootPath, "-verify_return_error"]);
+
+        Assert.True(exitCode == 0, output);
+        Assert.True(output.Contains($"New, {expectedProtocol}, Cipher is ", StringComparison.Ordinal), output);
+        Assert.True(output.Contains("ALPN protocol: h2", StringComparison.Ordinal), output);
+        Assert.True(output.Contains("Verify return code: 0 (ok)", StringComparison.Ordinal), output);
     }
 
     private static CertificateSpec ClientSpec(string commonName) => new()
