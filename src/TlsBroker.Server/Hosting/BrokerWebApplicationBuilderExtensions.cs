@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using TlsBroker.Server.Audit;
+using TlsBroker.Server.Callers;
 using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Reload;
 using TlsBroker.Server.Sessions;
@@ -54,8 +55,11 @@ public static class BrokerWebApplicationBuilderExtensions
         services.TryAddSingleton(provider => new ActiveSessions(
             provider.GetRequiredService<IOptionsMonitor<BrokerOptions>>(), provider.GetRequiredService<BrokerMetrics>()));
         services.TryAddSingleton<BrokerListeners>();
+        services.TryAddSingleton<CallerDirectory>();
+        services.AddRateLimiter(CallerRateLimiting.Configure);
         services.AddHostedService<BrokerStartup>();
         services.AddHostedService<ConfigurationReloader>();
+        services.AddHostedService<CallerStartup>();
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithMetrics(metrics => metrics
@@ -76,7 +80,7 @@ public static class BrokerWebApplicationBuilderExtensions
             // When any is invalid, start-up validation stops the host before Kestrel binds anything.
             if (broker is not null && IPAddress.TryParse(broker.ListenAddress, out var address) && broker.Port is >= 0 and <= IPEndPoint.MaxPort)
             {
-                listeners.ListenGrpc(kestrel, address, broker.Port);
+                listeners.ListenGrpc(kestrel, address, broker.Port, broker.Tls);
                 if (broker.AdminPort is >= 0 and <= IPEndPoint.MaxPort)
                 {
                     listeners.ListenAdmin(kestrel, address, broker.AdminPort);
