@@ -18,6 +18,9 @@ public static class BrokerWebApplicationBuilderExtensions
     /// <summary>.NET's built-in runtime meter: process memory, GC heap sizes, CPU time, thread pool.</summary>
     private const string RuntimeMeterName = "System.Runtime";
 
+    /// <summary>The service name grpc.health.v1 answers for besides "" (the whole server).</summary>
+    private const string BrokerServiceName = "tlsbroker.v1.BrokerService";
+
     /// <summary>service_name in Prometheus' target_info.</summary>
     private const string ServiceName = "tlsbroker";
 
@@ -69,7 +72,7 @@ public static class BrokerWebApplicationBuilderExtensions
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
 
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = (UnvalidatedOptions.TryRead(builder.Configuration) ?? new BrokerOptions()).MaxMessageBytes);
-        services.AddGrpcHealthChecks().AddCheck<SessionCapacityHealthCheck>("broker");
+        services.AddGrpcHealthChecks(health => health.Services.Map(BrokerServiceName, _ => true)).AddCheck<SessionCapacityHealthCheck>("broker");
         services.AddGrpcReflection();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
