@@ -30,6 +30,8 @@ public sealed class BrokerOptions
 
     public static TimeSpan MaxIdleTimeout { get; } = TimeSpan.FromDays(1);
 
+    public static TimeSpan MaxDrainTimeout { get; } = TimeSpan.FromMinutes(10);
+
     /// <summary>
     /// IP address to listen on. Default 127.0.0.1: loopback only. Any IPv4 or IPv6 literal; an address
     /// other than loopback needs <see cref="Tls"/> and <see cref="Callers"/> (or <see cref="AllowInsecureNetworkListener"/>).
@@ -63,6 +65,13 @@ public sealed class BrokerOptions
     /// half-close after the session closed); then DEADLINE_EXCEEDED. Default 5 min; range 100 ms to 1 day.
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// On SIGTERM (the host stopping) new sessions are refused with UNAVAILABLE and health turns
+    /// NOT_SERVING at once; live sessions get this long to finish, then end with UNAVAILABLE.
+    /// Default 25 s; range 0 to 10 min. Read at start-up.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(25);
 
     /// <summary>
     /// Whose cryptography sessions use: "DotNet" (default; .NET's native-backed AES-GCM, ChaCha20-Poly1305,

@@ -18,6 +18,9 @@ public static class BrokerWebApplicationBuilderExtensions
     /// <summary>.NET's built-in runtime meter: process memory, GC heap sizes, CPU time, thread pool.</summary>
     private const string RuntimeMeterName = "System.Runtime";
 
+    /// <summary>What the host's shutdown allows beyond the drain time: the ended streams' statuses and Kestrel's own stop.</summary>
+    private static readonly TimeSpan HostShutdownMargin = TimeSpan.FromSeconds(10);
+
     /// <summary>The service name grpc.health.v1 answers for besides "" (the whole server).</summary>
     private const string BrokerServiceName = "tlsbroker.v1.BrokerService";
 
@@ -58,10 +61,16 @@ public static class BrokerWebApplicationBuilderExtensions
         services.TryAddSingleton(provider => new ActiveSessions(
             provider.GetRequiredService<IOptionsMonitor<BrokerOptions>>(), provider.GetRequiredService<BrokerMetrics>()));
         services.TryAddSingleton<BrokerListeners>();
+        services.TryAddSingleton<BrokerDrain>();
         services.TryAddSingleton<CallerDirectory>();
         services.AddRateLimiter(CallerRateLimiting.Configure);
         services.AddHostedService<BrokerStartup>();
         services.AddHostedService<ConfigurationReloader>();
+
+        // Drains in StoppingAsync, which runs before Kestrel's StopAsync: Kestrel serves on meanwhile.
+        services.AddHostedService(provider => provider.GetRequiredService<BrokerDrain>());
+        services.Configure<HostOptions>(host => host.ShutdownTimeout =
+            (UnvalidatedOptions.TryRead(builder.Configuration) ?? new BrokerOptions()).DrainTimeout + HostShutdownMargin);
         services.AddHostedService<CallerStartup>();
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))

@@ -38,6 +38,14 @@ internal static partial class BrokerLog
         Message = "TlsBroker listening on {Address} (gRPC, {Transport}), admin {AdminAddress} (HTTP/1.1 /metrics, /healthz), at most {MaxSessions} sessions")]
     public static partial void Listening(ILogger logger, Uri address, string transport, string adminAddress, int maxSessions);
 
+    [LoggerMessage(EventId = 8, EventName = "DrainStarted", Level = LogLevel.Information,
+        Message = "Shutting down: no new sessions; {Sessions} live session(s) get up to {DrainTimeout} to finish")]
+    public static partial void DrainStarted(ILogger logger, int sessions, TimeSpan drainTimeout);
+
+    [LoggerMessage(EventId = 9, EventName = "DrainEnded", Level = LogLevel.Information,
+        Message = "Drain over after {ElapsedMs} ms: {Ending} session(s) still live are ended with UNAVAILABLE")]
+    public static partial void DrainEnded(ILogger logger, double elapsedMs, int ending);
+
     [LoggerMessage(EventId = 40, EventName = "ResumptionTokenRejected", Level = LogLevel.Information,
         Message = "Session {SessionId} resumption token not used ({Reason}): full handshake")]
     public static partial void ResumptionTokenRejected(ILogger logger, string sessionId, string reason);

@@ -41,6 +41,12 @@ internal static class BrokerErrors
     public static RpcException SessionLimitReached(int limit) =>
         new(new Status(StatusCode.ResourceExhausted, $"session limit reached: the broker holds {limit} sessions at most; retry later"));
 
+    public static RpcException ShuttingDown() =>
+        new(new Status(StatusCode.Unavailable, "broker is shutting down: it starts no new session; retry on another replica"));
+
+    public static RpcException DrainTimeExpired(TimeSpan drainTimeout) =>
+        new(new Status(StatusCode.Unavailable, $"broker is shutting down: the session did not end within the drain time ({drainTimeout.TotalSeconds:0.###} s)"));
+
     public static RpcException StartDeadlineExceeded(TimeSpan timeout) =>
         new(new Status(StatusCode.DeadlineExceeded, $"no start message within the handshake timeout ({timeout.TotalSeconds:0.###} s)"));
 

@@ -24,6 +24,7 @@ internal sealed class ConnectService(
     TimeProvider timeProvider,
     BrokerMetrics metrics,
     SessionAuditor auditor,
+    BrokerDrain drain,
     ILoggerFactory loggerFactory) : BrokerService.BrokerServiceBase
 {
     public const string LogCategory = "TlsBroker.Server.Sessions";
@@ -37,9 +38,15 @@ internal sealed class ConnectService(
     {
         var caller = context.GetHttpContext().Features.Get<Caller>() ?? throw BrokerErrors.NoCaller();
         using var call = new ConnectCall(live, activeSessions, timeProvider, metrics, auditor, logger, caller);
+        using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, drain.Expired);
         try
         {
-            await call.RunAsync(requestStream, responseStream, context.CancellationToken);
+            if (drain.IsDraining)
+            {
+                throw BrokerErrors.ShuttingDown();
+            }
+
+            await call.RunAsync(requestStream, responseStream, cancelled.Token);
             call.End("stream completed by the caller");
         }
         catch (SessionMisuseException misuse)
@@ -56,6 +63,12 @@ internal sealed class ConnectService(
         catch (InvalidProtocolBufferException malformed)
         {
             var error = BrokerErrors.MalformedRequest(malformed);
+            Reject(call, error);
+            throw error;
+        }
+        catch (Exception) when (drain.Expired.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            var error = BrokerErrors.DrainTimeExpired(drain.DrainTimeout);
             Reject(call, error);
             throw error;
         }

@@ -58,9 +58,14 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
     public int CountOutputLines(string fragment) => process.CountLinesContaining(fragment);
 
     /// <summary>Sends SIGHUP, as an operator does to make it reload (<c>kill -HUP</c>; env execs dotnet, so the pid is the broker's).</summary>
-    public async Task HangUpAsync()
+    public Task HangUpAsync() => SignalAsync("-HUP");
+
+    /// <summary>SIGTERM, as a container runtime stops the broker.</summary>
+    public Task TerminateAsync() => SignalAsync("-TERM");
+
+    private async Task SignalAsync(string signal)
     {
-        var (exitCode, output) = await BoundedCommand.RunAsync("kill", ["-HUP", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var (exitCode, output) = await BoundedCommand.RunAsync("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         Assert.True(exitCode == 0, output);
     }
 
