@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.Sockets;
 using Grpc.Net.Client;
 using TlsBroker.Client;
@@ -46,31 +47,39 @@ internal sealed class ConnectRunner
             {
                 HttpHandler = new SocketsHttpHandler { ConnectTimeout = settings.Timeout },
             });
-            var options = new BrokerTlsOptions
+            // A cache of one: --sess-in fills it, the session replaces its token, --sess-out saves that.
+            var sessions = new BrokerTlsSessionCache();
+            var sessionKey = new BrokerTlsSessionKey(channel.Target, settings.Policy, settings.ServerName);
+            if (token.Length > 0)
             {
-                ServerName = settings.ServerName,
-                Policy = settings.Policy,
-                Alpn = settings.Alpn,
-                Timeout = settings.Timeout,
-                ResumptionToken = token,
-            };
-            BrokerTlsStream tls;
-            try
-            {
-                tls = await new BrokerTlsClient(channel).ConnectAsync(new NetworkStream(socket, ownsSocket: false), options, cancellationToken);
-            }
-            catch (BrokerTlsException e)
-            {
-                await console.Error.WriteLineAsync(StatusLine.HandshakeFailed(e.Result));
-                return ExitCodes.TlsFailure;
+                sessions.SetToken(sessionKey, token);
             }
 
-            await using (tls)
+            var options = new BrokerTlsClientOptions
             {
+                TargetHost = settings.ServerName,
+                Policy = settings.Policy,
+                ApplicationProtocols = [.. settings.Alpn.Select(protocol => new SslApplicationProtocol(protocol))],
+                Broker = channel,
+                Timeout = settings.Timeout,
+                SessionCache = sessions,
+            };
+            await using (var tls = new BrokerTlsStream(new NetworkStream(socket, ownsSocket: false)))
+            {
+                try
+                {
+                    await tls.AuthenticateAsClientAsync(options, cancellationToken);
+                }
+                catch (BrokerTlsAuthenticationException e)
+                {
+                    await console.Error.WriteLineAsync(StatusLine.HandshakeFailed(e.Result));
+                    return ExitCodes.TlsFailure;
+                }
+
                 await console.Error.WriteLineAsync(StatusLine.Established(tls.SessionInfo));
                 var end = await new Relay(tls, console, settings.Timeout).RunAsync(cancellationToken);
                 await console.Error.WriteLineAsync(StatusLine.SessionEnded(end));
-                if (settings.SessionOut is { } sessionOut && tls.ResumptionToken is { } issued)
+                if (settings.SessionOut is { } sessionOut && sessions.TryGetToken(sessionKey, out var issued))
                 {
                     await File.WriteAllBytesAsync(sessionOut, issued, cancellationToken);
                 }
@@ -90,7 +99,7 @@ internal sealed class ConnectRunner
     /// close without it, which is still reported as unexpected EOF, as OpenSSL 3 does.
     /// </summary>
     private static int ExitCodeFor(BrokerTlsResult end, BrokerTlsSessionInfo session) =>
-        end.Error is Contracts.V1.SslError.ZeroReturn or Contracts.V1.SslError.Syscall && session.Verify.IsOk
+        end.Error is SslErrorCode.ZeroReturn or SslErrorCode.Syscall && session.Verify.IsOk
             ? ExitCodes.Success
             : ExitCodes.TlsFailure;
 

@@ -21,7 +21,9 @@ internal sealed class InProcessBroker : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<InProcessBroker> StartAsync(string trustAnchorsPath)
+    /// <param name="trustAnchorsPath">The PEM file the "default" policy trusts.</param>
+    /// <param name="extraArguments">More configuration, e.g. "--Broker:MaxMessageBytes=4096".</param>
+    public static async Task<InProcessBroker> StartAsync(string trustAnchorsPath, params string[] extraArguments)
     {
         string[] args =
         [
@@ -31,6 +33,7 @@ internal sealed class InProcessBroker : IAsyncDisposable
             $"--Broker:Policies:default:TrustAnchors={trustAnchorsPath}",
             "--Broker:Resumption:Keys:0:Id=test",
             $"--Broker:Resumption:Keys:0:Key={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
+            .. extraArguments,
         ];
         var app = BrokerApp.Create(args);
         try
