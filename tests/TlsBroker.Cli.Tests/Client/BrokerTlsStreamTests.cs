@@ -314,6 +314,24 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
     }
 
     [Fact]
+    public async Task AuthenticateAsClientAsync_ApiKey_SentAsBearerAuthorization()
+    {
+        const string apiKey = "test-key-1234";
+        var seen = new HeaderRecorder(new SocketsHttpHandler());
+        using var recordingChannel = GrpcChannel.ForAddress(fixture.BrokerAddress, new GrpcChannelOptions { HttpHandler = seen });
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
+        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
+        var options = Options("localhost");
+        options.Broker = recordingChannel;
+        options.ApiKey = apiKey;
+
+        await tls.AuthenticateAsClientAsync(options).WaitAsync(TestTimeouts.Step);
+
+        Assert.Equal([$"Bearer {apiKey}"], seen.Authorization);
+        Assert.DoesNotContain(apiKey, tls.ToString() ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReadAsync_BeforeAuthentication_ThrowsInvalidOperation()
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
@@ -345,6 +363,22 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
     }
 
     private BrokerTlsClientOptions Options(string serverName) => new() { TargetHost = serverName, Broker = channel, Timeout = TestTimeouts.Step };
+
+    /// <summary>Records the authorization headers of the HTTP/2 requests the channel makes, then lets them through to the broker.</summary>
+    private sealed class HeaderRecorder(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        public List<string> Authorization { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Headers.TryGetValues("authorization", out var values))
+            {
+                Authorization.AddRange(values);
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 
     private static Task<Socket> ConnectSocketAsync(OpenSslServer server) => ConnectSocketAsync(server.Port);
 
