@@ -14,9 +14,9 @@ namespace TlsBroker.Client;
 /// <remarks>
 /// SocketsHttpHandler would wrap an <c>https://</c> connection in its own SslStream, so this
 /// handler hands it each <c>https://</c> request as <c>http://</c> to the same host and port (with
-/// the original Host header) and restores the request's URI afterwards. The inner handler
-/// therefore must not follow redirects itself: a redirect is returned to the caller, as with
-/// <c>AllowAutoRedirect = false</c>. Handshake and broker failures surface as
+/// the original Host header) and restores the request's URI afterwards. For the same reason this
+/// handler follows redirects itself (up to <see cref="BrokerTlsHttpOptions.MaxAutomaticRedirections"/>,
+/// never from https to http), not the inner one. Handshake and broker failures surface as
 /// <see cref="HttpRequestException"/> whose inner exception is this library's
 /// (<see cref="BrokerTlsAuthenticationException"/>, <see cref="BrokerUnavailableException"/>, ...).
 /// </remarks>
@@ -48,6 +48,7 @@ public sealed class BrokerTlsHttpHandler : DelegatingHandler
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(socketsHandler);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Timeout, TimeSpan.Zero, $"{nameof(options)}.{nameof(options.Timeout)}");
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxAutomaticRedirections, $"{nameof(options)}.{nameof(options.MaxAutomaticRedirections)}");
         this.options = options;
         if (options.Broker is { } channel)
         {
@@ -68,22 +69,21 @@ public sealed class BrokerTlsHttpHandler : DelegatingHandler
     /// <inheritdoc/>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (request.RequestUri is not { Scheme: "https" } original)
+        var response = await SendOneAsync(request, cancellationToken);
+        for (var followed = 0; followed < options.MaxAutomaticRedirections; followed++)
         {
-            return await base.SendAsync(request, cancellationToken);
+            if (HttpRedirects.Target(request, response) is not { } target)
+            {
+                break;
+            }
+
+            var status = response.StatusCode;
+            response.Dispose();
+            HttpRedirects.Apply(request, target, status);
+            response = await SendOneAsync(request, cancellationToken);
         }
 
-        request.Headers.Host ??= original.IsDefaultPort ? original.IdnHost : $"{original.IdnHost}:{original.Port}";
-        request.Options.Set(ThroughBroker, true);
-        request.RequestUri = new UriBuilder(original) { Scheme = Uri.UriSchemeHttp, Port = original.Port }.Uri;
-        try
-        {
-            return await base.SendAsync(request, cancellationToken);
-        }
-        finally
-        {
-            request.RequestUri = original;
-        }
+        return response;
     }
 
     /// <inheritdoc/>
@@ -95,6 +95,36 @@ public sealed class BrokerTlsHttpHandler : DelegatingHandler
         }
 
         base.Dispose(disposing);
+    }
+
+    private async Task<HttpResponseMessage> SendOneAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.RequestUri is not { Scheme: "https" } original)
+        {
+            request.Options.Set(ThroughBroker, false);
+            return await base.SendAsync(request, cancellationToken);
+        }
+
+        var setHost = request.Headers.Host is null;
+        if (setHost)
+        {
+            request.Headers.Host = original.IsDefaultPort ? original.IdnHost : $"{original.IdnHost}:{original.Port}";
+        }
+
+        request.Options.Set(ThroughBroker, true);
+        request.RequestUri = new UriBuilder(original) { Scheme = Uri.UriSchemeHttp, Port = original.Port }.Uri;
+        try
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+        finally
+        {
+            request.RequestUri = original;
+            if (setHost)
+            {
+                request.Headers.Host = null;
+            }
+        }
     }
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)

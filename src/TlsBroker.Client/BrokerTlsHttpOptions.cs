@@ -31,6 +31,12 @@ public sealed class BrokerTlsHttpOptions
     public List<SslApplicationProtocol> ApplicationProtocols { get; set; } = [SslApplicationProtocol.Http11];
 
     /// <summary>
+    /// How many redirects (301, 302, 303, 307, 308) a request follows; 0 returns them to the caller.
+    /// Default 50, as SocketsHttpHandler's. A redirect from https to http is never followed.
+    /// </summary>
+    public int MaxAutomaticRedirections { get; set; } = 50;
+
+    /// <summary>
     /// Where resumption tokens are kept, so that new connections to a server resume earlier
     /// sessions. Default: one cache for every handler made from these options.
     /// </summary>

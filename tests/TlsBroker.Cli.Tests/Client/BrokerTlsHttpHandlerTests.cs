@@ -43,13 +43,39 @@ public sealed class BrokerTlsHttpHandlerTests(BrokerWithTestChain fixture) : ICl
             configured = options;
         });
         await using var provider = services.BuildServiceProvider();
+        var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("broker");
 
-        var body = await provider.GetRequiredService<IHttpClientFactory>().CreateClient("broker")
-            .GetStringAsync(new Uri($"https://localhost:{nginx.Port}/hello.txt")).WaitAsync(TestTimeouts.Step);
+        // The factory keeps its handlers (and their pooled connections, each a broker session)
+        // beyond the provider; closing the connection after the answer lets the broker stop at once.
+        http.DefaultRequestHeaders.ConnectionClose = true;
+        var body = await http.GetStringAsync(new Uri($"https://localhost:{nginx.Port}/hello.txt")).WaitAsync(TestTimeouts.Step);
 
         Assert.Equal("hello\n", body);
         Assert.NotNull(configured);
         Assert.Equal(1, configured.SessionCache.Count);
+    }
+
+    [Fact]
+    public async Task GetAsync_RedirectToAnHttpsLocation_FollowsItThroughTheBroker()
+    {
+        await using var nginx = await NginxServer.StartAsync(fixture.Chain, new Dictionary<string, byte[]>());
+        Directory.CreateDirectory(Path.Combine(nginx.WebRoot, "dir"));
+        await File.WriteAllTextAsync(Path.Combine(nginx.WebRoot, "dir", "index.html"), "inside\n");
+        var options = new BrokerTlsHttpOptions { BrokerAddress = fixture.BrokerAddress, Timeout = TestTimeouts.Step };
+        using var http = new HttpClient(new BrokerTlsHttpHandler(options)) { Timeout = TestTimeouts.Step };
+        var noRedirects = new BrokerTlsHttpOptions { BrokerAddress = fixture.BrokerAddress, Timeout = TestTimeouts.Step, MaxAutomaticRedirections = 0 };
+        using var unfollowed = new HttpClient(new BrokerTlsHttpHandler(noRedirects)) { Timeout = TestTimeouts.Step };
+        var uri = new Uri($"https://localhost:{nginx.Port}/dir");
+
+        // nginx answers a directory without its slash with 301 to https://localhost:PORT/dir/.
+        using var redirect = await unfollowed.GetAsync(uri).WaitAsync(TestTimeouts.Step);
+        using var response = await http.GetAsync(uri).WaitAsync(TestTimeouts.Step);
+
+        Assert.Equal(HttpStatusCode.MovedPermanently, redirect.StatusCode);
+        Assert.Equal(new Uri(uri, "/dir/"), new Uri(uri, redirect.Headers.Location!));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("inside\n", await response.Content.ReadAsStringAsync().WaitAsync(TestTimeouts.Step));
+        Assert.Equal(new Uri(uri, "/dir/"), response.RequestMessage?.RequestUri);
     }
 
     [Fact]
