@@ -32,6 +32,19 @@ internal static class BrokerErrors
         };
     }
 
+    /// <summary>
+    /// The exception for a failure of reading or writing the call itself: grpc-dotnet reports most
+    /// as <see cref="RpcException"/>, but a write or read on a connection that broke (the broker
+    /// process died) can also throw the HTTP/2 stream's own <see cref="IOException"/>.
+    /// </summary>
+    public static Exception FromCallIo(Exception failure, string broker) => failure switch
+    {
+        RpcException => FromCallFailure(failure, broker),
+        BrokerException => failure,
+        IOException or HttpRequestException => new BrokerUnavailableException(broker, failure.Message, failure),
+        _ => failure,
+    };
+
     private static bool IsTransportFailure(RpcException rpc)
     {
         for (var inner = rpc.InnerException; inner is not null; inner = inner.InnerException)

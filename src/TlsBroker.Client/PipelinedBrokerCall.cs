@@ -186,6 +186,18 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
         }
     }
 
+    private async Task<bool> MoveNextAsync()
+    {
+        try
+        {
+            return await call.ResponseStream.MoveNext(disposing.Token);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            throw BrokerErrors.FromCallIo(e, broker);
+        }
+    }
+
     private async Task WriteRequestAsync(ConnectRequest request, CancellationToken bounded, CancellationToken callers)
     {
         try
@@ -200,7 +212,7 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
         }
         catch (Exception e)
         {
-            var failure = Interrupt(e);
+            var failure = Interrupt(BrokerErrors.FromCallIo(e, broker));
             if (ReferenceEquals(failure, e))
             {
                 throw;
@@ -232,7 +244,7 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
                     }
                 }
 
-                if (!await call.ResponseStream.MoveNext(disposing.Token))
+                if (!await MoveNextAsync())
                 {
                     throw new BrokerException(broker, StatusCode.Internal, "the broker ended the stream without answering the last request", null);
                 }
