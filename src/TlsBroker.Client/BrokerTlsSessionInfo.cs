@@ -21,13 +21,19 @@ public sealed record BrokerTlsSessionInfo
     /// <summary>The server's chain as it sent it, its own certificate first; loaded when first read.</summary>
     public required IReadOnlyList<X509Certificate2> PeerCertificates { get; init; }
 
+    /// <summary>True when the handshake resumed an earlier session (a token from the session cache was accepted).</summary>
     public bool Resumed { get; init; }
 
+    /// <summary>How long the handshake took in the broker.</summary>
     public TimeSpan HandshakeDuration { get; init; }
 
+    /// <summary>The certificate verification result; <see cref="BrokerTlsVerifyResult.Ok"/> for a verified server.</summary>
     public required BrokerTlsVerifyResult Verify { get; init; }
 
-    internal static BrokerTlsSessionInfo From(ConnectResponse response)
+    /// <summary>The broker's name for the session, as its logs and audit records give it; empty from a broker that does not say.</summary>
+    public string SessionId { get; init; } = string.Empty;
+
+    internal static BrokerTlsSessionInfo From(ConnectResponse response, string sessionId)
     {
         var established = response.Established;
         return new BrokerTlsSessionInfo
@@ -40,6 +46,7 @@ public sealed record BrokerTlsSessionInfo
             Resumed = established.Resumed,
             HandshakeDuration = established.HandshakeDuration?.ToTimeSpan() ?? TimeSpan.Zero,
             Verify = BrokerTlsResult.From(response).Verify,
+            SessionId = sessionId,
         };
     }
 }

@@ -1,94 +1,162 @@
 using System.Buffers;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using TlsBroker.Contracts.V1;
 
 namespace TlsBroker.Client;
 
 /// <summary>
-/// An established TLS session: a <see cref="Stream"/> whose reads and writes are the
-/// application data, encrypted and decrypted by the broker over one <c>Connect</c> stream
-/// (SSL_read, SSL_write, SSL_shutdown) while the bytes travel over the caller's transport.
-/// One reader and one writer may work at the same time.
+/// A TLS client session run by a TlsBroker over your own connection to the server, used like
+/// <see cref="SslStream"/>: wrap the connected stream, call <see cref="AuthenticateAsClientAsync"/>,
+/// then read and write application data. The broker runs the handshake and makes the trust
+/// decisions, and encrypts and decrypts over one <c>Connect</c> stream (SSL_connect, SSL_read,
+/// SSL_write, SSL_shutdown) while the bytes travel over the inner stream. One reader and one
+/// writer may work at the same time.
 /// </summary>
 /// <remarks>
-/// Reads return 0 when the server ended the session: with close_notify (<see cref="SessionEnd"/>
-/// is ret 0 SSL_ERROR_ZERO_RETURN) or by closing TCP without it (<see cref="IsUnexpectedEof"/>,
-/// SSL_ERROR_SYSCALL, which OpenSSL 3 reports as "unexpected eof while reading"). A TLS error
-/// in the data phase throws <see cref="BrokerTlsException"/>.
+/// Reads return 0 once the server closed the session with close_notify (<see cref="SessionEnd"/>
+/// is ret 0 SSL_ERROR_ZERO_RETURN). A server that closes TCP without close_notify makes the read
+/// throw <see cref="BrokerTlsException"/> (an <see cref="IOException"/>, "unexpected eof while
+/// reading", as OpenSSL 3 reports it), since the data may be truncated; so does a fatal alert.
 /// </remarks>
-public sealed class BrokerTlsStream : Stream
+public sealed class BrokerTlsStream : AuthenticatedStream
 {
-    /// <summary>
-    /// The most bytes one Received or Write request carries: a bulk transfer costs one broker
-    /// exchange per burst instead of one per record. It stays below .NET's large-object threshold
-    /// (85,000 bytes): every buffer a message passes through is then a short-lived small object,
-    /// where 256 KiB messages made each process fault in fresh large-object pages and run
-    /// background GCs (measured: 20–25 ms of CPU per MB through the broker, against 15 at 64 KiB).
-    /// </summary>
-    internal const int MaxBytesPerRequest = 64 * 1024;
-
-    // One TLS record carries at most 2^14 bytes of plaintext (RFC 8446 §5.1), plus its header and expansion.
-    private const int MaxRecordBytes = 16 * 1024 + 1024;
-
-    private readonly PipelinedBrokerCall call;
     private readonly Stream transport;
-    private readonly bool leaveTransportOpen;
-    private readonly byte[] receiveBuffer = new byte[MaxRecordBytes];
-    private readonly PlaintextSender sender;
+    private EstablishedSession? session;
+    private PlaintextSender? sender;
+    private byte[] receiveBuffer = [];
     private ReadOnlyMemory<byte> undelivered;
 
     // Received data sent to the broker before the reader asked for it; its answer is the next plaintext.
     private Task<ConnectResponse>? receivedAhead;
     private BrokerTlsResult? sessionEnd;
     private bool shutdownSent;
+    private int authenticating;
     private int disposed;
 
-    internal BrokerTlsStream(PipelinedBrokerCall call, Stream transport, BrokerTlsSessionInfo sessionInfo, ReadOnlyMemory<byte> earlyPlaintext, bool leaveTransportOpen)
+    /// <summary>Wraps <paramref name="innerStream"/>, a stream connected to the server (usually a <see cref="NetworkStream"/>).</summary>
+    /// <param name="innerStream">The connection to the server; the TLS records travel over it.</param>
+    /// <param name="leaveInnerStreamOpen">True to leave <paramref name="innerStream"/> open when this stream is disposed.</param>
+    public BrokerTlsStream(Stream innerStream, bool leaveInnerStreamOpen = false)
+        : base(innerStream, leaveInnerStreamOpen)
     {
-        this.call = call;
-        this.transport = transport;
-        this.leaveTransportOpen = leaveTransportOpen;
-        sender = new PlaintextSender(call, RecordEnd);
-        SessionInfo = sessionInfo;
-        undelivered = earlyPlaintext;
+        transport = innerStream;
     }
 
-    /// <summary>What the handshake negotiated.</summary>
-    public BrokerTlsSessionInfo SessionInfo { get; }
+    /// <summary>True once the handshake completed and the broker verified the server.</summary>
+    public override bool IsAuthenticated => session is not null;
 
-    /// <summary>
-    /// The latest resumption token the broker gave for this session, to pass as
-    /// <see cref="BrokerTlsOptions.ResumptionToken"/> next time; null when there is none (no keys in
-    /// the broker, or a server that issued no ticket). A TLS 1.3 server sends its tickets after the
-    /// handshake, so the token appears once a read has passed them to the broker. A secret: whoever
-    /// holds it can resume the session through the broker.
-    /// </summary>
-    public byte[]? ResumptionToken => call.ResumptionToken;
+    /// <summary>False: the broker may present a client certificate, but does not report whether the server asked for it.</summary>
+    public override bool IsMutuallyAuthenticated => false;
+
+    /// <summary>True once authenticated: every TLS 1.2 and 1.3 cipher suite encrypts.</summary>
+    public override bool IsEncrypted => IsAuthenticated;
+
+    /// <summary>True once authenticated: every TLS 1.2 and 1.3 cipher suite protects integrity.</summary>
+    public override bool IsSigned => IsAuthenticated;
+
+    /// <summary>False: the broker runs the client side only.</summary>
+    public override bool IsServer => false;
+
+    /// <summary>The server name the session was opened for (the options' <see cref="BrokerTlsClientOptions.TargetHost"/>).</summary>
+    public string TargetHost { get; private set; } = string.Empty;
+
+    /// <summary>What the handshake negotiated, including the broker's session id and the verification result.</summary>
+    /// <exception cref="InvalidOperationException">The stream is not authenticated.</exception>
+    public BrokerTlsSessionInfo SessionInfo => Established.Info;
+
+    /// <summary>The negotiated protocol: <see cref="SslProtocols.Tls13"/> or <see cref="SslProtocols.Tls12"/>; <see cref="SslProtocols.None"/> before the handshake.</summary>
+    public SslProtocols SslProtocol => session?.Info.ProtocolVersion switch
+    {
+        "TLSv1.3" => SslProtocols.Tls13,
+        "TLSv1.2" => SslProtocols.Tls12,
+        _ => SslProtocols.None,
+    };
+
+    /// <summary>The negotiated cipher suite; its IANA name is <see cref="CipherSuiteName"/>.</summary>
+    /// <exception cref="InvalidOperationException">The stream is not authenticated.</exception>
+    public TlsCipherSuite NegotiatedCipherSuite =>
+        Enum.TryParse<TlsCipherSuite>(CipherSuiteName, out var suite) ? suite : throw new NotSupportedException($"unknown cipher suite {CipherSuiteName}");
+
+    /// <summary>The negotiated cipher suite's IANA name, e.g. "TLS_AES_128_GCM_SHA256".</summary>
+    /// <exception cref="InvalidOperationException">The stream is not authenticated.</exception>
+    public string CipherSuiteName => Established.Info.CipherSuite;
+
+    /// <summary>The ALPN protocol the server selected; <c>default</c> when none.</summary>
+    public SslApplicationProtocol NegotiatedApplicationProtocol =>
+        session?.Info.Alpn is { } alpn ? new SslApplicationProtocol(alpn) : default;
+
+    /// <summary>The server's certificate; null before the handshake. Its whole chain is <see cref="BrokerTlsSessionInfo.PeerCertificates"/>.</summary>
+    public X509Certificate2? RemoteCertificate => session?.Info.PeerCertificates is { Count: > 0 } chain ? chain[0] : null;
 
     /// <summary>The status that ended the session (close_notify, EOF or an error); null while it is open.</summary>
     public BrokerTlsResult? SessionEnd => Volatile.Read(ref sessionEnd);
 
-    /// <summary>True when the server closed TCP without sending close_notify (SSL_ERROR_SYSCALL).</summary>
-    public bool IsUnexpectedEof => SessionEnd?.Error == SslError.Syscall;
+    /// <inheritdoc/>
+    public override bool CanRead => disposed == 0 && IsAuthenticated;
 
-    public override bool CanRead => disposed == 0;
+    /// <inheritdoc/>
+    public override bool CanWrite => disposed == 0 && IsAuthenticated;
 
-    public override bool CanWrite => disposed == 0;
-
+    /// <inheritdoc/>
     public override bool CanSeek => false;
 
+    /// <inheritdoc/>
     public override long Length => throw new NotSupportedException();
 
+    /// <inheritdoc/>
     public override long Position
     {
         get => throw new NotSupportedException();
         set => throw new NotSupportedException();
     }
 
+    private EstablishedSession Established => session ?? throw new InvalidOperationException("the TLS stream is not authenticated: call AuthenticateAsClientAsync first");
+
+    /// <summary>
+    /// Runs the TLS handshake through the broker over the inner stream, within
+    /// <see cref="BrokerTlsClientOptions.Timeout"/>; on success the stream carries application data.
+    /// </summary>
+    /// <param name="options">The server name, ALPN, broker, policy, API key, timeout and session cache.</param>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
+    /// <exception cref="BrokerTlsCertificateException">The broker did not verify the server; <c>Verify</c> says why.</exception>
+    /// <exception cref="BrokerTlsAuthenticationException">The handshake failed otherwise (an alert, the server closed); <c>Result</c> says how.</exception>
+    /// <exception cref="BrokerUnavailableException">The broker could not be reached.</exception>
+    /// <exception cref="BrokerAccessDeniedException">The broker refused the policy, the server name or the caller's credentials.</exception>
+    /// <exception cref="BrokerException">The broker refused the request for another reason.</exception>
+    /// <exception cref="TimeoutException">The handshake did not complete within the timeout.</exception>
+    /// <exception cref="IOException">The inner stream failed.</exception>
+    public async Task AuthenticateAsClientAsync(BrokerTlsClientOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(options.TargetHost, $"{nameof(options)}.{nameof(options.TargetHost)}");
+        var broker = options.Broker ?? throw new ArgumentException("the broker channel is required", $"{nameof(options)}.{nameof(options.Broker)}");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Timeout, TimeSpan.Zero, $"{nameof(options)}.{nameof(options.Timeout)}");
+        ObjectDisposedException.ThrowIf(disposed != 0, this);
+        if (Interlocked.Exchange(ref authenticating, 1) != 0)
+        {
+            throw new InvalidOperationException("AuthenticateAsClientAsync may be called once per stream");
+        }
+
+        TargetHost = options.TargetHost;
+        var established = await BrokerHandshake.RunAsync(transport, broker, options.TargetHost, options, cancellationToken);
+        receiveBuffer = new byte[Math.Min(RequestLimits.MaxPayloadBytes / 4, established.MaxPayloadBytes)];
+        sender = new PlaintextSender(established.Call, established.MaxPayloadBytes, RecordEnd);
+        undelivered = established.EarlyPlaintext;
+        session = established;
+    }
+
+    /// <summary>Reads decrypted application data: 0 after the server's close_notify.</summary>
+    /// <param name="buffer">Where to put the data.</param>
+    /// <param name="cancellationToken">Cancels the wait for the server (which is otherwise unbounded).</param>
+    /// <exception cref="BrokerTlsException">A fatal alert, or the server closed TCP without close_notify.</exception>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
+        var call = Established.Call;
         var endOfStreamSent = false;
         while (true)
         {
@@ -102,8 +170,10 @@ public sealed class BrokerTlsStream : Stream
 
             if (SessionEnd is { } end)
             {
-                // SSL_read(3): after SSL_ERROR_SSL no further I/O may be performed on the connection.
-                return end.Error == SslError.Ssl ? throw new BrokerTlsException(end) : 0;
+                // SSL_read(3): after SSL_ERROR_SSL no further I/O may be performed; SSL_ERROR_SYSCALL
+                // with an EOF means the peer closed without close_notify, which OpenSSL 3 reports as
+                // an error ("unexpected eof while reading"): the data may be truncated.
+                return end.Error is SslErrorCode.Ssl or SslErrorCode.Syscall ? throw new BrokerTlsException(end) : 0;
             }
 
             if (buffer.IsEmpty)
@@ -126,14 +196,14 @@ public sealed class BrokerTlsStream : Stream
             {
                 var received = await ReadFromTransportAsync(cancellationToken);
                 endOfStreamSent = received.IsEmpty;
-                answer = await SendReceivedAsync(received, cancellationToken);
+                answer = await SendReceivedAsync(call, received, cancellationToken);
             }
 
             // What the socket already holds goes to the broker before this answer is awaited, so
             // that the broker decrypts the next burst while this one travels back.
             if (!endOfStreamSent && transport is NetworkStream { DataAvailable: true })
             {
-                receivedAhead = await SendReceivedAsync(await ReadFromTransportAsync(cancellationToken), cancellationToken);
+                receivedAhead = await SendReceivedAsync(call, await ReadFromTransportAsync(cancellationToken), cancellationToken);
             }
 
             var response = await call.AwaitAnswerAsync(answer, cancellationToken);
@@ -147,23 +217,28 @@ public sealed class BrokerTlsStream : Stream
 
     /// <summary>
     /// Copies <paramref name="buffer"/> into the send buffer and returns; the broker encrypts it and
-    /// it goes out on the transport soon after, as a socket's send buffer would. A write the broker
+    /// it goes out on the inner stream soon after, as a socket's send buffer would. A write the broker
     /// refused throws from a later write or from <see cref="FlushAsync(CancellationToken)"/>.
     /// </summary>
+    /// <param name="buffer">The application data.</param>
+    /// <param name="cancellationToken">Cancels a wait for room in the send buffer.</param>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
+        _ = Established;
         ThrowIfCannotWrite();
-        return sender.WriteAsync(buffer, cancellationToken);
+        return sender!.WriteAsync(buffer, cancellationToken);
     }
 
     /// <summary>
     /// Sends close_notify (SSL_shutdown) and stops writing. Reads may go on until the server
     /// closes. Disposing the stream does this too, but cannot report a failure.
     /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
     public async Task ShutdownAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
+        var call = Established.Call;
         if (shutdownSent || SessionEnd is not null)
         {
             return;
@@ -180,31 +255,46 @@ public sealed class BrokerTlsStream : Stream
         }
     }
 
+    /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
+    /// <inheritdoc/>
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <inheritdoc/>
     public override void Write(byte[] buffer, int offset, int count) =>
         WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
+    /// <inheritdoc/>
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <inheritdoc/>
     public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
 
-    /// <summary>Waits until every write so far is on the transport, and throws if the broker refused one.</summary>
+    /// <summary>Waits until every write so far is on the inner stream, and throws if the broker refused one.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
-        await sender.FlushAsync(cancellationToken);
+        if (sender is not null)
+        {
+            await sender.FlushAsync(cancellationToken);
+        }
     }
 
+    /// <inheritdoc/>
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
+    /// <inheritdoc/>
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    /// <summary>
+    /// Sends close_notify if the session is still open (without throwing), ends the broker call,
+    /// and disposes the inner stream unless it was to be left open.
+    /// </summary>
     public override async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
@@ -214,20 +304,19 @@ public sealed class BrokerTlsStream : Stream
 
         try
         {
-            await CloseCallAsync();
+            if (session is { } established)
+            {
+                await CloseCallAsync(established.Call);
+                await established.Call.DisposeAsync();
+            }
         }
         finally
         {
-            await call.DisposeAsync();
-            if (!leaveTransportOpen)
-            {
-                await transport.DisposeAsync();
-            }
-
             await base.DisposeAsync();
         }
     }
 
+    /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -238,7 +327,10 @@ public sealed class BrokerTlsStream : Stream
         base.Dispose(disposing);
     }
 
-    private async Task CloseCallAsync()
+    private static Task<Task<ConnectResponse>> SendReceivedAsync(PipelinedBrokerCall call, ByteString received, CancellationToken cancellationToken) =>
+        call.SendAsync(new ConnectRequest { Received = new Received { Data = received, Eof = received.IsEmpty } }, cancellationToken);
+
+    private async Task CloseCallAsync(PipelinedBrokerCall call)
     {
         if (call.Interrupted)
         {
@@ -247,7 +339,7 @@ public sealed class BrokerTlsStream : Stream
 
         try
         {
-            await sender.FlushAsync(CancellationToken.None);
+            await sender!.FlushAsync(CancellationToken.None);
 
             if (!shutdownSent && SessionEnd is null)
             {
@@ -264,14 +356,11 @@ public sealed class BrokerTlsStream : Stream
         }
     }
 
-    private Task<Task<ConnectResponse>> SendReceivedAsync(ByteString received, CancellationToken cancellationToken) =>
-        call.SendAsync(new ConnectRequest { Received = new Received { Data = received, Eof = received.IsEmpty } }, cancellationToken);
-
     private void ThrowIfCannotWrite()
     {
         if (SessionEnd is { } end)
         {
-            throw end.Error == SslError.Ssl
+            throw end.Error == SslErrorCode.Ssl
                 ? new BrokerTlsException(end)
                 : new IOException($"the TLS session has ended ({end.ErrorName}); nothing more can be written");
         }
@@ -284,27 +373,29 @@ public sealed class BrokerTlsStream : Stream
 
     /// <summary>
     /// One read of the transport, plus whatever a socket already holds beyond it when that read
-    /// filled the buffer. The receive buffer itself stays one record large, so an idle stream with a
-    /// pending read holds little; the larger buffer is borrowed only while bytes are queued.
+    /// filled the buffer, up to the session's payload limit. The receive buffer itself stays one
+    /// record large, so an idle stream with a pending read holds little; the larger buffer is
+    /// borrowed only while bytes are queued.
     /// </summary>
     private async ValueTask<ByteString> ReadFromTransportAsync(CancellationToken cancellationToken)
     {
+        var limit = Established.MaxPayloadBytes;
         var received = await transport.ReadAsync(receiveBuffer, cancellationToken);
-        if (received < receiveBuffer.Length || transport is not NetworkStream { DataAvailable: true } socket)
+        if (received < receiveBuffer.Length || received >= limit || transport is not NetworkStream { DataAvailable: true } socket)
         {
             return ByteString.CopyFrom(receiveBuffer, 0, received);
         }
 
-        var burst = ArrayPool<byte>.Shared.Rent(MaxBytesPerRequest);
+        var burst = ArrayPool<byte>.Shared.Rent(limit);
         try
         {
-            receiveBuffer.CopyTo(burst, 0);
+            receiveBuffer.AsSpan(0, received).CopyTo(burst);
             var length = received;
-            while (length < MaxBytesPerRequest && socket.DataAvailable)
+            while (length < limit && socket.DataAvailable)
             {
                 // DataAvailable: this read completes at once. A 0 here is the server's FIN, which
                 // the next read reports on its own.
-                var more = await socket.ReadAsync(burst.AsMemory(length, MaxBytesPerRequest - length), cancellationToken);
+                var more = await socket.ReadAsync(burst.AsMemory(length, limit - length), cancellationToken);
                 if (more == 0)
                 {
                     break;

@@ -18,20 +18,32 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
     private readonly Stream transport;
     private readonly SemaphoreSlim sendTurn = new(1, 1);
     private readonly CancellationTokenSource disposing = new();
+    private readonly string broker;
+    private readonly Action<byte[]> tokenIssued;
 
     // Guarded by its own lock, as are pump and interruption: the senders' and the pump's shared state.
     private readonly Queue<TaskCompletionSource<ConnectResponse>> unanswered = new();
     private Task? pump;
     private Exception? interruption;
     private bool requestsCompleted;
-    private byte[]? resumptionToken;
 
-    public PipelinedBrokerCall(AsyncDuplexStreamingCall<ConnectRequest, ConnectResponse> call, Stream transport, TimeSpan timeout)
+    /// <param name="call">The <c>Connect</c> call, not yet used.</param>
+    /// <param name="transport">The connection to the server, where each response's records go.</param>
+    /// <param name="timeout">How long a request may wait for its turn, then for its response.</param>
+    /// <param name="broker">The broker's address, for the messages of the errors it causes.</param>
+    /// <param name="tokenIssued">Called with each resumption token a response carries.</param>
+    public PipelinedBrokerCall(
+        AsyncDuplexStreamingCall<ConnectRequest, ConnectResponse> call, Stream transport, TimeSpan timeout, string broker, Action<byte[]> tokenIssued)
     {
         this.call = call;
         this.transport = transport;
+        this.broker = broker;
+        this.tokenIssued = tokenIssued;
         Timeout = timeout;
     }
+
+    /// <summary>The broker's address, as the channel names it.</summary>
+    public string Broker => broker;
 
     /// <summary>How long a request may wait for its turn to be sent, and then for its response.</summary>
     public TimeSpan Timeout { get; }
@@ -50,9 +62,6 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
             }
         }
     }
-
-    /// <summary>The latest resumption token the broker handed out on this call (any response may carry one); null before the first.</summary>
-    public byte[]? ResumptionToken => Volatile.Read(ref resumptionToken);
 
     /// <summary>Sends <paramref name="request"/> and waits, within the timeout, for its response, whose records are then on the transport.</summary>
     public async Task<ConnectResponse> ExchangeAsync(ConnectRequest request, CancellationToken cancellationToken)
@@ -113,8 +122,13 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
         }
         catch (Exception e)
         {
-            Interrupt(e);
-            throw;
+            var failure = Interrupt(e);
+            if (ReferenceEquals(failure, e))
+            {
+                throw;
+            }
+
+            throw failure;
         }
     }
 
@@ -172,6 +186,18 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
         }
     }
 
+    private async Task<bool> MoveNextAsync()
+    {
+        try
+        {
+            return await call.ResponseStream.MoveNext(disposing.Token);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            throw BrokerErrors.FromCallIo(e, broker);
+        }
+    }
+
     private async Task WriteRequestAsync(ConnectRequest request, CancellationToken bounded, CancellationToken callers)
     {
         try
@@ -186,8 +212,13 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
         }
         catch (Exception e)
         {
-            Interrupt(e);
-            throw;
+            var failure = Interrupt(BrokerErrors.FromCallIo(e, broker));
+            if (ReferenceEquals(failure, e))
+            {
+                throw;
+            }
+
+            throw failure;
         }
     }
 
@@ -213,9 +244,9 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
                     }
                 }
 
-                if (!await call.ResponseStream.MoveNext(disposing.Token))
+                if (!await MoveNextAsync())
                 {
-                    throw new RpcException(new Status(StatusCode.Internal, "the broker ended the stream without answering the last request"));
+                    throw new BrokerException(broker, StatusCode.Internal, "the broker ended the stream without answering the last request", null);
                 }
 
                 var response = call.ResponseStream.Current;
@@ -227,7 +258,7 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
 
                 if (!response.ResumptionToken.IsEmpty)
                 {
-                    Volatile.Write(ref resumptionToken, response.ResumptionToken.ToByteArray());
+                    tokenIssued(response.ResumptionToken.ToByteArray());
                 }
 
                 lock (unanswered)
@@ -249,9 +280,13 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
         }
     }
 
-    /// <summary>Marks the call unusable and fails every unanswered request with <paramref name="cause"/>; the first cause wins.</summary>
-    private void Interrupt(Exception cause)
+    /// <summary>
+    /// Marks the call unusable and fails every unanswered request with <paramref name="cause"/>, a
+    /// gRPC failure turned into this library's exception; the first cause wins. Returns that exception.
+    /// </summary>
+    private Exception Interrupt(Exception cause)
     {
+        cause = BrokerErrors.FromCallFailure(cause, broker);
         TaskCompletionSource<ConnectResponse>[] orphans;
         lock (unanswered)
         {
@@ -264,6 +299,8 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
         {
             orphan.TrySetException(cause);
         }
+
+        return cause;
     }
 
     private void ThrowIfCannotSend()

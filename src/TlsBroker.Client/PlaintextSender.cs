@@ -9,17 +9,15 @@ namespace TlsBroker.Client;
 /// The writing half of a <see cref="BrokerTlsStream"/>, which behaves like a socket's send buffer:
 /// a write copies the plaintext here and returns, and a sender loop hands what has gathered to the
 /// broker as one Write request while up to <see cref="MaxUnansweredWrites"/> earlier ones wait for
-/// their answers. Writes made while the broker is busy thus travel together: a bulk upload costs
+/// their answers. What the sender has not yet handed to the broker is at most one request's
+/// payload (the session's limit); writers wait while it is full. Writes made while the broker is busy thus travel together: a bulk upload costs
 /// one broker exchange per burst instead of one per application write.
 /// </summary>
-internal sealed class PlaintextSender(PipelinedBrokerCall call, Action<BrokerTlsResult> recordEnd)
+internal sealed class PlaintextSender(PipelinedBrokerCall call, int maxBufferedBytes, Action<BrokerTlsResult> recordEnd)
 {
     // One request being encrypted, one waiting behind it: the broker never idles, and a refused
     // write is reported soon after it was made.
     private const int MaxUnansweredWrites = 2;
-
-    // What the sender has not yet handed to the broker; writers wait while it is full.
-    private const int MaxBufferedBytes = BrokerTlsStream.MaxBytesPerRequest;
 
     private readonly object gate = new();
     private readonly Queue<(Task<ConnectResponse> Answer, int Length)> unanswered = new();
@@ -40,8 +38,8 @@ internal sealed class PlaintextSender(PipelinedBrokerCall call, Action<BrokerTls
             lock (gate)
             {
                 ThrowIfFailed();
-                buffer ??= ArrayPool<byte>.Shared.Rent(MaxBufferedBytes);
-                var count = Math.Min(plaintext.Length, MaxBufferedBytes - bufferedLength);
+                buffer ??= ArrayPool<byte>.Shared.Rent(maxBufferedBytes);
+                var count = Math.Min(plaintext.Length, maxBufferedBytes - bufferedLength);
                 plaintext.Span[..count].CopyTo(buffer.AsSpan(bufferedLength));
                 bufferedLength += count;
                 acceptedBytes += count;

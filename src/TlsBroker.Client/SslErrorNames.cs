@@ -9,6 +9,6 @@ internal static class SslErrorNames
     private static readonly EnumDescriptor Descriptor =
         BrokerReflection.Descriptor.FindTypeByName<EnumDescriptor>(nameof(SslError));
 
-    public static string Of(SslError error) =>
+    public static string Of(SslErrorCode error) =>
         Descriptor.FindValueByNumber((int)error)?.Name ?? $"SSL_ERROR_{(int)error}";
 }

@@ -81,7 +81,7 @@ internal sealed class BenchRunner
 
     private static int? PreflightExitCode(Exception e) => e switch
     {
-        RpcException => ExitCodes.BrokerError,
+        RpcException or BrokerException => ExitCodes.BrokerError,
         AuthenticationException or BenchTlsException or BrokerTlsException => ExitCodes.TlsFailure,
         OperationCanceledException or TimeoutException => ExitCodes.Timeout,
         IOException or System.Net.Sockets.SocketException => ExitCodes.ServerUnreachable,

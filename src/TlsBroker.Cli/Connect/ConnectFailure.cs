@@ -12,6 +12,8 @@ internal sealed record ConnectFailure(int ExitCode, string Message)
     {
         OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled } when cancellationToken.IsCancellationRequested =>
             new(ExitCodes.Interrupted, "tlsbroker: interrupted"),
+        BrokerException e =>
+            new(ExitCodes.BrokerError, $"tlsbroker: broker {settings.Broker} failed: {e.StatusCode}: {e.Detail}"),
         RpcException { StatusCode: StatusCode.DeadlineExceeded } e =>
             new(ExitCodes.Timeout, $"tlsbroker: the broker's deadline expired: {e.Status.Detail}"),
         RpcException e =>

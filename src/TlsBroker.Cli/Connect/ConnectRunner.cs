@@ -1,7 +1,6 @@
+using System.Net.Security;
 using System.Net.Sockets;
-using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
-using TlsBroker.Contracts.V1;
 using TlsBroker.Client;
 
 namespace TlsBroker.Cli.Connect;
@@ -68,31 +67,40 @@ internal sealed class ConnectRunner
             {
                 HttpHandler = new SocketsHttpHandler { ConnectTimeout = settings.Timeout },
             });
-            var options = new BrokerTlsOptions
+            // A cache of one: --sess-in fills it, the session replaces its token, --sess-out saves that.
+            var sessions = new BrokerTlsSessionCache();
+            var sessionKey = new BrokerTlsSessionKey(channel.Target, settings.Policy, settings.ServerName);
+            if (token.Length > 0)
             {
-                ServerName = settings.ServerName,
-                Policy = settings.Policy,
-                Alpn = settings.Alpn,
-                Timeout = settings.Timeout,
-                ResumptionToken = token,
-            };
-            BrokerTlsStream tls;
-            try
-            {
-                tls = await BrokerClient(channel, apiKey).ConnectAsync(new NetworkStream(socket, ownsSocket: false), options, cancellationToken);
-            }
-            catch (BrokerTlsException e)
-            {
-                await console.Error.WriteLineAsync(StatusLine.HandshakeFailed(e.Result));
-                return ExitCodes.TlsFailure;
+                sessions.SetToken(sessionKey, token);
             }
 
-            await using (tls)
+            var options = new BrokerTlsClientOptions
             {
+                TargetHost = settings.ServerName,
+                Policy = settings.Policy,
+                ApplicationProtocols = [.. settings.Alpn.Select(protocol => new SslApplicationProtocol(protocol))],
+                Broker = channel,
+                Timeout = settings.Timeout,
+                SessionCache = sessions,
+                ApiKey = apiKey,
+            };
+            await using (var tls = new BrokerTlsStream(new NetworkStream(socket, ownsSocket: false)))
+            {
+                try
+                {
+                    await tls.AuthenticateAsClientAsync(options, cancellationToken);
+                }
+                catch (BrokerTlsAuthenticationException e)
+                {
+                    await console.Error.WriteLineAsync(StatusLine.HandshakeFailed(e.Result));
+                    return ExitCodes.TlsFailure;
+                }
+
                 await console.Error.WriteLineAsync(StatusLine.Established(tls.SessionInfo));
                 var end = await new Relay(tls, console, settings.Timeout).RunAsync(cancellationToken);
                 await console.Error.WriteLineAsync(StatusLine.SessionEnded(end));
-                if (settings.SessionOut is { } sessionOut && tls.ResumptionToken is { } issued)
+                if (settings.SessionOut is { } sessionOut && sessions.TryGetToken(sessionKey, out var issued))
                 {
                     await File.WriteAllBytesAsync(sessionOut, issued, cancellationToken);
                 }
@@ -112,7 +120,7 @@ internal sealed class ConnectRunner
     /// close without it, which is still reported as unexpected EOF, as OpenSSL 3 does.
     /// </summary>
     private static int ExitCodeFor(BrokerTlsResult end, BrokerTlsSessionInfo session) =>
-        end.Error is Contracts.V1.SslError.ZeroReturn or Contracts.V1.SslError.Syscall && session.Verify.IsOk
+        end.Error is SslErrorCode.ZeroReturn or SslErrorCode.Syscall && session.Verify.IsOk
             ? ExitCodes.Success
             : ExitCodes.TlsFailure;
 
@@ -136,12 +144,4 @@ internal sealed class ConnectRunner
         }
     }
 
-    private static BrokerTlsClient BrokerClient(GrpcChannel channel, string? apiKey) =>
-        apiKey is null
-            ? new BrokerTlsClient(channel)
-            : new BrokerTlsClient(new BrokerService.BrokerServiceClient(channel.Intercept(metadata =>
-            {
-                metadata.Add("authorization", "Bearer " + apiKey);
-                return metadata;
-            })));
 }

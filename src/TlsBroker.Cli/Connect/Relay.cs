@@ -72,7 +72,7 @@ internal sealed class Relay
                 RestartQuietTimerIfStdinEnded();
             }
         }
-        catch (Exception e) when (Cancellation.IsCancellation(e) && quiet.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Cancelled } && quiet.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"the server sent nothing for {timeout.TotalSeconds:0.###} s after stdin ended, and did not close the session", e);
         }

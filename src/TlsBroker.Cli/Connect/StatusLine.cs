@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using TlsBroker.Client;
-using TlsBroker.Contracts.V1;
 
 namespace TlsBroker.Cli.Connect;
 
@@ -41,7 +40,7 @@ internal static class StatusLine
             line.Append(CultureInfo.InvariantCulture, $" verify={result.Verify.Code}");
         }
 
-        var reason = result.Reason.Length == 0 && result.Error == SslError.Syscall ? UnexpectedEofReason : result.Reason;
+        var reason = result.Reason.Length == 0 && result.Error == SslErrorCode.Syscall ? UnexpectedEofReason : result.Reason;
         if (reason.Length > 0)
         {
             line.Append(" reason=").Append(Quote(reason));

@@ -1,11 +1,13 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
 using Grpc.Net.Client;
 using TlsBroker.Cli.Tests.Infrastructure;
 using TlsBroker.Client;
-using TlsBroker.Contracts.V1;
 using TlsBroker.Testing;
 using TlsBroker.Testing.Peers;
 using TlsBroker.Testing.Pki;
@@ -30,13 +32,13 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
 
         Assert.Equal("olleh", reply);
         Assert.Equal(0, afterClose);
-        Assert.Equal(SslError.ZeroReturn, tls.SessionEnd?.Error);
+        Assert.Equal(SslErrorCode.ZeroReturn, tls.SessionEnd?.Error);
         Assert.Equal(0, tls.SessionEnd?.Ret);
-        Assert.False(tls.IsUnexpectedEof);
+        Assert.False(tls.SessionEnd?.IsUnexpectedEof);
     }
 
     [Fact]
-    public async Task ReadAsync_ServerKilled_ReturnsZeroAndRecordsUnexpectedEof()
+    public async Task ReadAsync_ServerKilled_ThrowsUnexpectedEofEveryTime()
     {
         var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
         await using var tls = await ConnectAsync(server, "localhost");
@@ -44,32 +46,50 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
         Assert.Equal("olleh", await ReadLineAsync(tls));
 
         await server.DisposeAsync();
-        var afterKill = await tls.ReadAsync(new byte[16]).AsTask().WaitAsync(TestTimeouts.Step);
+        var truncated = await Assert.ThrowsAsync<BrokerTlsException>(() => tls.ReadAsync(new byte[16]).AsTask().WaitAsync(TestTimeouts.Step));
+        var again = await Assert.ThrowsAsync<BrokerTlsException>(() => tls.ReadAsync(new byte[16]).AsTask().WaitAsync(TestTimeouts.Step));
 
-        Assert.Equal(0, afterKill);
-        Assert.True(tls.IsUnexpectedEof);
-        Assert.Equal(SslError.Syscall, tls.SessionEnd?.Error);
+        Assert.True(truncated.IsUnexpectedEof);
+        Assert.Contains("unexpected eof", truncated.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(SslErrorCode.Syscall, tls.SessionEnd?.Error);
         Assert.Equal(-1, tls.SessionEnd?.Ret);
+        Assert.True(again.IsUnexpectedEof);
     }
 
     [Fact]
-    public async Task ConnectAsync_TokenOfTheLastSession_ResumesIt()
+    public async Task AuthenticateAsClientAsync_SharedSessionCache_ResumesTheLastSession()
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev", "-tls1_2");
-        byte[]? token;
-        await using (var first = await ConnectAsync(server, "localhost"))
+        var cache = new BrokerTlsSessionCache();
+        var key = new BrokerTlsSessionKey(channel.Target, string.Empty, "localhost");
+        await using (var first = await ConnectAsync(server, "localhost", cache))
         {
-            token = first.ResumptionToken;
             Assert.False(first.SessionInfo.Resumed);
         }
 
-        await using var second = await ConnectAsync(server, "localhost", token);
+        Assert.True(cache.TryGetToken(key, out var firstToken));
+        await using var second = await ConnectAsync(server, "localhost", cache);
         await second.WriteAsync(Encoding.ASCII.GetBytes("resumed\n")).AsTask().WaitAsync(TestTimeouts.Step);
 
-        Assert.NotNull(token);
         Assert.True(second.SessionInfo.Resumed);
         Assert.Equal("demuser", await ReadLineAsync(second));
-        Assert.NotNull(second.ResumptionToken);
+        Assert.NotEmpty(firstToken);
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsClientAsync_CacheHoldsATokenForAnotherServerName_FullHandshake()
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev", "-tls1_2");
+        var cache = new BrokerTlsSessionCache();
+        await using (await ConnectAsync(server, "localhost", cache))
+        {
+        }
+
+        await using var other = await ConnectAsync(server, "127.0.0.1", cache);
+
+        Assert.False(other.SessionInfo.Resumed);
+        Assert.Equal(2, cache.Count);
     }
 
     [Fact]
@@ -82,6 +102,14 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
         var cipher = await OpenSslOracle.IanaCipherNameAsync(await OpenSslOracle.ServerReportAsync(server, "Ciphersuite:"));
         Assert.Equal(version, tls.SessionInfo.ProtocolVersion);
         Assert.Equal(cipher, tls.SessionInfo.CipherSuite);
+        Assert.Equal(cipher, tls.CipherSuiteName);
+        Assert.Equal(cipher, tls.NegotiatedCipherSuite.ToString());
+        Assert.Equal(SslProtocols.Tls13, tls.SslProtocol);
+        Assert.Equal(fixture.Chain.Leaf.Certificate.Thumbprint, tls.RemoteCertificate?.Thumbprint);
+        Assert.True(tls.IsAuthenticated && tls.IsEncrypted && tls.IsSigned);
+        Assert.False(tls.IsServer);
+        Assert.Equal("localhost", tls.TargetHost);
+        Assert.NotEmpty(tls.SessionInfo.SessionId);
         Assert.Equal(
             [fixture.Chain.Leaf.Certificate.Thumbprint, fixture.Chain.Intermediate.Certificate.Thumbprint],
             tls.SessionInfo.PeerCertificates.Select(c => c.Thumbprint));
@@ -91,6 +119,7 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
         Assert.Same(tls.SessionInfo.PeerCertificates[1], tls.SessionInfo.PeerCertificates.Skip(1).Single());
         Assert.True(tls.SessionInfo.Verify.IsOk);
         Assert.Null(tls.SessionInfo.Alpn);
+        Assert.Equal(default, tls.NegotiatedApplicationProtocol);
         Assert.False(tls.SessionInfo.Resumed);
     }
 
@@ -197,54 +226,166 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
     }
 
     [Fact]
-    public async Task ConnectAsync_HostnameMismatch_ThrowsWithTheWholeResult()
+    public async Task AuthenticateAsClientAsync_HostnameMismatch_ThrowsCertificateExceptionWithTheWholeResult()
     {
         const string wrongName = "wrong.example";
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
-        var expectedVerify = (await OpenSslVerify.RunAsync(fixture.Chain, wrongName)).Code;
-        using var socket = await ConnectSocketAsync(server);
+        var expectedVerify = await OpenSslVerify.RunAsync(fixture.Chain, wrongName);
+        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
 
-        var failure = await Assert.ThrowsAsync<BrokerTlsException>(() =>
-            new BrokerTlsClient(channel).ConnectAsync(new NetworkStream(socket), Options(wrongName)).WaitAsync(TestTimeouts.Step));
+        var failure = await Assert.ThrowsAsync<BrokerTlsCertificateException>(() =>
+            tls.AuthenticateAsClientAsync(Options(wrongName)).WaitAsync(TestTimeouts.Step));
 
+        Assert.Equal(expectedVerify.Code, failure.Verify.Code);
+        Assert.Equal(0, failure.Verify.Depth);
+        Assert.IsAssignableFrom<AuthenticationException>(failure);
+        Assert.Equal(failure.Alert, failure.Result.Alert);
+        Assert.Contains(failure.Verify.Name, failure.Message, StringComparison.Ordinal);
+        Assert.False(tls.IsAuthenticated);
         Assert.Equal(-1, failure.Result.Ret);
-        Assert.Equal(SslError.Ssl, failure.Result.Error);
+        Assert.Equal(SslErrorCode.Ssl, failure.Result.Error);
         Assert.Equal("SSL_ERROR_SSL", failure.Result.ErrorName);
-        Assert.Equal(expectedVerify, failure.Result.Verify.Code);
         Assert.True(failure.Result.Alert?.Sent, "the broker should have sent the alert");
         Assert.NotEmpty(failure.Result.Reason);
     }
 
     [Fact]
-    public async Task ConnectAsync_UnknownPolicy_SurfacesTheBrokersStatus()
+    public async Task AuthenticateAsClientAsync_UnknownPolicy_ThrowsAccessDenied()
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
-        using var socket = await ConnectSocketAsync(server);
-        var options = new BrokerTlsOptions { ServerName = "localhost", Policy = "no-such-policy", Timeout = TestTimeouts.Step };
+        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
+        var options = Options("localhost");
+        options.Policy = "no-such-policy";
 
-        var failure = await Assert.ThrowsAsync<RpcException>(() =>
-            new BrokerTlsClient(channel).ConnectAsync(new NetworkStream(socket), options).WaitAsync(TestTimeouts.Step));
+        var failure = await Assert.ThrowsAsync<BrokerAccessDeniedException>(() => tls.AuthenticateAsClientAsync(options).WaitAsync(TestTimeouts.Step));
 
-        Assert.NotEqual(StatusCode.OK, failure.StatusCode);
-        Assert.Contains("no-such-policy", failure.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.PermissionDenied, failure.StatusCode);
+        Assert.Contains("no-such-policy", failure.Detail, StringComparison.Ordinal);
+        Assert.IsType<RpcException>(failure.InnerException);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsClientAsync_NothingListensAtTheBroker_ThrowsBrokerUnavailable()
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
+        using var nowhere = GrpcChannel.ForAddress($"http://127.0.0.1:{PeerProcess.FreePort()}");
+        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
+        var options = Options("localhost");
+        options.Broker = nowhere;
+
+        var failure = await Assert.ThrowsAsync<BrokerUnavailableException>(() => tls.AuthenticateAsClientAsync(options).WaitAsync(TestTimeouts.Step));
+
+        Assert.Equal(nowhere.Target, failure.Broker);
+        Assert.Contains(nowhere.Target, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadAndWrite_BrokerWithSmallMessageLimit_RequestsStayBelowIt()
+    {
+        // 4 KiB messages: a client that gathered writes or received bytes into 64 KiB requests
+        // would be cut off with RESOURCE_EXHAUSTED; one that honours SessionInfo.max_message_bytes
+        // gets every line back.
+        const int lineCount = 300;
+        await using var broker = await InProcessBroker.StartAsync(fixture.Chain.RootPath, "Broker:MaxMessageBytes=4096");
+        using var smallChannel = GrpcChannel.ForAddress(broker.Address);
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
+        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
+        var options = Options("localhost");
+        options.Broker = smallChannel;
+        await tls.AuthenticateAsClientAsync(options).WaitAsync(TestTimeouts.Step);
+        var lines = Enumerable.Range(0, lineCount).Select(_ => Convert.ToHexString(RandomNumberGenerator.GetBytes(500))).ToArray();
+
+        var writer = Task.Run(async () =>
+        {
+            await tls.WriteAsync(Encoding.ASCII.GetBytes(string.Concat(lines.Select(line => line + "\n"))));
+            await tls.FlushAsync();
+        });
+        var received = new List<string>();
+        using (var reader = new StreamReader(tls, Encoding.ASCII, detectEncodingFromByteOrderMarks: false, bufferSize: 4096, leaveOpen: true))
+        {
+            while (received.Count < lineCount)
+            {
+                received.Add(await reader.ReadLineAsync().WaitAsync(TestTimeouts.Step) ?? throw new EndOfStreamException($"{received.Count} lines"));
+            }
+        }
+
+        await writer.WaitAsync(TestTimeouts.Step);
+        Assert.Equal(lines.Select(l => new string(l.Reverse().ToArray())), received);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsClientAsync_ApiKey_SentAsBearerAuthorization()
+    {
+        const string apiKey = "test-key-1234";
+        var seen = new HeaderRecorder(new SocketsHttpHandler());
+        using var recordingChannel = GrpcChannel.ForAddress(fixture.BrokerAddress, new GrpcChannelOptions { HttpHandler = seen });
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
+        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
+        var options = Options("localhost");
+        options.Broker = recordingChannel;
+        options.ApiKey = apiKey;
+
+        await tls.AuthenticateAsClientAsync(options).WaitAsync(TestTimeouts.Step);
+
+        Assert.Equal([$"Bearer {apiKey}"], seen.Authorization);
+        Assert.DoesNotContain(apiKey, tls.ToString() ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadAsync_BeforeAuthentication_ThrowsInvalidOperation()
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
+        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => tls.ReadAsync(new byte[1]).AsTask());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => tls.WriteAsync(new byte[1]).AsTask());
+        Assert.False(tls.IsAuthenticated);
+        Assert.Equal(SslProtocols.None, tls.SslProtocol);
     }
 
     public void Dispose() => channel.Dispose();
 
-    private async Task<BrokerTlsStream> ConnectAsync(OpenSslServer server, string serverName, byte[]? resumptionToken = null)
+    private async Task<BrokerTlsStream> ConnectAsync(OpenSslServer server, string serverName, BrokerTlsSessionCache? cache = null)
     {
-        var socket = await ConnectSocketAsync(server);
-        var options = new BrokerTlsOptions { ServerName = serverName, Timeout = TestTimeouts.Step, ResumptionToken = resumptionToken };
-        return await new BrokerTlsClient(channel).ConnectAsync(new NetworkStream(socket, ownsSocket: true), options)
-            .WaitAsync(TestTimeouts.Step);
+        var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
+        var options = Options(serverName);
+        options.SessionCache = cache;
+        try
+        {
+            await tls.AuthenticateAsClientAsync(options).WaitAsync(TestTimeouts.Step);
+            return tls;
+        }
+        catch
+        {
+            await tls.DisposeAsync();
+            throw;
+        }
     }
 
-    private static BrokerTlsOptions Options(string serverName) => new() { ServerName = serverName, Timeout = TestTimeouts.Step };
+    private BrokerTlsClientOptions Options(string serverName) => new() { TargetHost = serverName, Broker = channel, Timeout = TestTimeouts.Step };
 
-    private static async Task<Socket> ConnectSocketAsync(OpenSslServer server)
+    /// <summary>Records the authorization headers of the HTTP/2 requests the channel makes, then lets them through to the broker.</summary>
+    private sealed class HeaderRecorder(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        public List<string> Authorization { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Headers.TryGetValues("authorization", out var values))
+            {
+                Authorization.AddRange(values);
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    private static Task<Socket> ConnectSocketAsync(OpenSslServer server) => ConnectSocketAsync(server.Port);
+
+    private static async Task<Socket> ConnectSocketAsync(int port)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, server.Port)).WaitAsync(TestTimeouts.Step);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)).WaitAsync(TestTimeouts.Step);
         return socket;
     }
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using TlsBroker.Cli.Connect;
 using TlsBroker.Client;
-using TlsBroker.Contracts.V1;
 
 namespace TlsBroker.Cli.Tests.Connect;
 
@@ -29,7 +28,7 @@ public sealed class StatusLineTests
         var result = new BrokerTlsResult
         {
             Ret = -1,
-            Error = SslError.Ssl,
+            Error = SslErrorCode.Ssl,
             Alert = new BrokerTlsAlert(42, "bad_certificate", Sent: true, Fatal: true),
             Verify = new BrokerTlsVerifyResult(62, "X509_V_ERR_HOSTNAME_MISMATCH", 0),
             Reason = "certificate verify failed: hostname mismatch",
@@ -46,7 +45,7 @@ public sealed class StatusLineTests
         var result = new BrokerTlsResult
         {
             Ret = -1,
-            Error = SslError.Ssl,
+            Error = SslErrorCode.Ssl,
             Alert = new BrokerTlsAlert(40, "handshake_failure", Sent: false, Fatal: true),
             Reason = "sslv3 alert handshake failure",
         };
@@ -59,7 +58,7 @@ public sealed class StatusLineTests
     [Fact]
     public void SessionEnded_CloseNotify_IsZeroReturnOnly()
     {
-        var result = new BrokerTlsResult { Ret = 0, Error = SslError.ZeroReturn };
+        var result = new BrokerTlsResult { Ret = 0, Error = SslErrorCode.ZeroReturn };
 
         Assert.Equal("ret=0 error=SSL_ERROR_ZERO_RETURN", StatusLine.SessionEnded(result));
     }
@@ -67,7 +66,7 @@ public sealed class StatusLineTests
     [Fact]
     public void SessionEnded_EofWithoutCloseNotify_IsSyscallWithBrokerReason()
     {
-        var result = new BrokerTlsResult { Ret = -1, Error = SslError.Syscall, Reason = "unexpected eof while reading" };
+        var result = new BrokerTlsResult { Ret = -1, Error = SslErrorCode.Syscall, Reason = "unexpected eof while reading" };
 
         Assert.Equal("ret=-1 error=SSL_ERROR_SYSCALL reason=\"unexpected eof while reading\"", StatusLine.SessionEnded(result));
     }
@@ -75,7 +74,7 @@ public sealed class StatusLineTests
     [Fact]
     public void SessionEnded_EofWithoutReason_UsesOpenSslWording()
     {
-        var result = new BrokerTlsResult { Ret = -1, Error = SslError.Syscall };
+        var result = new BrokerTlsResult { Ret = -1, Error = SslErrorCode.Syscall };
 
         Assert.Equal("ret=-1 error=SSL_ERROR_SYSCALL reason=\"unexpected eof while reading\"", StatusLine.SessionEnded(result));
     }
@@ -86,7 +85,7 @@ public sealed class StatusLineTests
         var result = new BrokerTlsResult
         {
             Ret = -1,
-            Error = SslError.Ssl,
+            Error = SslErrorCode.Ssl,
             Alert = new BrokerTlsAlert(20, "bad_record_mac", Sent: false, Fatal: true),
             Reason = "bad record mac",
         };
@@ -97,7 +96,7 @@ public sealed class StatusLineTests
     [Fact]
     public void HandshakeFailed_ReasonWithQuotesAndNewline_StaysOneLine()
     {
-        var result = new BrokerTlsResult { Ret = -1, Error = SslError.Ssl, Reason = "say \"no\"\nthen \\ stop" };
+        var result = new BrokerTlsResult { Ret = -1, Error = SslErrorCode.Ssl, Reason = "say \"no\"\nthen \\ stop" };
 
         var line = StatusLine.HandshakeFailed(result);
 

@@ -6,7 +6,7 @@ namespace TlsBroker.Cli.Bench.Paths;
 
 /// <summary>
 /// The real path: a broker process over gRPC on loopback, driven with the public client library
-/// (<see cref="BrokerTlsClient"/>/<see cref="BrokerTlsStream"/>), which is what a .NET caller runs,
+/// (<see cref="BrokerTlsStream"/>), which is what a .NET caller runs,
 /// so its costs are part of the figure. The channel may open several HTTP/2 connections, because
 /// Kestrel allows 100 streams per connection and the idle phase holds thousands.
 /// </summary>
@@ -16,7 +16,6 @@ internal sealed class BrokerPath : IBenchPath
 
     private readonly string serverName;
     private readonly GrpcChannel channel;
-    private readonly BrokerTlsClient client;
 
     /// <param name="clock">Counts the broker process's CPU and JIT time too, when the broker is known.</param>
     /// <param name="variant">Selects the broker policies (bench-tls13[-NAME]) this path uses.</param>
@@ -32,7 +31,6 @@ internal sealed class BrokerPath : IBenchPath
                 ConnectTimeout = BrokerStepTimeout,
             },
         });
-        client = new BrokerTlsClient(channel);
         Clock = clock;
     }
 
@@ -44,21 +42,35 @@ internal sealed class BrokerPath : IBenchPath
 
     public async Task<IBenchConnection> HandshakeAsync(Socket connected, BenchTlsVersion version, CancellationToken cancellationToken)
     {
-        var tls = await ConnectAsync(connected, version, ReadOnlyMemory<byte>.Empty, cancellationToken);
+        var tls = await ConnectAsync(connected, version, sessionCache: null, cancellationToken);
         return new StreamConnection(tls, tls.ShutdownAsync);
     }
 
-    /// <summary>The handshake through the broker, offering <paramref name="resumptionToken"/> unless it is empty.</summary>
-    public Task<BrokerTlsStream> ConnectAsync(Socket connected, BenchTlsVersion version, ReadOnlyMemory<byte> resumptionToken, CancellationToken cancellationToken)
+    /// <summary>The broker, policy and server name a session of <paramref name="version"/> keeps its resumption token under.</summary>
+    public BrokerTlsSessionKey SessionKey(BenchTlsVersion version) => new(channel.Target, Variant.BrokerPolicy(version), serverName);
+
+    /// <summary>The handshake through the broker, resuming from <paramref name="sessionCache"/> when it holds a token.</summary>
+    public async Task<BrokerTlsStream> ConnectAsync(Socket connected, BenchTlsVersion version, BrokerTlsSessionCache? sessionCache, CancellationToken cancellationToken)
     {
-        var options = new BrokerTlsOptions
+        var options = new BrokerTlsClientOptions
         {
-            ServerName = serverName,
+            TargetHost = serverName,
+            Broker = channel,
             Policy = Variant.BrokerPolicy(version),
             Timeout = BrokerStepTimeout,
-            ResumptionToken = resumptionToken,
+            SessionCache = sessionCache,
         };
-        return client.ConnectAsync(new NetworkStream(connected, ownsSocket: true), options, cancellationToken);
+        var tls = new BrokerTlsStream(new NetworkStream(connected, ownsSocket: true));
+        try
+        {
+            await tls.AuthenticateAsClientAsync(options, cancellationToken);
+            return tls;
+        }
+        catch
+        {
+            await tls.DisposeAsync();
+            throw;
+        }
     }
 
     public ValueTask DisposeAsync()

@@ -19,8 +19,9 @@ namespace TlsBroker.Cli.Bench.Paths;
 internal sealed class ResumingBrokerPath : IBenchPath
 {
     private readonly BrokerPath broker;
-    private readonly Dictionary<BenchTlsVersion, byte[]> latestTokens = [];
-    private readonly Lock gate = new();
+
+    // The latest token of each TLS version: the versions use different policies, so different keys.
+    private readonly BrokerTlsSessionCache sessions = new();
 
     public ResumingBrokerPath(BrokerPath broker)
     {
@@ -39,20 +40,15 @@ internal sealed class ResumingBrokerPath : IBenchPath
 
     public async Task<IBenchConnection> HandshakeAsync(Socket connected, BenchTlsVersion version, CancellationToken cancellationToken)
     {
-        byte[]? offered;
-        lock (gate)
-        {
-            offered = latestTokens.GetValueOrDefault(version);
-        }
-
-        var tls = await broker.ConnectAsync(connected, version, offered, cancellationToken);
-        if (offered is not null && !tls.SessionInfo.Resumed)
+        var offered = sessions.TryGetToken(broker.SessionKey(version), out _);
+        var tls = await broker.ConnectAsync(connected, version, sessions, cancellationToken);
+        if (offered && !tls.SessionInfo.Resumed)
         {
             await tls.DisposeAsync();
             throw new BenchTlsException($"a resumption token was offered but the TLS {version.Label()} handshake was a full one");
         }
 
-        if (version != BenchTlsVersion.Tls13 && !TryKeepToken(version, tls))
+        if (version != BenchTlsVersion.Tls13 && !HasToken(version))
         {
             await tls.DisposeAsync();
             throw NoToken(version);
@@ -69,7 +65,7 @@ internal sealed class ResumingBrokerPath : IBenchPath
         {
         }
 
-        if (!TryKeepToken(BenchTlsVersion.Tls13, tls))
+        if (!HasToken(BenchTlsVersion.Tls13))
         {
             throw NoToken(BenchTlsVersion.Tls13);
         }
@@ -78,20 +74,7 @@ internal sealed class ResumingBrokerPath : IBenchPath
     private static BenchTlsException NoToken(BenchTlsVersion version) =>
         new($"the broker issued no resumption token for the TLS {version.Label()} session (does it have Broker:Resumption:Keys?)");
 
-    private bool TryKeepToken(BenchTlsVersion version, BrokerTlsStream tls)
-    {
-        if (tls.ResumptionToken is not { } issued)
-        {
-            return false;
-        }
-
-        lock (gate)
-        {
-            latestTokens[version] = issued;
-        }
-
-        return true;
-    }
+    private bool HasToken(BenchTlsVersion version) => sessions.TryGetToken(broker.SessionKey(version), out _);
 
     /// <summary>The channel belongs to the broker path this one resumes through.</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
