@@ -24,6 +24,9 @@ public sealed record BrokerTlsSessionInfo
     /// <summary>True when the handshake resumed an earlier session (a token from the session cache was accepted).</summary>
     public bool Resumed { get; init; }
 
+    /// <summary>True when the server asked for a client certificate and the broker presented the policy's identity.</summary>
+    public bool ClientCertificateSent { get; init; }
+
     /// <summary>How long the handshake took in the broker.</summary>
     public TimeSpan HandshakeDuration { get; init; }
 
@@ -44,6 +47,7 @@ public sealed record BrokerTlsSessionInfo
             Alpn = established.Alpn.Length == 0 ? null : established.Alpn,
             PeerCertificates = new PeerCertificateList([.. established.PeerCertificates]),
             Resumed = established.Resumed,
+            ClientCertificateSent = established.ClientCertificateSent,
             HandshakeDuration = established.HandshakeDuration?.ToTimeSpan() ?? TimeSpan.Zero,
             Verify = BrokerTlsResult.From(response).Verify,
             SessionId = sessionId,

@@ -49,8 +49,8 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     /// <summary>True once the handshake completed and the broker verified the server.</summary>
     public override bool IsAuthenticated => session is not null;
 
-    /// <summary>False: the broker may present a client certificate, but does not report whether the server asked for it.</summary>
-    public override bool IsMutuallyAuthenticated => false;
+    /// <summary>True when the server asked for a client certificate and the broker presented the policy's identity.</summary>
+    public override bool IsMutuallyAuthenticated => session?.Info.ClientCertificateSent ?? false;
 
     /// <summary>True once authenticated: every TLS 1.2 and 1.3 cipher suite encrypts.</summary>
     public override bool IsEncrypted => IsAuthenticated;

@@ -27,6 +27,7 @@ public sealed class OpenSslHandshakeTests(BrokerFixture fixture)
         Assert.Equal(0, client.Handshake.Verify.Code);
         Assert.Equal([chain.Leaf.Der, chain.Intermediate.Der], established.PeerCertificates.Select(der => der.ToByteArray()));
         Assert.True(established.HandshakeDuration.ToTimeSpan() > TimeSpan.Zero);
+        Assert.False(established.ClientCertificateSent, "s_server asked for no client certificate");
     }
 
     [Theory]

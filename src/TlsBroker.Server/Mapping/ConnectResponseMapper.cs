@@ -69,6 +69,7 @@ internal static class ConnectResponseMapper
             Group = summary.Group,
             Alpn = summary.Alpn ?? string.Empty,
             Resumed = summary.Resumed,
+            ClientCertificateSent = summary.ClientCertificateSent,
             HandshakeDuration = Duration.FromTimeSpan(summary.Duration),
         };
         established.PeerCertificates.AddRange(summary.PeerCertificates.Select(certificate => UnsafeByteOperations.UnsafeWrap(certificate)));

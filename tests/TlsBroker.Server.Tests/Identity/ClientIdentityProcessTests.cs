@@ -56,6 +56,7 @@ public sealed class ClientIdentityProcessTests
             responses.AddRange(client.Responses);
 
             Assert.True(client.IsEstablished, $"{version}: {client.Handshake.Reason}\nbroker said:\n{broker.Output}\ns_server said:\n{server.Output}");
+            Assert.True(client.Handshake.Established.ClientCertificateSent, version);
             await server.WaitForLineAsync("ping");
             Assert.Contains("Client certificate", server.Output.Split('\n').Select(line => line.Trim()));
             Assert.Contains(server.Output.Split('\n'), line => line.StartsWith("subject=", StringComparison.Ordinal) && line.Contains("CN = broker-client", StringComparison.Ordinal));

@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19tlsbroker/v1/broker.proto\x12\x0ctlsbroker.v1\x1a\x1egoogle/protobuf/duration.proto\"\xbc\x01\n\x0e\x43onnectRequest\x12$\n\x05start\x18\x01 \x01(\x0b\x32\x13.tlsbroker.v1.StartH\x00\x12*\n\x08received\x18\x02 \x01(\x0b\x32\x16.tlsbroker.v1.ReceivedH\x00\x12$\n\x05write\x18\x03 \x01(\x0b\x32\x13.tlsbroker.v1.WriteH\x00\x12*\n\x08shutdown\x18\x04 \x01(\x0b\x32\x16.tlsbroker.v1.ShutdownH\x00\x42\x06\n\x04step\"T\n\x05Start\x12\x0e\n\x06policy\x18\x01 \x01(\t\x12\x13\n\x0bserver_name\x18\x02 \x01(\t\x12\x0c\n\x04\x61lpn\x18\x03 \x03(\t\x12\x18\n\x10resumption_token\x18\x04 \x01(\x0c\"%\n\x08Received\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x0b\n\x03\x65of\x18\x02 \x01(\x08\"\x1a\n\x05Write\x12\x11\n\tplaintext\x18\x01 \x01(\x0c\"\n\n\x08Shutdown\"a\n\x05\x41lert\x12\x13\n\x0b\x64\x65scription\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\'\n\x05level\x18\x03 \x01(\x0e\x32\x18.tlsbroker.v1.AlertLevel\x12\x0c\n\x04sent\x18\x04 \x01(\x08\"9\n\x0cVerifyResult\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05\x64\x65pth\x18\x03 \x01(\x05\"\xbd\x01\n\x0b\x45stablished\x12\x18\n\x10protocol_version\x18\x01 \x01(\t\x12\x14\n\x0c\x63ipher_suite\x18\x02 \x01(\t\x12\r\n\x05group\x18\x03 \x01(\t\x12\x0c\n\x04\x61lpn\x18\x04 \x01(\t\x12\x19\n\x11peer_certificates\x18\x05 \x03(\x0c\x12\x0f\n\x07resumed\x18\x06 \x01(\x08\x12\x35\n\x12handshake_duration\x18\x07 \x01(\x0b\x32\x19.google.protobuf.Duration\"\xc7\x02\n\x0f\x43onnectResponse\x12\x17\n\x0frecords_to_send\x18\x01 \x01(\x0c\x12\x11\n\tplaintext\x18\x02 \x01(\x0c\x12\x0b\n\x03ret\x18\x03 \x01(\x05\x12%\n\x05\x65rror\x18\x04 \x01(\x0e\x32\x16.tlsbroker.v1.SslError\x12\"\n\x05\x61lert\x18\x05 \x01(\x0b\x32\x13.tlsbroker.v1.Alert\x12*\n\x06verify\x18\x06 \x01(\x0b\x32\x1a.tlsbroker.v1.VerifyResult\x12\x0e\n\x06reason\x18\x07 \x01(\t\x12.\n\x0b\x65stablished\x18\x08 \x01(\x0b\x32\x19.tlsbroker.v1.Established\x12\x18\n\x10resumption_token\x18\t \x01(\x0c\x12*\n\x07session\x18\n \x01(\x0b\x32\x19.tlsbroker.v1.SessionInfo\"4\n\x0bSessionInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x19\n\x11max_message_bytes\x18\x02 \x01(\x05*\x96\x01\n\x08SslError\x12\x12\n\x0eSSL_ERROR_NONE\x10\x00\x12\x11\n\rSSL_ERROR_SSL\x10\x01\x12\x17\n\x13SSL_ERROR_WANT_READ\x10\x02\x12\x18\n\x14SSL_ERROR_WANT_WRITE\x10\x03\x12\x15\n\x11SSL_ERROR_SYSCALL\x10\x05\x12\x19\n\x15SSL_ERROR_ZERO_RETURN\x10\x06*Y\n\nAlertLevel\x12\x1b\n\x17\x41LERT_LEVEL_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41LERT_LEVEL_WARNING\x10\x01\x12\x15\n\x11\x41LERT_LEVEL_FATAL\x10\x02\x32[\n\rBrokerService\x12J\n\x07\x43onnect\x12\x1c.tlsbroker.v1.ConnectRequest\x1a\x1d.tlsbroker.v1.ConnectResponse(\x01\x30\x01\x42t\n\x10\x64\x65v.tlsbroker.v1P\x01ZEgithub.com/tlsbroker/tlsbroker/src/clients/go/tlsbrokerv1;tlsbrokerv1\xaa\x02\x16TlsBroker.Contracts.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19tlsbroker/v1/broker.proto\x12\x0ctlsbroker.v1\x1a\x1egoogle/protobuf/duration.proto\"\xbc\x01\n\x0e\x43onnectRequest\x12$\n\x05start\x18\x01 \x01(\x0b\x32\x13.tlsbroker.v1.StartH\x00\x12*\n\x08received\x18\x02 \x01(\x0b\x32\x16.tlsbroker.v1.ReceivedH\x00\x12$\n\x05write\x18\x03 \x01(\x0b\x32\x13.tlsbroker.v1.WriteH\x00\x12*\n\x08shutdown\x18\x04 \x01(\x0b\x32\x16.tlsbroker.v1.ShutdownH\x00\x42\x06\n\x04step\"T\n\x05Start\x12\x0e\n\x06policy\x18\x01 \x01(\t\x12\x13\n\x0bserver_name\x18\x02 \x01(\t\x12\x0c\n\x04\x61lpn\x18\x03 \x03(\t\x12\x18\n\x10resumption_token\x18\x04 \x01(\x0c\"%\n\x08Received\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x0b\n\x03\x65of\x18\x02 \x01(\x08\"\x1a\n\x05Write\x12\x11\n\tplaintext\x18\x01 \x01(\x0c\"\n\n\x08Shutdown\"a\n\x05\x41lert\x12\x13\n\x0b\x64\x65scription\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\'\n\x05level\x18\x03 \x01(\x0e\x32\x18.tlsbroker.v1.AlertLevel\x12\x0c\n\x04sent\x18\x04 \x01(\x08\"9\n\x0cVerifyResult\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05\x64\x65pth\x18\x03 \x01(\x05\"\xde\x01\n\x0b\x45stablished\x12\x18\n\x10protocol_version\x18\x01 \x01(\t\x12\x14\n\x0c\x63ipher_suite\x18\x02 \x01(\t\x12\r\n\x05group\x18\x03 \x01(\t\x12\x0c\n\x04\x61lpn\x18\x04 \x01(\t\x12\x19\n\x11peer_certificates\x18\x05 \x03(\x0c\x12\x0f\n\x07resumed\x18\x06 \x01(\x08\x12\x35\n\x12handshake_duration\x18\x07 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x1f\n\x17\x63lient_certificate_sent\x18\x08 \x01(\x08\"\xc7\x02\n\x0f\x43onnectResponse\x12\x17\n\x0frecords_to_send\x18\x01 \x01(\x0c\x12\x11\n\tplaintext\x18\x02 \x01(\x0c\x12\x0b\n\x03ret\x18\x03 \x01(\x05\x12%\n\x05\x65rror\x18\x04 \x01(\x0e\x32\x16.tlsbroker.v1.SslError\x12\"\n\x05\x61lert\x18\x05 \x01(\x0b\x32\x13.tlsbroker.v1.Alert\x12*\n\x06verify\x18\x06 \x01(\x0b\x32\x1a.tlsbroker.v1.VerifyResult\x12\x0e\n\x06reason\x18\x07 \x01(\t\x12.\n\x0b\x65stablished\x18\x08 \x01(\x0b\x32\x19.tlsbroker.v1.Established\x12\x18\n\x10resumption_token\x18\t \x01(\x0c\x12*\n\x07session\x18\n \x01(\x0b\x32\x19.tlsbroker.v1.SessionInfo\"4\n\x0bSessionInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x19\n\x11max_message_bytes\x18\x02 \x01(\x05*\x96\x01\n\x08SslError\x12\x12\n\x0eSSL_ERROR_NONE\x10\x00\x12\x11\n\rSSL_ERROR_SSL\x10\x01\x12\x17\n\x13SSL_ERROR_WANT_READ\x10\x02\x12\x18\n\x14SSL_ERROR_WANT_WRITE\x10\x03\x12\x15\n\x11SSL_ERROR_SYSCALL\x10\x05\x12\x19\n\x15SSL_ERROR_ZERO_RETURN\x10\x06*Y\n\nAlertLevel\x12\x1b\n\x17\x41LERT_LEVEL_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41LERT_LEVEL_WARNING\x10\x01\x12\x15\n\x11\x41LERT_LEVEL_FATAL\x10\x02\x32[\n\rBrokerService\x12J\n\x07\x43onnect\x12\x1c.tlsbroker.v1.ConnectRequest\x1a\x1d.tlsbroker.v1.ConnectResponse(\x01\x30\x01\x42t\n\x10\x64\x65v.tlsbroker.v1P\x01ZEgithub.com/tlsbroker/tlsbroker/src/clients/go/tlsbrokerv1;tlsbrokerv1\xaa\x02\x16TlsBroker.Contracts.V1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tlsbroker.v1.broker_pb2', globals())
@@ -22,10 +22,10 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\n\020dev.tlsbroker.v1P\001ZEgithub.com/tlsbroker/tlsbroker/src/clients/go/tlsbrokerv1;tlsbrokerv1\252\002\026TlsBroker.Contracts.V1'
-  _SSLERROR._serialized_start=1166
-  _SSLERROR._serialized_end=1316
-  _ALERTLEVEL._serialized_start=1318
-  _ALERTLEVEL._serialized_end=1407
+  _SSLERROR._serialized_start=1199
+  _SSLERROR._serialized_end=1349
+  _ALERTLEVEL._serialized_start=1351
+  _ALERTLEVEL._serialized_end=1440
   _CONNECTREQUEST._serialized_start=76
   _CONNECTREQUEST._serialized_end=264
   _START._serialized_start=266
@@ -41,11 +41,11 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _VERIFYRESULT._serialized_start=530
   _VERIFYRESULT._serialized_end=587
   _ESTABLISHED._serialized_start=590
-  _ESTABLISHED._serialized_end=779
-  _CONNECTRESPONSE._serialized_start=782
-  _CONNECTRESPONSE._serialized_end=1109
-  _SESSIONINFO._serialized_start=1111
-  _SESSIONINFO._serialized_end=1163
-  _BROKERSERVICE._serialized_start=1409
-  _BROKERSERVICE._serialized_end=1500
+  _ESTABLISHED._serialized_end=812
+  _CONNECTRESPONSE._serialized_start=815
+  _CONNECTRESPONSE._serialized_end=1142
+  _SESSIONINFO._serialized_start=1144
+  _SESSIONINFO._serialized_end=1196
+  _BROKERSERVICE._serialized_start=1442
+  _BROKERSERVICE._serialized_end=1533
 # @@protoc_insertion_point(module_scope)

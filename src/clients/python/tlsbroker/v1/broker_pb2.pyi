@@ -65,9 +65,10 @@ class ConnectResponse(_message.Message):
     def __init__(self, records_to_send: _Optional[bytes] = ..., plaintext: _Optional[bytes] = ..., ret: _Optional[int] = ..., error: _Optional[_Union[SslError, str]] = ..., alert: _Optional[_Union[Alert, _Mapping]] = ..., verify: _Optional[_Union[VerifyResult, _Mapping]] = ..., reason: _Optional[str] = ..., established: _Optional[_Union[Established, _Mapping]] = ..., resumption_token: _Optional[bytes] = ..., session: _Optional[_Union[SessionInfo, _Mapping]] = ...) -> None: ...
 
 class Established(_message.Message):
-    __slots__ = ["alpn", "cipher_suite", "group", "handshake_duration", "peer_certificates", "protocol_version", "resumed"]
+    __slots__ = ["alpn", "cipher_suite", "client_certificate_sent", "group", "handshake_duration", "peer_certificates", "protocol_version", "resumed"]
     ALPN_FIELD_NUMBER: _ClassVar[int]
     CIPHER_SUITE_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_CERTIFICATE_SENT_FIELD_NUMBER: _ClassVar[int]
     GROUP_FIELD_NUMBER: _ClassVar[int]
     HANDSHAKE_DURATION_FIELD_NUMBER: _ClassVar[int]
     PEER_CERTIFICATES_FIELD_NUMBER: _ClassVar[int]
@@ -75,12 +76,13 @@ class Established(_message.Message):
     RESUMED_FIELD_NUMBER: _ClassVar[int]
     alpn: str
     cipher_suite: str
+    client_certificate_sent: bool
     group: str
     handshake_duration: _duration_pb2.Duration
     peer_certificates: _containers.RepeatedScalarFieldContainer[bytes]
     protocol_version: str
     resumed: bool
-    def __init__(self, protocol_version: _Optional[str] = ..., cipher_suite: _Optional[str] = ..., group: _Optional[str] = ..., alpn: _Optional[str] = ..., peer_certificates: _Optional[_Iterable[bytes]] = ..., resumed: bool = ..., handshake_duration: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+    def __init__(self, protocol_version: _Optional[str] = ..., cipher_suite: _Optional[str] = ..., group: _Optional[str] = ..., alpn: _Optional[str] = ..., peer_certificates: _Optional[_Iterable[bytes]] = ..., resumed: bool = ..., handshake_duration: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., client_certificate_sent: bool = ...) -> None: ...
 
 class Received(_message.Message):
     __slots__ = ["data", "eof"]
