@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using TlsBroker.Server.Tests.Infrastructure;
 using TlsBroker.Testing.Peers;
@@ -18,6 +19,7 @@ public sealed class DeadlineTests : IAsyncLifetime
 
     private readonly FakeTimeProvider time = new(DateTimeOffset.UtcNow);
     private readonly TestChain chain = TestChain.Create();
+    private readonly CapturingLoggerProvider logs = new();
     private BrokerHost broker = null!;
 
     public async Task InitializeAsync()
@@ -28,13 +30,18 @@ public sealed class DeadlineTests : IAsyncLifetime
                 $"Broker:HandshakeTimeout={HandshakeTimeout}",
                 $"Broker:IdleTimeout={IdleTimeout}",
             ],
-            builder => builder.Services.AddSingleton<TimeProvider>(time));
+            builder =>
+            {
+                builder.Services.AddSingleton<TimeProvider>(time);
+                builder.Services.AddSingleton<ILoggerProvider>(logs);
+            });
     }
 
     public async Task DisposeAsync()
     {
         await broker.DisposeAsync();
         chain.Dispose();
+        logs.Dispose();
     }
 
     [Fact]
@@ -73,6 +80,36 @@ public sealed class DeadlineTests : IAsyncLifetime
         Assert.Equal(StatusCode.DeadlineExceeded, status.StatusCode);
         Assert.Contains("idle timeout", status.Detail, StringComparison.Ordinal);
         await broker.WaitForActiveSessionsAsync(0);
+    }
+
+    /// <summary>
+    /// A caller that keeps its stream open but reads no response blocks the broker's writes (HTTP/2 flow
+    /// control); the blocked write gets the idle timeout, and the session is freed without the caller's help.
+    /// </summary>
+    [Fact]
+    public async Task Connect_CallerStopsReadingResponses_DeadlineExceededAndSessionFreed()
+    {
+        await using var server = await OpenSslServer.StartAsync(chain);
+        await using var client = await ForwardingClient.ConnectAsync(broker.Client, server.Port, Requests.Start("localhost"));
+        Assert.True(client.IsEstablished, client.Handshake.Reason);
+
+        var plaintext = new byte[32 * 1024];
+        var sent = 0;
+        while (sent < 256 && await client.SendWithoutReadingAsync(Requests.Write(plaintext), TimeSpan.FromSeconds(2)))
+        {
+            sent++;
+        }
+
+        time.Advance(IdleTimeout + TimeSpan.FromSeconds(1));
+        await broker.WaitForActiveSessionsAsync(0);
+
+        Assert.True(sent < 256, "every request went through: the broker's writes never blocked, so this tests nothing");
+        var rejected = await logs.WaitForAsync(entry => entry.EventId.Id == 5, "the session's rejection");
+        Assert.Contains("DeadlineExceeded: the caller read no response", rejected.Message, StringComparison.Ordinal);
+
+        // The broker ends the stream while its own writes are stuck, so a caller that reads again may see the reset (CANCELLED).
+        var status = await client.WaitForEndAsync();
+        Assert.Contains(status.StatusCode, new[] { StatusCode.DeadlineExceeded, StatusCode.Cancelled });
     }
 
     [Fact]

@@ -53,6 +53,9 @@ internal static class BrokerErrors
     public static RpcException HandshakeDeadlineExceeded(TimeSpan timeout) =>
         new(new Status(StatusCode.DeadlineExceeded, $"handshake timeout: the handshake did not complete within {timeout.TotalSeconds:0.###} s (the server never answered?)"));
 
+    public static RpcException ResponsesNotRead(TimeSpan timeout) =>
+        new(new Status(StatusCode.DeadlineExceeded, $"the caller read no response for {timeout.TotalSeconds:0.###} s (idle timeout): the session is ended"));
+
     public static RpcException IdleDeadlineExceeded(TimeSpan timeout) =>
         new(new Status(StatusCode.DeadlineExceeded, $"idle timeout: no message for {timeout.TotalSeconds:0.###} s"));
 }

@@ -100,7 +100,7 @@ internal sealed class ConnectCall : IDisposable
             }
 
             issuedToken = null;
-            await responses.WriteAsync(response, callCancelled);
+            await WriteAsync(responses, response, readTimeout);
         }
     }
 
@@ -266,6 +266,25 @@ internal sealed class ConnectCall : IDisposable
         if (session!.Phase == SessionPhase.Closed)
         {
             End(CloseOutcome(result));
+        }
+    }
+
+    /// <summary>
+    /// A caller that stops reading responses blocks this write (HTTP/2 flow control) and would hold
+    /// its session forever: the write gets the idle timeout, then the session ends with DEADLINE_EXCEEDED.
+    /// </summary>
+    private async Task WriteAsync(IServerStreamWriter<ConnectResponse> responses, ConnectResponse response, ReadTimeout readTimeout)
+    {
+        var idleTimeout = configuration.Options.IdleTimeout;
+        var cancelled = readTimeout.Arm(idleTimeout);
+        try
+        {
+            await responses.WriteAsync(response, cancelled);
+            readTimeout.Disarm();
+        }
+        catch (OperationCanceledException) when (readTimeout.Expired)
+        {
+            throw BrokerErrors.ResponsesNotRead(idleTimeout);
         }
     }
 

@@ -1,7 +1,7 @@
 namespace TlsBroker.Server.Service;
 
 /// <summary>
-/// Cancels the read a call is waiting on when its deadline passes (on the injected
+/// Cancels the read (or response write) a call is waiting on when its deadline passes (on the injected
 /// <see cref="TimeProvider"/>'s clock) or when the call itself is cancelled. One token source
 /// serves every read of the call, armed before the read and disarmed after it, so a waiting
 /// session holds one timer and a message costs no new source, timer or link.

@@ -59,6 +59,23 @@ internal sealed class ForwardingClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// Sends <paramref name="request"/> and reads no response: a caller that stopped reading. False when
+    /// the request itself could not be sent within <paramref name="patience"/> (the broker stopped reading too).
+    /// </summary>
+    public async Task<bool> SendWithoutReadingAsync(ConnectRequest request, TimeSpan patience)
+    {
+        try
+        {
+            await call.RequestStream.WriteAsync(request).WaitAsync(patience);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Opens the TCP connection and the call and sends nothing yet.</summary>
     public static async Task<ForwardingClient> OpenAsync(BrokerService.BrokerServiceClient broker, int port, int fragmentSize = int.MaxValue)
     {
