@@ -41,14 +41,33 @@ public sealed class VerificationFailureTests(BrokerFixture fixture)
         Assert.Equal(StatusCode.OK, (await client.CompleteAsync()).StatusCode);
     }
 
+    /// <summary>SSL_get_error(3): after SSL_ERROR_SSL "no further I/O operations should be performed"; each gets the failure again.</summary>
     [Fact]
-    public async Task Connect_RequestAfterFatalResult_InvalidArgument()
+    public async Task Connect_RequestsAfterFatalResult_AnsweredWithTheSameFailure()
     {
         await using var server = await OpenSslServer.StartAsync(fixture.EcdsaChain);
         await using var client = await ForwardingClient.ConnectAsync(fixture.Broker.Client, server.Port, Requests.Start("wrong.test"));
         Assert.Equal(SslError.Ssl, client.Handshake.Error);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.WriteAsync("after the failure"u8.ToArray()));
+        var write = await client.WriteAsync("after the failure"u8.ToArray());
+        var shutdown = await client.ShutdownAsync();
+
+        Assert.All(new[] { write, shutdown }, answer =>
+        {
+            Assert.Equal((client.Handshake.Ret, client.Handshake.Error, client.Handshake.Verify, client.Handshake.Alert), (answer.Ret, answer.Error, answer.Verify, answer.Alert));
+            Assert.True(answer.RecordsToSend.IsEmpty, "the alert was sent once already");
+        });
+        Assert.Equal(StatusCode.OK, (await client.CompleteAsync()).StatusCode);
+    }
+
+    [Fact]
+    public async Task Connect_StartAfterFatalResult_InvalidArgument()
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.EcdsaChain);
+        await using var client = await ForwardingClient.ConnectAsync(fixture.Broker.Client, server.Port, Requests.Start("wrong.test"));
+        Assert.Equal(SslError.Ssl, client.Handshake.Error);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.SendAsync(Requests.StartRequest("localhost")));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }

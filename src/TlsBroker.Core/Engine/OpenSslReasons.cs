@@ -14,6 +14,9 @@ internal static class OpenSslReasons
 
     public const string UnexpectedEof = "unexpected eof while reading";
 
+    /// <summary>SSL_R_PROTOCOL_IS_SHUTDOWN: a write after close_notify was sent.</summary>
+    public const string ProtocolIsShutdown = "protocol is shutdown";
+
     /// <summary>OpenSSL puts nothing on its error queue here; s_client prints "closed".</summary>
     public const string ClosedDuringHandshake = "closed: close_notify received during the handshake";
 

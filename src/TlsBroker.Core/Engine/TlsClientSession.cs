@@ -18,6 +18,8 @@ namespace TlsBroker.Core.Engine;
  *                              Closed <------------------------------------ Closed <-------------------------- Closed
  *
  * A call that the phase does not expect is a SessionMisuseException; what the server does is a StepResult.
+ * Once Closed, Receive, Write and Shutdown are answered with the outcome that closed the session
+ * (AfterEnd), as OpenSSL answers them on an SSL object that has ended.
  */
 
 /// <summary>
@@ -39,6 +41,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     private bool resumed;
     private IReadOnlyList<byte[]> peerCertificates = [];
     private (int Updates, ResumptionState? State) exported;
+    private StepResult? ending;
 
     public TlsPolicy Policy { get; } = policy;
 
@@ -82,7 +85,11 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
             throw new SessionMisuseException("data received before Start: there is no handshake to feed yet");
         }
 
-        RequireNotClosed("Receive");
+        if (Phase == SessionPhase.Closed)
+        {
+            return AfterEnd(SessionCall.Receive);
+        }
+
         if (Phase == SessionPhase.Handshaking)
         {
             firstRecordHeader.Note(data);
@@ -93,12 +100,17 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
             return failure;
         }
 
-        return AfterInput(endOfStream);
+        return Remember(AfterInput(endOfStream));
     }
 
     /// <summary>SSL_write, once established (not after Shutdown): the records to send, ret = plaintext length.</summary>
     public StepResult Write(ReadOnlySpan<byte> plaintext)
     {
+        if (Phase == SessionPhase.Closed)
+        {
+            return AfterEnd(SessionCall.Write);
+        }
+
         RequirePhase(SessionPhase.Established, "Write");
         return Invoke(static (protocol, data) => protocol.WriteApplicationData(data), plaintext)
             ?? new StepResult { Ret = plaintext.Length, Error = SslError.None, RecordsToSend = DrainOutput() };
@@ -110,6 +122,11 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     /// </summary>
     public StepResult Shutdown()
     {
+        if (Phase == SessionPhase.Closed)
+        {
+            return AfterEnd(SessionCall.Shutdown);
+        }
+
         RequirePhase(SessionPhase.Established, "Shutdown");
         if (Invoke(static (protocol, _) => protocol.SendCloseNotify(), 0) is { } failure)
         {
@@ -257,13 +274,13 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
             // SSL_connect(3) ret 0: "not successful but was shut down controlled and by the specifications
             // of the TLS/SSL protocol". OpenSSL sends nothing back, so BouncyCastle's handshake_failure is dropped.
             Close();
-            return new StepResult
+            return Remember(new StepResult
             {
                 Ret = 0,
                 Error = SslError.ZeroReturn,
                 Alert = new TlsAlert(AlertDescription.close_notify, OpenSslReasons.AlertName(AlertDescription.close_notify), Fatal: false, Sent: false),
                 Reason = OpenSslReasons.ClosedDuringHandshake,
-            };
+            });
         }
         catch (TlsFatalAlert e)
         {
@@ -291,7 +308,40 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     {
         var records = DrainOutput();
         Close();
-        return new StepResult { Ret = -1, Error = SslError.Ssl, Alert = alert, Reason = reason, Verify = verify, RecordsToSend = records };
+        return Remember(new StepResult { Ret = -1, Error = SslError.Ssl, Alert = alert, Reason = reason, Verify = verify, RecordsToSend = records });
+    }
+
+    /// <summary>Keeps the outcome that closed the session, without its bytes, for <see cref="AfterEnd"/>.</summary>
+    private StepResult Remember(StepResult result)
+    {
+        if (Phase == SessionPhase.Closed && ending is null)
+        {
+            ending = result with { RecordsToSend = ReadOnlyMemory<byte>.Empty, Plaintext = ReadOnlyMemory<byte>.Empty, Established = null };
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A call on a session that has ended. After close_notify went both ways: SSL_read(3) keeps returning 0 with
+    /// SSL_ERROR_ZERO_RETURN, SSL_shutdown(3) returns 1 ("the shutdown was successfully completed"), and SSL_write
+    /// fails with "protocol is shutdown". After a fatal error, SSL_get_error(3): "no further I/O operations should
+    /// be performed on the connection", so every call gets that error again.
+    /// </summary>
+    private StepResult AfterEnd(SessionCall call)
+    {
+        var final = ending ?? throw new SessionMisuseException($"{call} is not allowed: the session was disposed");
+        if (final.Error != SslError.ZeroReturn)
+        {
+            return final;
+        }
+
+        return call switch
+        {
+            SessionCall.Receive => new StepResult { Ret = 0, Error = SslError.ZeroReturn },
+            SessionCall.Shutdown => new StepResult { Ret = 1, Error = SslError.None },
+            _ => new StepResult { Ret = -1, Error = SslError.Ssl, Reason = OpenSslReasons.ProtocolIsShutdown },
+        };
     }
 
     private void Close()

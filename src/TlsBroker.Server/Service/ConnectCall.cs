@@ -21,8 +21,8 @@ namespace TlsBroker.Server.Service;
 /// order (<see cref="SessionMisuseException"/>); this class only adds what the engine cannot know:
 /// which policy, whether a slot is free, and how long the caller may stay silent.
 /// After a fatal result or a completed shutdown the session is Closed and its slot is given back
-/// at once; the stream stays open until the caller half-closes it (then it ends OK), and any
-/// further request is refused by the engine as misuse (INVALID_ARGUMENT).
+/// at once; the stream stays open until the caller half-closes it (then it ends OK), and a further
+/// Received, Write or Shutdown is answered by the engine with the session's final outcome.
 /// </summary>
 internal sealed class ConnectCall : IDisposable
 {
@@ -75,8 +75,14 @@ internal sealed class ConnectCall : IDisposable
         using var readTimeout = new ReadTimeout(timeProvider, callCancelled);
         while (await ReadNextAsync(requests, readTimeout) is { } request)
         {
+            var starts = session is null;
             var result = Handle(request);
             var response = ConnectResponseMapper.ToResponse(result, issuedToken);
+            if (starts)
+            {
+                response.Session = new SessionInfo { Id = Id, MaxMessageBytes = options.MaxMessageBytes };
+            }
+
             issuedToken = null;
             await responses.WriteAsync(response, callCancelled);
         }
@@ -207,6 +213,12 @@ internal sealed class ConnectCall : IDisposable
 
     private void Observe(SessionPhase before, StepResult result)
     {
+        // A request after the end gets the final outcome again (TlsClientSession.AfterEnd); it was observed once already.
+        if (before == SessionPhase.Closed)
+        {
+            return;
+        }
+
         if (result.Established is { } summary)
         {
             metrics.HandshakeSucceeded(policyName, summary);
