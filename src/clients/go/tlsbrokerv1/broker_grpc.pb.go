@@ -20,7 +20,10 @@ type BrokerServiceClient interface {
 	// One stream is one TLS session (OpenSSL's SSL object with a memory BIO pair). Lockstep:
 	// the broker answers every ConnectRequest with exactly one ConnectResponse. TLS failures are
 	// results in a response (ret = -1, error = SSL_ERROR_SSL, alert, verify); gRPC status codes
-	// are kept for API misuse and service limits.
+	// are kept for API misuse and service limits. Once the session has ended (a fatal result, or
+	// close_notify both ways), a further Received, Write or Shutdown is answered with its final
+	// outcome rather than refused, so that a client that read ahead or shuts down after
+	// SSL_ERROR_ZERO_RETURN (as OpenSSL users do) is not treated as misbehaving.
 	Connect(ctx context.Context, opts ...grpc.CallOption) (BrokerService_ConnectClient, error)
 }
 
@@ -70,7 +73,10 @@ type BrokerServiceServer interface {
 	// One stream is one TLS session (OpenSSL's SSL object with a memory BIO pair). Lockstep:
 	// the broker answers every ConnectRequest with exactly one ConnectResponse. TLS failures are
 	// results in a response (ret = -1, error = SSL_ERROR_SSL, alert, verify); gRPC status codes
-	// are kept for API misuse and service limits.
+	// are kept for API misuse and service limits. Once the session has ended (a fatal result, or
+	// close_notify both ways), a further Received, Write or Shutdown is answered with its final
+	// outcome rather than refused, so that a client that read ahead or shuts down after
+	// SSL_ERROR_ZERO_RETURN (as OpenSSL users do) is not treated as misbehaving.
 	Connect(BrokerService_ConnectServer) error
 	mustEmbedUnimplementedBrokerServiceServer()
 }

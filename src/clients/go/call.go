@@ -1,0 +1,211 @@
+package tlsbroker
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc/codes"
+
+	pb "github.com/tlsbroker/tlsbroker/src/clients/go/tlsbrokerv1"
+)
+
+// call is one Connect stream. The broker answers every request with exactly one response, in
+// request order (broker.proto, "Lockstep"), so a request may be sent before the earlier ones
+// are answered: each response belongs to the oldest request still unanswered. One goroutine
+// receives the responses and writes the records each carries to the socket before handing the
+// response over, so that records reach the server in the order the broker produced them (TLS
+// sequence numbers, RFC 8446 §5.3).
+type call struct {
+	stream  pb.BrokerService_ConnectClient
+	cancel  func()
+	conn    net.Conn
+	timeout time.Duration
+	mapErr  func(error) error
+	onToken func([]byte)
+
+	sendMu sync.Mutex
+
+	mu       sync.Mutex
+	queue    []*answer
+	err      error // why the call can no longer be used; the first cause wins
+	done     chan struct{}
+	closing  bool // CloseSend was called: the stream's end is expected
+	received chan struct{}
+}
+
+type answer struct {
+	ch chan result // buffered: the receiver never blocks on it
+}
+
+type result struct {
+	resp *pb.ConnectResponse
+	err  error
+}
+
+func newCall(stream pb.BrokerService_ConnectClient, cancel func(), conn net.Conn, timeout time.Duration,
+	mapErr func(error) error, onToken func([]byte)) *call {
+	c := &call{
+		stream: stream, cancel: cancel, conn: conn, timeout: timeout, mapErr: mapErr, onToken: onToken,
+		done: make(chan struct{}), received: make(chan struct{}),
+	}
+	go c.receive()
+	return c
+}
+
+// send sends req once the requests before it are sent, without waiting for its response.
+// A send that the broker does not take within the timeout (HTTP/2 flow control) interrupts the call.
+func (c *call) send(req *pb.ConnectRequest) (*answer, error) {
+	c.sendMu.Lock()
+	defer c.sendMu.Unlock()
+	a := &answer{ch: make(chan result, 1)}
+	c.mu.Lock()
+	if c.err != nil {
+		c.mu.Unlock()
+		return nil, c.err
+	}
+	c.queue = append(c.queue, a)
+	c.mu.Unlock()
+
+	timer := time.AfterFunc(c.timeout, func() {
+		c.interrupt(&TimeoutError{Op: "send", Wait: c.timeout, What: "the broker did not take the request"})
+	})
+	err := c.stream.Send(req)
+	timer.Stop()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			// grpc-go: SendMsg returns io.EOF when the stream ended; Recv reports why.
+			select {
+			case <-c.done:
+			case <-time.After(c.timeout):
+				c.interrupt(&BrokerError{Code: codes.Unavailable, Message: "the broker ended the session stream"})
+			}
+		} else {
+			c.interrupt(c.mapErr(err))
+		}
+		return nil, c.failure()
+	}
+	return a, nil
+}
+
+// wait waits for a's response. deadline (zero for none) is the caller's own deadline: when it
+// passes, wait returns a timeout and a stays valid for a later wait. The broker timeout, in
+// contrast, interrupts the call: a response that never comes breaks the lockstep for good.
+func (c *call) wait(a *answer, deadline time.Time, op string) (*pb.ConnectResponse, error) {
+	brokerTimer := time.NewTimer(c.timeout)
+	defer brokerTimer.Stop()
+	var deadlineC <-chan time.Time
+	if !deadline.IsZero() {
+		d := time.NewTimer(time.Until(deadline))
+		defer d.Stop()
+		deadlineC = d.C
+	}
+	select {
+	case r := <-a.ch:
+		return r.resp, r.err
+	case <-brokerTimer.C:
+		timeout := &TimeoutError{Op: op, Wait: c.timeout, What: "the broker did not answer"}
+		c.interrupt(timeout)
+		return nil, timeout
+	case <-deadlineC:
+		return nil, &TimeoutError{Op: op, What: "deadline exceeded"}
+	}
+}
+
+// exchange sends req and waits for its response.
+func (c *call) exchange(req *pb.ConnectRequest, deadline time.Time, op string) (*pb.ConnectResponse, error) {
+	a, err := c.send(req)
+	if err != nil {
+		return nil, err
+	}
+	return c.wait(a, deadline, op)
+}
+
+// closeSend ends the request stream and waits, within the timeout, for the broker to end its
+// side; then the stream is released either way.
+func (c *call) closeSend() {
+	c.mu.Lock()
+	c.closing = true
+	alive := c.err == nil
+	c.mu.Unlock()
+	if alive {
+		c.sendMu.Lock()
+		_ = c.stream.CloseSend()
+		c.sendMu.Unlock()
+		select {
+		case <-c.received:
+		case <-time.After(c.timeout):
+		}
+	}
+	c.interrupt(net.ErrClosed)
+}
+
+func (c *call) failure() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// interrupt marks the call unusable, cancels the stream (which frees the session in the broker)
+// and fails every unanswered request with cause.
+func (c *call) interrupt(cause error) {
+	c.mu.Lock()
+	if c.err != nil {
+		c.mu.Unlock()
+		return
+	}
+	c.err = cause
+	orphans := c.queue
+	c.queue = nil
+	close(c.done)
+	c.mu.Unlock()
+	c.cancel()
+	for _, a := range orphans {
+		a.ch <- result{err: cause}
+	}
+}
+
+func (c *call) receive() {
+	defer close(c.received)
+	for {
+		resp, err := c.stream.Recv()
+		if err != nil {
+			c.mu.Lock()
+			expected := c.closing && len(c.queue) == 0
+			c.mu.Unlock()
+			switch {
+			case expected:
+				c.interrupt(net.ErrClosed)
+			case errors.Is(err, io.EOF):
+				c.interrupt(&BrokerError{Code: codes.Unavailable, Message: "the broker ended the session stream without answering"})
+			default:
+				c.interrupt(c.mapErr(err))
+			}
+			return
+		}
+		c.mu.Lock()
+		if len(c.queue) == 0 {
+			c.mu.Unlock()
+			c.interrupt(&BrokerError{Code: codes.Internal, Message: "the broker sent a response nobody asked for"})
+			return
+		}
+		a := c.queue[0]
+		c.queue = c.queue[1:]
+		c.mu.Unlock()
+		if len(resp.GetRecordsToSend()) > 0 {
+			if _, err := c.conn.Write(resp.GetRecordsToSend()); err != nil {
+				failure := fmt.Errorf("tlsbroker: writing to the server: %w", err)
+				a.ch <- result{err: failure}
+				c.interrupt(failure)
+				return
+			}
+		}
+		if token := resp.GetResumptionToken(); len(token) > 0 && c.onToken != nil {
+			c.onToken(token)
+		}
+		a.ch <- result{resp: resp}
+	}
+}

@@ -1,0 +1,70 @@
+package tlsbroker
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Dial connects to addr over network and runs the handshake through the broker, as
+// tls.DialWithDialer does. An empty cfg.ServerName is taken from addr's host.
+func Dial(ctx context.Context, dialer *net.Dialer, network, addr string, cfg *Config) (*Conn, error) {
+	if dialer == nil {
+		dialer = &net.Dialer{}
+	}
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	if cfg.ServerName == "" {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, err
+		}
+		cfg = cfg.Clone()
+		cfg.ServerName = host
+	}
+	raw, err := dialer.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	conn := Client(raw, cfg)
+	if err := conn.HandshakeContext(ctx); err != nil {
+		_ = raw.Close()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// DialTLSContextFunc returns a function for http.Transport.DialTLSContext that connects through
+// the broker with cfg, taking the server name from each request's address. cfg.NextProtos
+// defaults to "http/1.1": net/http speaks HTTP/2 only over its own crypto/tls connections.
+func DialTLSContextFunc(cfg *Config) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	base := cfg.Clone()
+	if base == nil {
+		base = &Config{}
+	}
+	if len(base.NextProtos) == 0 {
+		base.NextProtos = []string{"http/1.1"}
+	}
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c := base.Clone()
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, err
+		}
+		c.ServerName = host
+		return Dial(ctx, dialer, network, addr, c)
+	}
+}
+
+// NewTransport returns an http.Transport (a clone of http.DefaultTransport's settings) whose
+// https:// connections go through the broker with cfg. Share one cfg.Broker and
+// ClientSessionCache between requests for connection reuse and resumption.
+func NewTransport(cfg *Config) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialTLSContext = DialTLSContextFunc(cfg)
+	t.ForceAttemptHTTP2 = false
+	return t
+}
