@@ -16,9 +16,11 @@ import (
 // call is one Connect stream. The broker answers every request with exactly one response, in
 // request order (broker.proto, "Lockstep"), so a request may be sent before the earlier ones
 // are answered: each response belongs to the oldest request still unanswered. One goroutine
-// receives the responses and writes the records each carries to the socket before handing the
-// response over, so that records reach the server in the order the broker produced them (TLS
-// sequence numbers, RFC 8446 §5.3).
+// receives the responses; another writes the records they carry to the socket, in the order the
+// broker produced them (TLS sequence numbers, RFC 8446 §5.3). A response is handed over once its
+// records are on the socket, except the answers to data-phase reads: those go to the reader at
+// once, so that a server that stops reading until its own writes are read cannot deadlock the
+// session (its echo waits in our socket while our records wait in its socket).
 type call struct {
 	stream  pb.BrokerService_ConnectClient
 	cancel  func()
@@ -31,14 +33,24 @@ type call struct {
 
 	mu       sync.Mutex
 	queue    []*answer
-	err      error // why the call can no longer be used; the first cause wins
+	out      []outgoing // records for the socket, oldest first
+	err      error      // why the call can no longer be used; the first cause wins
 	done     chan struct{}
 	closing  bool // CloseSend was called: the stream's end is expected
 	received chan struct{}
+	outKick  chan struct{}
 }
 
 type answer struct {
-	ch chan result // buffered: the receiver never blocks on it
+	ch         chan result // buffered: whoever delivers never blocks on it
+	afterWrite bool        // deliver once the response's records are on the socket
+}
+
+// outgoing is records to write, then (when a is set) the response to hand over.
+type outgoing struct {
+	records []byte
+	a       *answer
+	resp    *pb.ConnectResponse
 }
 
 type result struct {
@@ -50,18 +62,25 @@ func newCall(stream pb.BrokerService_ConnectClient, cancel func(), conn net.Conn
 	mapErr func(error) error, onToken func([]byte)) *call {
 	c := &call{
 		stream: stream, cancel: cancel, conn: conn, timeout: timeout, mapErr: mapErr, onToken: onToken,
-		done: make(chan struct{}), received: make(chan struct{}),
+		done: make(chan struct{}), received: make(chan struct{}), outKick: make(chan struct{}, 1),
 	}
 	go c.receive()
+	go c.writeRecords()
 	return c
 }
 
-// send sends req once the requests before it are sent, without waiting for its response.
-// A send that the broker does not take within the timeout (HTTP/2 flow control) interrupts the call.
-func (c *call) send(req *pb.ConnectRequest) (*answer, error) {
+// send sends req once the requests before it are sent, without waiting for its response, which
+// comes once its records are on the socket. A send that the broker does not take within the
+// timeout (HTTP/2 flow control) interrupts the call.
+func (c *call) send(req *pb.ConnectRequest) (*answer, error) { return c.sendRequest(req, true) }
+
+// sendRead is send for a data-phase Received, whose answer (the plaintext) comes at once.
+func (c *call) sendRead(req *pb.ConnectRequest) (*answer, error) { return c.sendRequest(req, false) }
+
+func (c *call) sendRequest(req *pb.ConnectRequest, afterWrite bool) (*answer, error) {
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
-	a := &answer{ch: make(chan result, 1)}
+	a := &answer{ch: make(chan result, 1), afterWrite: afterWrite}
 	c.mu.Lock()
 	if c.err != nil {
 		c.mu.Unlock()
@@ -160,6 +179,12 @@ func (c *call) interrupt(cause error) {
 	c.err = cause
 	orphans := c.queue
 	c.queue = nil
+	for _, o := range c.out {
+		if o.a != nil {
+			orphans = append(orphans, o.a)
+		}
+	}
+	c.out = nil
 	close(c.done)
 	c.mu.Unlock()
 	c.cancel()
@@ -194,18 +219,55 @@ func (c *call) receive() {
 		}
 		a := c.queue[0]
 		c.queue = c.queue[1:]
-		c.mu.Unlock()
-		if len(resp.GetRecordsToSend()) > 0 {
-			if _, err := c.conn.Write(resp.GetRecordsToSend()); err != nil {
-				failure := fmt.Errorf("tlsbroker: writing to the server: %w", err)
-				a.ch <- result{err: failure}
-				c.interrupt(failure)
-				return
-			}
+		records := resp.GetRecordsToSend()
+		switch {
+		case a.afterWrite:
+			c.out = append(c.out, outgoing{records: records, a: a, resp: resp})
+		case len(records) > 0:
+			c.out = append(c.out, outgoing{records: records})
 		}
+		c.mu.Unlock()
+		signal(c.outKick)
 		if token := resp.GetResumptionToken(); len(token) > 0 && c.onToken != nil {
 			c.onToken(token)
 		}
-		a.ch <- result{resp: resp}
+		if !a.afterWrite {
+			a.ch <- result{resp: resp}
+		}
+	}
+}
+
+// writeRecords writes the responses' records to the socket in order, then hands over the
+// responses that wait for that.
+func (c *call) writeRecords() {
+	for {
+		select {
+		case <-c.outKick:
+		case <-c.done:
+			return
+		}
+		for {
+			c.mu.Lock()
+			if len(c.out) == 0 || c.err != nil {
+				c.mu.Unlock()
+				break
+			}
+			o := c.out[0]
+			c.out = c.out[1:]
+			c.mu.Unlock()
+			if len(o.records) > 0 {
+				if _, err := c.conn.Write(o.records); err != nil {
+					failure := fmt.Errorf("tlsbroker: writing to the server: %w", err)
+					if o.a != nil {
+						o.a.ch <- result{err: failure}
+					}
+					c.interrupt(failure)
+					return
+				}
+			}
+			if o.a != nil {
+				o.a.ch <- result{resp: o.resp}
+			}
+		}
 	}
 }

@@ -57,8 +57,7 @@ type Conn struct {
 	sockTimedOut error
 
 	writeMu      sync.Mutex
-	writes       []*answer
-	writeErr     error
+	sender       *sender
 	shutdownSent bool
 
 	fatalMu sync.Mutex
@@ -139,19 +138,36 @@ func (c *Conn) handshake(parent context.Context) error {
 
 	// As crypto/tls's HandshakeContext: the end of ctx interrupts a blocking socket read by
 	// closing the connection, and the stream is cancelled so that the broker frees the session.
+	// The mutex makes "interrupted" and "returned" exclusive: a handshake that completed as ctx
+	// ended either finished first (and keeps its connection) or reports the interruption.
+	var interruptMu sync.Mutex
+	interrupted, returned := false, false
 	finished := make(chan struct{})
-	defer close(finished)
+	defer func() {
+		interruptMu.Lock()
+		returned = true
+		interruptMu.Unlock()
+		close(finished)
+	}()
 	go func() {
 		select {
 		case <-ctx.Done():
-			streamCancel()
-			_ = c.conn.Close()
+			interruptMu.Lock()
+			defer interruptMu.Unlock()
+			if !returned {
+				interrupted = true
+				streamCancel()
+				_ = c.conn.Close()
+			}
 		case <-finished:
 		}
 	}()
 
 	failed := func(err error) error {
-		if ctx.Err() == nil {
+		interruptMu.Lock()
+		wasInterrupted := interrupted
+		interruptMu.Unlock()
+		if !wasInterrupted && ctx.Err() == nil {
 			return err
 		}
 		if parent.Err() != nil {
@@ -201,8 +217,16 @@ func (c *Conn) handshake(parent context.Context) error {
 			return failed(fmt.Errorf("tlsbroker: handshake with %s: reading from the server: %w", c.cfg.ServerName, rerr))
 		}
 	}
+	interruptMu.Lock()
+	returned = true
+	wasInterrupted := interrupted
+	interruptMu.Unlock()
+	if wasInterrupted {
+		return failed(nil)
+	}
 	c.state = newConnectionState(c.cfg.ServerName, c.sessionID, resp.GetEstablished())
 	c.undelivered = resp.GetPlaintext()
+	c.sender = newSender(c.call, c.maxPayload, c.cfg.ServerName, c.setFatal, c.closedCh)
 	return nil
 }
 
@@ -334,7 +358,7 @@ func (c *Conn) readStep() error {
 }
 
 func (c *Conn) sendReceived(data []byte, eof bool) error {
-	a, err := c.call.send(received(data, eof))
+	a, err := c.call.sendRead(received(data, eof))
 	if err != nil {
 		return c.setFatal(err)
 	}
@@ -369,84 +393,25 @@ func (c *Conn) startSocketRead() {
 	}()
 }
 
-// Write encrypts b through the broker. Like a socket's send buffer, it returns once the
-// broker has the data and at most a few earlier writes are unanswered; a failure of those
-// surfaces on a later Write, CloseWrite or Close.
+// Write encrypts b through the broker. Like a socket's send buffer, it returns once b is
+// copied into the Conn's send buffer (up to one request's worth waits there while a few earlier
+// requests are unanswered); a failure of those surfaces on a later Write, CloseWrite or Close.
 func (c *Conn) Write(b []byte) (int, error) {
 	if err := c.Handshake(); err != nil {
 		return 0, err
 	}
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
-	if err := c.writable(); err != nil {
-		return 0, err
-	}
-	n := 0
-	for len(b) > 0 {
-		chunk := b
-		if len(chunk) > c.maxPayload {
-			chunk = chunk[:c.maxPayload]
-		}
-		a, err := c.call.send(&pb.ConnectRequest{Step: &pb.ConnectRequest_Write{Write: &pb.Write{Plaintext: chunk}}})
-		if err != nil {
-			c.writeErr = c.setFatal(err)
-			return n, c.writeErr
-		}
-		c.writes = append(c.writes, a)
-		n += len(chunk)
-		b = b[len(chunk):]
-		for len(c.writes) > maxWritesInFlight {
-			if err := c.awaitWrite(); err != nil {
-				return n, err
-			}
-		}
-	}
-	return n, nil
-}
-
-func (c *Conn) writable() error {
 	switch {
 	case c.closed.Load():
-		return net.ErrClosed
-	case c.writeErr != nil:
-		return c.writeErr
-	case c.fatalErr() != nil:
-		return c.fatalErr()
+		return 0, net.ErrClosed
 	case c.shutdownSent:
-		return errShutdown
+		return 0, errShutdown
 	}
-	return nil
-}
-
-// awaitWrite waits for the oldest unanswered Write. As with crypto/tls, a write that timed out
-// leaves the write side broken: every later Write returns the same error.
-func (c *Conn) awaitWrite() error {
-	resp, err := c.call.wait(c.writes[0], c.writeDeadline.Load().(time.Time), "write")
-	if err != nil {
-		c.writeErr = err
-		if !isTimeout(err) {
-			c.setFatal(err)
-		}
-		return err
+	if err := c.fatalErr(); err != nil {
+		return 0, err
 	}
-	c.writes = c.writes[1:]
-	if resp.GetRet() < 0 {
-		c.writeErr = resultError("write", c.cfg.ServerName, resp)
-		if int(resp.GetError()) == sslErrorSSL {
-			c.setFatal(c.writeErr)
-		}
-		return c.writeErr
-	}
-	return nil
-}
-
-func (c *Conn) flushWrites() error {
-	for len(c.writes) > 0 {
-		if err := c.awaitWrite(); err != nil {
-			return err
-		}
-	}
-	return c.writeErr
+	return c.sender.write(b, c.writeDeadline.Load().(time.Time))
 }
 
 // CloseWrite sends close_notify (SSL_shutdown) after everything written so far; reading may go
@@ -468,7 +433,7 @@ func (c *Conn) closeNotify() error {
 	if c.shutdownSent {
 		return nil
 	}
-	if err := c.flushWrites(); err != nil {
+	if err := c.sender.flush(c.writeDeadline.Load().(time.Time)); err != nil {
 		return err
 	}
 	if err := c.fatalErr(); err != nil {
@@ -496,7 +461,7 @@ func (c *Conn) Close() error {
 	var alertErr error
 	if c.handshakeDone.Load() {
 		c.writeMu.Lock()
-		if c.writeErr == nil && c.fatalErr() == nil {
+		if c.fatalErr() == nil {
 			alertErr = c.closeNotify()
 			if c.peerClosed.Load() {
 				// The server already ended the session; nothing the close_notify says matters.
