@@ -20,8 +20,10 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	tlsbroker "github.com/tlsbroker/tlsbroker/src/clients/go"
@@ -51,7 +53,18 @@ const writeSize = 16 << 10 // one TLS record per write, as the .NET bench writes
 
 func main() {
 	runs := flag.Int("runs", 3, "runs per path and direction")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	env, err := load()
 	if err != nil {
 		fail(err)
@@ -84,10 +97,11 @@ func main() {
 	}
 	medians := map[string]float64{}
 	fmt.Printf("Go %s, 64 MiB transfers in %d KiB writes, MB = 10^6 bytes, %d runs each\n", strings.TrimPrefix(runtime.Version(), "go"), writeSize>>10, *runs)
-	fmt.Printf("%-7s %-9s %s\n", "path", "direction", "MB/s per run, median [min-max]")
+	fmt.Printf("%-7s %-9s %s\n", "path", "direction", "MB/s per run, median [min-max], Go process CPU ms/MB")
 	for _, direction := range []string{"download", "upload"} {
 		for _, path := range paths {
 			var rates []float64
+			cpuBefore := cpuTime()
 			for i := 0; i < *runs; i++ {
 				var rate float64
 				var err error
@@ -101,9 +115,10 @@ func main() {
 				}
 				rates = append(rates, rate)
 			}
+			cpuPerMB := (cpuTime() - cpuBefore).Seconds() * 1000 / (float64(len(upload)) * float64(*runs) / 1e6)
 			med := median(rates)
 			medians[path.name+" "+direction] = med
-			fmt.Printf("%-7s %-9s %s  median %.1f [%.1f-%.1f]\n", path.name, direction, format(rates), med, min(rates), max(rates))
+			fmt.Printf("%-7s %-9s %s  median %6.1f [%.1f-%.1f]  %5.2f\n", path.name, direction, format(rates), med, min(rates), max(rates), cpuPerMB)
 		}
 	}
 	fmt.Printf("broker/direct: download %.2f, upload %.2f (medians)\n",
@@ -230,6 +245,15 @@ func format(xs []float64) string {
 		parts[i] = fmt.Sprintf("%7.1f", x)
 	}
 	return strings.Join(parts, " ")
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 func fail(err error) {
