@@ -27,6 +27,9 @@ const (
 	maxWritesInFlight = 4
 	// handshakeReadBytes is one socket read during the handshake: a server's flight.
 	handshakeReadBytes = 32 * 1024
+	// maxRecordBytes is one TLS record: 2^14 bytes of plaintext plus header and expansion
+	// (RFC 8446 §5.2).
+	maxRecordBytes = 16*1024 + 256 + 5
 )
 
 // Conn is a TLS client connection whose TLS runs in the broker: a net.Conn over the caller's
@@ -55,6 +58,7 @@ type Conn struct {
 	sockEOF      bool
 	sockErr      error
 	sockTimedOut error
+	lastReadFull bool
 
 	writeMu      sync.Mutex
 	sender       *sender
@@ -324,6 +328,7 @@ func (c *Conn) readStep() error {
 	select {
 	case chunk := <-c.sockRead:
 		c.sockRead = nil
+		c.lastReadFull = len(chunk.data) == cap(chunk.data)
 		if len(chunk.data) > 0 {
 			if err := c.sendReceived(chunk.data, false); err != nil {
 				return err
@@ -335,7 +340,10 @@ func (c *Conn) readStep() error {
 			c.sockEOF = true
 			return c.sendReceived(nil, true)
 		case isTimeout(chunk.err):
-			c.sockTimedOut = chunk.err
+			// A read that outlived a deadline since moved (or cleared) is simply read again.
+			if d := c.readDeadline.Load().(time.Time); !d.IsZero() && !time.Now().Before(d) {
+				c.sockTimedOut = chunk.err
+			}
 		default:
 			c.sockErr = fmt.Errorf("tlsbroker: reading from the server: %w", chunk.err)
 		}
@@ -382,10 +390,16 @@ func (c *Conn) handleReadAnswer(resp *pb.ConnectResponse) {
 	}
 }
 
+// startSocketRead reads the socket in a goroutine, so that Read can wait for the server's bytes
+// and the broker's answers at once. An idle connection keeps one read pending, so its buffer
+// holds one TLS record; only while reads fill it does it grow to a whole request.
 func (c *Conn) startSocketRead() {
 	ch := make(chan socketChunk, 1)
 	c.sockRead = ch
 	size := c.maxPayload
+	if !c.lastReadFull && size > maxRecordBytes {
+		size = maxRecordBytes
+	}
 	go func() {
 		buf := make([]byte, size)
 		n, err := c.conn.Read(buf)
@@ -453,12 +467,14 @@ func (c *Conn) closeNotify() error {
 }
 
 // Close sends close_notify when the session is still open, ends the broker session and closes
-// the underlying connection. Reads and writes after it return net.ErrClosed.
+// the underlying connection. Reads and writes after it return net.ErrClosed. Closing during the
+// handshake interrupts it, as with crypto/tls.
 func (c *Conn) Close() error {
 	if !c.closed.CompareAndSwap(false, true) {
 		return net.ErrClosed
 	}
-	var alertErr error
+	var alertErr, closeErr error
+	closedConn := false
 	if c.handshakeDone.Load() {
 		c.writeMu.Lock()
 		if c.fatalErr() == nil {
@@ -469,17 +485,23 @@ func (c *Conn) Close() error {
 			}
 		}
 		c.writeMu.Unlock()
+	} else {
+		closeErr, closedConn = c.conn.Close(), true
 	}
 	close(c.closedCh)
+	c.handshakeMu.Lock()
+	defer c.handshakeMu.Unlock()
 	if c.call != nil {
 		c.call.closeSend()
 	}
-	err := c.conn.Close()
+	if !closedConn {
+		closeErr = c.conn.Close()
+	}
 	c.releaseBroker()
 	if alertErr != nil {
 		return alertErr
 	}
-	return err
+	return closeErr
 }
 
 func (c *Conn) releaseBroker() {
