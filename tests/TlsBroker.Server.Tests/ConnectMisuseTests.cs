@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using TlsBroker.Contracts.V1;
 using TlsBroker.Server.Tests.Infrastructure;
@@ -55,6 +56,27 @@ public sealed class ConnectMisuseTests(BrokerFixture fixture)
         var detail = await CallAssert.RejectedAsync(call, Requests.Write("too early"u8.ToArray()), StatusCode.InvalidArgument);
 
         Assert.False(string.IsNullOrWhiteSpace(detail));
+    }
+
+    /// <summary>A request whose bytes are not a ConnectRequest is the caller's mistake: INVALID_ARGUMENT, and the session is freed.</summary>
+    [Fact]
+    public async Task Connect_RequestThatIsNotProtobuf_InvalidArgumentAndSessionFreed()
+    {
+        await Broker.WaitForActiveSessionsAsync(0);
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(Broker.Address);
+        var rawConnect = new Method<byte[], byte[]>(
+            MethodType.DuplexStreaming, "tlsbroker.v1.BrokerService", "Connect", Marshallers.Create(b => b, b => b), Marshallers.Create(b => b, b => b));
+        using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(rawConnect, null, default);
+        await call.RequestStream.WriteAsync(Requests.StartRequest("localhost").ToByteArray()).WaitAsync(TestTimeouts.Step);
+        Assert.True(await call.ResponseStream.MoveNext().WaitAsync(TestTimeouts.Step));
+
+        // Field 2 (received), length-delimited, claiming 100 bytes where 2 follow.
+        await call.RequestStream.WriteAsync([0x12, 0x64, 0x01, 0x02]).WaitAsync(TestTimeouts.Step);
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext().WaitAsync(TestTimeouts.Step));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("not a valid ConnectRequest", error.Status.Detail, StringComparison.Ordinal);
+        await Broker.WaitForActiveSessionsAsync(0);
     }
 
     [Fact]

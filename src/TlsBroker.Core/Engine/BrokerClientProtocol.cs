@@ -38,6 +38,7 @@ internal sealed class BrokerClientProtocol(SessionResumer resumer) : TlsClientPr
     private readonly byte[] recordHeader = new byte[RecordFormat.FragmentOffset];
     private byte[]? partial;
     private int partialLength;
+    private int warningAlertsInARow;
 
     public void SendCloseNotify() => RaiseAlertWarning(AlertDescription.close_notify, "Shutdown requested");
 
@@ -72,7 +73,12 @@ internal sealed class BrokerClientProtocol(SessionResumer resumer) : TlsClientPr
 
             // Consumed before the call: a record that fails is not offered again.
             offset += recordSize;
+            var plaintextBefore = GetAvailableInputBytes();
             OfferInput(buffer, offset - recordSize, recordSize);
+            if (GetAvailableInputBytes() > plaintextBefore)
+            {
+                warningAlertsInARow = 0;
+            }
         }
 
         KeepUnconsumed(buffer, offset);
@@ -157,6 +163,31 @@ internal sealed class BrokerClientProtocol(SessionResumer resumer) : TlsClientPr
         var ticket = TlsUtilities.ReadOpaque16(buf, 1);
         resumer.NoteTls13Ticket(Context.Crypto, lifetime, ageAdd, nonce, ticket);
     }
+
+    /// <summary>
+    /// OpenSSL ssl3_read_bytes counts warning alerts until another record arrives and, at MAX_WARN_ALERT_COUNT,
+    /// fails with unexpected_message: a server streaming warnings must not keep a session reading forever.
+    /// </summary>
+    protected override void HandleAlertMessage(short alertLevel, short alertDescription)
+    {
+        if (alertLevel == AlertLevel.warning && alertDescription != AlertDescription.close_notify
+            && ++warningAlertsInARow >= PeerInputFailure.MaxWarningAlertsInARow)
+        {
+            throw new TlsFatalAlert(AlertDescription.unexpected_message, PeerInputFailure.TooManyWarningAlerts.Reason);
+        }
+
+        base.HandleAlertMessage(alertLevel, alertDescription);
+    }
+
+    protected override void HandleHandshakeMessage(short type, HandshakeMessageInput buf)
+    {
+        warningAlertsInARow = 0;
+        base.HandleHandshakeMessage(type, buf);
+    }
+
+    /// <summary>The alert sent is the one OpenSSL sends for the same input (<see cref="PeerInputFailure"/>), not internal_error.</summary>
+    protected override void HandleException(short alertDescription, string message, Exception e) =>
+        base.HandleException(PeerInputFailure.Classify(e)?.Alert ?? alertDescription, message, e);
 
     /// <summary>TlsProtocol keeps received application data in a private queue with no way to shrink it from outside (BouncyCastle 2.7).</summary>
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "m_applicationDataQueue")]

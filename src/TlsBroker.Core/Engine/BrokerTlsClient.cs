@@ -46,6 +46,10 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
 
     public override TlsAuthentication GetAuthentication() => certificateCheck;
 
+    public override int GetMaxHandshakeMessageSize() => PeerInputFailure.MaxHandshakeMessageBytes;
+
+    public override int GetMaxCertificateChainLength() => PeerInputFailure.MaxCertificateChainLength;
+
     public override TlsKeyExchangeFactory GetKeyExchangeFactory() => keyExchanges;
 
     public override TlsSession? GetSessionToResume() => Resumer.SessionToResume(Crypto);

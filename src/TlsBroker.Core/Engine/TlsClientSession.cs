@@ -31,6 +31,8 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     /// <summary>RFC 7301 §3.1: a ProtocolName is 1 to 255 bytes.</summary>
     private const int MaxAlpnProtocolBytes = 255;
 
+    private const int MaxAlpnListBytes = ushort.MaxValue;
+
     private static readonly StepResult WantRead = new() { Ret = -1, Error = SslError.WantRead };
 
     private readonly FirstRecordHeader firstRecordHeader = new();
@@ -171,15 +173,26 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
 
     private static void ValidateAlpn(IReadOnlyList<string> alpn)
     {
+        var listBytes = 0;
         foreach (var name in alpn)
         {
             var length = Encoding.UTF8.GetByteCount(name);
             if (length is 0 or > MaxAlpnProtocolBytes)
             {
-                throw new SessionMisuseException($"ALPN protocol '{name}' is {length} bytes long; RFC 7301 §3.1 allows 1 to {MaxAlpnProtocolBytes}");
+                throw new SessionMisuseException($"ALPN protocol '{Excerpt(name)}' is {length} bytes long; RFC 7301 §3.1 allows 1 to {MaxAlpnProtocolBytes}");
             }
+
+            listBytes += 1 + length;
+        }
+
+        // RFC 7301 §3.1: ProtocolName protocol_name_list<2..2^16-1>.
+        if (listBytes > MaxAlpnListBytes)
+        {
+            throw new SessionMisuseException($"the ALPN list is {listBytes} bytes long encoded; RFC 7301 §3.1 allows at most {MaxAlpnListBytes}");
         }
     }
+
+    private static string Excerpt(string name) => name.Length <= 32 ? name : name[..32] + "...";
 
     private StepResult AfterInput(bool endOfStream)
     {
@@ -268,6 +281,10 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         {
             var alert = new TlsAlert(e.AlertDescription, OpenSslReasons.AlertName(e.AlertDescription), Fatal: true, Sent: false);
             return Fail(alert, OpenSslReasons.AlertReceived(e.AlertDescription), VerifyOutcome.Ok);
+        }
+        catch (Exception e) when (PeerInputFailure.Classify(e) is { } failure)
+        {
+            return Fail(new TlsAlert(failure.Alert, OpenSslReasons.AlertName(failure.Alert), Fatal: true, Sent: true), failure.Reason, failure.Verify);
         }
         catch (TlsFatalAlert) when (Phase == SessionPhase.Handshaking && client!.CloseNotifyReceived)
         {

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using TlsBroker.Contracts.V1;
 using TlsBroker.Core.Engine;
@@ -16,6 +17,9 @@ internal static class BrokerErrors
 
     public static RpcException FirstMessageMustBeStart(ConnectRequest.StepOneofCase step) =>
         new(new Status(StatusCode.InvalidArgument, $"first message must be start, got {step.ToString().ToLowerInvariant()}"));
+
+    public static RpcException MalformedRequest(InvalidProtocolBufferException malformed) =>
+        new(new Status(StatusCode.InvalidArgument, $"request is not a valid ConnectRequest (protobuf): {malformed.Message}"));
 
     public static RpcException Misuse(SessionMisuseException misuse) =>
         new(new Status(StatusCode.InvalidArgument, misuse.Message));

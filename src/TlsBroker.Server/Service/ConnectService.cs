@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -52,6 +53,12 @@ internal sealed class ConnectService(
         {
             Reject(call, error);
             throw;
+        }
+        catch (InvalidProtocolBufferException malformed)
+        {
+            var error = BrokerErrors.MalformedRequest(malformed);
+            Reject(call, error);
+            throw error;
         }
         catch (Exception) when (context.CancellationToken.IsCancellationRequested)
         {

@@ -373,6 +373,7 @@ public sealed class TlsClientSessionInMemoryTests(EngineChainFixture fixture) : 
         ["bad-server-name"] = ((_, _) => { }, s => s.Start(new SessionStart("not a name", []))),
         ["empty-alpn"] = ((_, _) => { }, s => s.Start(Localhost with { Alpn = [""] })),
         ["long-alpn"] = ((_, _) => { }, s => s.Start(Localhost with { Alpn = [new string('a', 256)] })),
+        ["alpn-list-over-64k"] = ((_, _) => { }, s => s.Start(Localhost with { Alpn = Enumerable.Repeat(new string('a', 255), 257).ToArray() })),
     };
 
     [Theory]
