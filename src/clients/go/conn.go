@@ -199,7 +199,7 @@ func (c *Conn) handshake(parent context.Context) error {
 		}
 	}
 	resp, err := c.call.exchange(&pb.ConnectRequest{Step: &pb.ConnectRequest_Start{Start: start}}, time.Time{}, "handshake")
-	buf := make([]byte, handshakeReadBytes)
+	var buf []byte
 	for {
 		if err != nil {
 			return failed(err)
@@ -210,6 +210,14 @@ func (c *Conn) handshake(parent context.Context) error {
 		}
 		if int(resp.GetError()) != sslErrorWantRead {
 			return failed(resultError("handshake", c.cfg.ServerName, resp))
+		}
+		if buf == nil {
+			// After the first response: the session's message limit is known by then.
+			size := handshakeReadBytes
+			if size > c.maxPayload {
+				size = c.maxPayload
+			}
+			buf = make([]byte, size)
 		}
 		n, rerr := c.conn.Read(buf)
 		switch {
