@@ -53,6 +53,7 @@ const writeSize = 16 << 10 // one TLS record per write, as the .NET bench writes
 
 func main() {
 	runs := flag.Int("runs", 3, "runs per path and direction")
+	warmup := flag.Int("warmup", 1, "untimed runs per path and direction first (the broker's JIT, TCP windows)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
 	if *profile != "" {
@@ -96,20 +97,26 @@ func main() {
 		fail(err)
 	}
 	medians := map[string]float64{}
-	fmt.Printf("Go %s, 64 MiB transfers in %d KiB writes, MB = 10^6 bytes, %d runs each\n", strings.TrimPrefix(runtime.Version(), "go"), writeSize>>10, *runs)
+	fmt.Printf("Go %s, 64 MiB transfers in %d KiB writes, MB = 10^6 bytes, %d runs each after %d untimed, %d CPUs\n",
+		strings.TrimPrefix(runtime.Version(), "go"), writeSize>>10, *runs, *warmup, runtime.NumCPU())
 	fmt.Printf("%-7s %-9s %s\n", "path", "direction", "MB/s per run, median [min-max], Go process CPU ms/MB")
 	for _, direction := range []string{"download", "upload"} {
 		for _, path := range paths {
+			run := func() (float64, error) {
+				if direction == "download" {
+					return download(path.dial, env.Peers["nginx"])
+				}
+				return uploadTo(path.dial, env.Peers["sink"], upload)
+			}
+			for i := 0; i < *warmup; i++ {
+				if _, err := run(); err != nil {
+					fail(fmt.Errorf("%s %s warm-up: %w", path.name, direction, err))
+				}
+			}
 			var rates []float64
 			cpuBefore := cpuTime()
 			for i := 0; i < *runs; i++ {
-				var rate float64
-				var err error
-				if direction == "download" {
-					rate, err = download(path.dial, env.Peers["nginx"])
-				} else {
-					rate, err = uploadTo(path.dial, env.Peers["sink"], upload)
-				}
+				rate, err := run()
 				if err != nil {
 					fail(fmt.Errorf("%s %s run %d: %w", path.name, direction, i+1, err))
 				}
