@@ -259,7 +259,7 @@ func received(data []byte, eof bool) *pb.ConnectRequest {
 }
 
 func (c *Conn) mapBrokerError(err error) error {
-	return statusError(err, c.cfg.policyName(), c.cfg.ServerName)
+	return statusError(err, c.cfg.brokerTarget(), c.cfg.policyName(), c.cfg.ServerName)
 }
 
 // ConnectionState reports what the handshake negotiated; HandshakeComplete is false before.

@@ -114,11 +114,15 @@ func (e *PermissionError) Error() string {
 type BrokerError struct {
 	Code    codes.Code
 	Message string
+	Target  string // the broker's address, when known
 }
 
 func (e *BrokerError) Error() string {
 	switch e.Code {
 	case codes.Unavailable:
+		if e.Target != "" {
+			return fmt.Sprintf("tlsbroker: broker unavailable (%s): %s", e.Target, e.Message)
+		}
 		return fmt.Sprintf("tlsbroker: broker unavailable: %s", e.Message)
 	case codes.ResourceExhausted:
 		return fmt.Sprintf("tlsbroker: the broker is at a limit: %s", e.Message)
@@ -205,13 +209,13 @@ func toAlert(a *pb.Alert) Alert {
 }
 
 // statusError maps a gRPC failure of the Connect stream to this package's errors.
-func statusError(err error, policy, serverName string) error {
+func statusError(err error, target, policy, serverName string) error {
 	if err == nil {
 		return nil
 	}
 	s, ok := status.FromError(err)
 	if !ok {
-		return fmt.Errorf("%w: %v", ErrBrokerUnavailable, err)
+		return &BrokerError{Code: codes.Unavailable, Message: err.Error(), Target: target}
 	}
 	switch s.Code() {
 	case codes.PermissionDenied:
@@ -219,7 +223,7 @@ func statusError(err error, policy, serverName string) error {
 	case codes.Unauthenticated:
 		return &PermissionError{Unauthenticated: true, Message: s.Message(), Policy: policy, ServerName: serverName}
 	}
-	return &BrokerError{Code: s.Code(), Message: s.Message()}
+	return &BrokerError{Code: s.Code(), Message: s.Message(), Target: target}
 }
 
 func sslErrorName(code int) string {

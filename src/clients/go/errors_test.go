@@ -85,7 +85,9 @@ func TestStatusError_EachCode_MapsToItsError(t *testing.T) {
 			var p *PermissionError
 			return errors.As(err, &p) && p.Unauthenticated
 		}},
-		{codes.Unavailable, func(err error) bool { return errors.Is(err, ErrBrokerUnavailable) }},
+		{codes.Unavailable, func(err error) bool {
+			return errors.Is(err, ErrBrokerUnavailable) && strings.Contains(err.Error(), "broker unavailable (broker:1)")
+		}},
 		{codes.DeadlineExceeded, func(err error) bool {
 			var n net.Error
 			return errors.Is(err, context.DeadlineExceeded) && errors.As(err, &n) && n.Timeout()
@@ -100,7 +102,7 @@ func TestStatusError_EachCode_MapsToItsError(t *testing.T) {
 		}},
 	}
 	for _, c := range cases {
-		err := statusError(status.Error(c.code, "the reason"), "p1", "example.com")
+		err := statusError(status.Error(c.code, "the reason"), "broker:1", "p1", "example.com")
 		if !c.check(err) {
 			t.Errorf("%v: got %T %v", c.code, err, err)
 		}
@@ -108,7 +110,7 @@ func TestStatusError_EachCode_MapsToItsError(t *testing.T) {
 }
 
 func TestStatusError_NonStatusError_IsBrokerUnavailable(t *testing.T) {
-	if err := statusError(errors.New("connection refused"), "", "x"); !errors.Is(err, ErrBrokerUnavailable) {
+	if err := statusError(errors.New("connection refused"), "broker:1", "", "x"); !errors.Is(err, ErrBrokerUnavailable) {
 		t.Fatalf("got %v", err)
 	}
 }
