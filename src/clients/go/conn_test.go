@@ -101,3 +101,39 @@ func TestConn_CloseTwice_SecondReturnsErrClosed(t *testing.T) {
 		t.Fatalf("second close: %v; expected net.ErrClosed", err)
 	}
 }
+
+func TestConn_TLS12Server_SecondConnectionResumes(t *testing.T) {
+	env, err := loadEnvironment()
+	if err != nil {
+		t.Fatal(err)
+	}
+	broker, err := tlsbroker.NewBroker(env.Broker.Target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer broker.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	p := env.Peers["tls12Only"]
+	cfg := config(env, broker, p)
+	cfg.ClientSessionCache = tlsbroker.NewLRUClientSessionCache(0)
+	var states []tlsbroker.ConnectionState
+	for i := 0; i < 2; i++ {
+		conn, err := connect(ctx, p, cfg)
+		if err != nil {
+			t.Fatalf("connection %d: %v", i+1, err)
+		}
+		states = append(states, conn.ConnectionState())
+		if err := conn.Close(); err != nil {
+			t.Fatalf("connection %d: close: %v", i+1, err)
+		}
+	}
+	for i, s := range states {
+		if s.VersionName != "TLSv1.2" || s.Version != 0x0303 {
+			t.Errorf("connection %d: version %q (%#x), expected TLSv1.2", i+1, s.VersionName, s.Version)
+		}
+	}
+	if states[0].DidResume || !states[1].DidResume {
+		t.Errorf("resumed: first %v, second %v; expected false then true (TLS 1.2: the token comes with the handshake)", states[0].DidResume, states[1].DidResume)
+	}
+}
