@@ -54,6 +54,8 @@ const writeSize = 16 << 10 // one TLS record per write, as the .NET bench writes
 func main() {
 	runs := flag.Int("runs", 3, "runs per path and direction")
 	warmup := flag.Int("warmup", 1, "untimed runs per path and direction first (the broker's JIT, TCP windows)")
+	onlyPaths := flag.String("paths", "direct,broker", "paths to run, comma-separated")
+	onlyDirections := flag.String("directions", "download,upload", "directions to run, comma-separated")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
 	if *profile != "" {
@@ -101,7 +103,13 @@ func main() {
 		strings.TrimPrefix(runtime.Version(), "go"), writeSize>>10, *runs, *warmup, runtime.NumCPU())
 	fmt.Printf("%-7s %-9s %s\n", "path", "direction", "MB/s per run, median [min-max], Go process CPU ms/MB")
 	for _, direction := range []string{"download", "upload"} {
+		if !strings.Contains(","+*onlyDirections+",", ","+direction+",") {
+			continue
+		}
 		for _, path := range paths {
+			if !strings.Contains(","+*onlyPaths+",", ","+path.name+",") {
+				continue
+			}
 			run := func() (float64, error) {
 				if direction == "download" {
 					return download(path.dial, env.Peers["nginx"])
@@ -128,8 +136,11 @@ func main() {
 			fmt.Printf("%-7s %-9s %s  median %6.1f [%.1f-%.1f]  %5.2f\n", path.name, direction, format(rates), med, min(rates), max(rates), cpuPerMB)
 		}
 	}
-	fmt.Printf("broker/direct: download %.2f, upload %.2f (medians)\n",
-		medians["broker download"]/medians["direct download"], medians["broker upload"]/medians["direct upload"])
+	for _, direction := range []string{"download", "upload"} {
+		if b, d := medians["broker "+direction], medians["direct "+direction]; b > 0 && d > 0 {
+			fmt.Printf("broker/direct %s: %.2f (medians)\n", direction, b/d)
+		}
+	}
 }
 
 func download(dial dialFunc, p peer) (float64, error) {
