@@ -2,6 +2,8 @@ package tlsbroker
 
 import (
 	"crypto/tls"
+	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,5 +37,21 @@ func TestValidate_MissingBrokerOrServerName_Explains(t *testing.T) {
 	}
 	if err := (&Config{BrokerTarget: "b:1", ServerName: "x"}).validate(); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestHandshake_NilConfig_ExplainsAndStateStaysEmpty(t *testing.T) {
+	left, right := net.Pipe()
+	defer left.Close()
+	defer right.Close()
+	c := Client(left, nil)
+	if s := c.ConnectionState(); s.HandshakeComplete {
+		t.Error("no handshake ran")
+	}
+	if err := c.Handshake(); err == nil || !strings.Contains(err.Error(), "nil Config") {
+		t.Errorf("handshake with a nil Config: %v", err)
+	}
+	if _, err := c.Write([]byte("x")); err == nil {
+		t.Error("a write without a handshake succeeded")
 	}
 }
