@@ -173,8 +173,18 @@ func (c *Conn) applySessionInfo(resp *pb.ConnectResponse) {
 		return
 	}
 	c.sessionID = s.GetId()
-	if limit := int(s.GetMaxMessageBytes()) - messageOverhead; limit > 0 && limit < c.maxPayload {
-		c.maxPayload = limit
+	limit := int(s.GetMaxMessageBytes())
+	if limit <= 0 {
+		return
+	}
+	// A request's framing (the oneof tag, lengths) takes a few bytes; the margin is generous
+	// except under a tiny limit, where half of it still leaves room.
+	room := limit - messageOverhead
+	if room < limit/2 {
+		room = limit / 2
+	}
+	if room < c.maxPayload {
+		c.maxPayload = room
 	}
 }
 

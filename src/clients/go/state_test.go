@@ -55,3 +55,22 @@ func TestHandshake_NilConfig_ExplainsAndStateStaysEmpty(t *testing.T) {
 		t.Error("a write without a handshake succeeded")
 	}
 }
+
+func TestApplySessionInfo_SmallBrokerLimit_ShrinksRequestsBelowIt(t *testing.T) {
+	cases := []struct {
+		limit int32
+		want  int
+	}{
+		{0, defaultMaxPayload},         // no limit announced: 64 KiB
+		{1 << 20, defaultMaxPayload},   // a large limit never raises requests above 64 KiB
+		{8192, 8192 - messageOverhead}, // room for protobuf framing under the limit
+		{1024, 512},                    // the broker's smallest limit: half of it for the payload
+	}
+	for _, c := range cases {
+		conn := Client(nil, &Config{})
+		conn.applySessionInfo(&pb.ConnectResponse{Session: &pb.SessionInfo{Id: "s", MaxMessageBytes: c.limit}})
+		if conn.maxPayload != c.want || conn.sessionID != "s" {
+			t.Errorf("limit %d: payload %d, session %q; want %d", c.limit, conn.maxPayload, conn.sessionID, c.want)
+		}
+	}
+}
