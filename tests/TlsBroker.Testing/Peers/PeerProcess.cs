@@ -18,10 +18,15 @@ public sealed class PeerProcess : IAsyncDisposable
     private readonly string? readyMarker;
     private TaskCompletionSource lineArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private PeerProcess(string fileName, IReadOnlyList<string> arguments, string? readyMarker)
+    private PeerProcess(string fileName, IReadOnlyList<string> arguments, string? readyMarker, IReadOnlyDictionary<string, string>? environment)
     {
         this.readyMarker = readyMarker;
         process = new Process { StartInfo = BoundedCommand.Redirected(fileName, arguments), EnableRaisingEvents = true };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            process.StartInfo.Environment[name] = value;
+        }
+
         process.OutputDataReceived += (_, e) => OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"{fileName} exited early:\n{Output}"));
@@ -29,6 +34,9 @@ public sealed class PeerProcess : IAsyncDisposable
     }
 
     public string CommandLine { get; }
+
+    /// <summary>The child's process id (for a test that kills it from outside, as a crash would).</summary>
+    public int ProcessId => process.Id;
 
     /// <summary>Everything the peer printed so far, for failure messages.</summary>
     public string Output => string.Join('\n', output);
@@ -66,10 +74,13 @@ public sealed class PeerProcess : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="fileName"/> and waits until it prints <paramref name="readyMarker"/>
     /// or, when the marker is null, until <paramref name="port"/> accepts a TCP connection.
+    /// <paramref name="environment"/> adds variables to the child's environment only: unlike
+    /// arguments they never show in <see cref="CommandLine"/> or a failure message, so secrets go there.
     /// </summary>
-    public static async Task<PeerProcess> StartAsync(string fileName, IReadOnlyList<string> arguments, int port, string? readyMarker = null)
+    public static async Task<PeerProcess> StartAsync(
+        string fileName, IReadOnlyList<string> arguments, int port, string? readyMarker = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var peer = new PeerProcess(fileName, arguments, readyMarker);
+        var peer = new PeerProcess(fileName, arguments, readyMarker, environment);
         peer.process.Start();
         peer.process.BeginOutputReadLine();
         peer.process.BeginErrorReadLine();

@@ -1,0 +1,1 @@
+"""Stubs generated from protos/tlsbroker/v1/broker.proto by ../generate."""

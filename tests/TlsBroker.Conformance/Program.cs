@@ -1,0 +1,3 @@
+using TlsBroker.Conformance;
+
+return await HostCommandLine.RunAsync(args);
