@@ -42,8 +42,9 @@ type call struct {
 }
 
 type answer struct {
-	ch         chan result // buffered: whoever delivers never blocks on it
-	afterWrite bool        // deliver once the response's records are on the socket
+	ch         chan result   // buffered: whoever delivers never blocks on it
+	afterWrite bool          // deliver once the response's records are on the socket
+	responded  chan struct{} // closed when the broker's response arrived (its records may still wait for the socket)
 }
 
 // outgoing is records to write, then (when a is set) the response to hand over.
@@ -80,7 +81,7 @@ func (c *call) sendRead(req *pb.ConnectRequest) (*answer, error) { return c.send
 func (c *call) sendRequest(req *pb.ConnectRequest, afterWrite bool) (*answer, error) {
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
-	a := &answer{ch: make(chan result, 1), afterWrite: afterWrite}
+	a := &answer{ch: make(chan result, 1), afterWrite: afterWrite, responded: make(chan struct{})}
 	c.mu.Lock()
 	if c.err != nil {
 		c.mu.Unlock()
@@ -112,25 +113,32 @@ func (c *call) sendRequest(req *pb.ConnectRequest, afterWrite bool) (*answer, er
 
 // wait waits for a's response. deadline (zero for none) is the caller's own deadline: when it
 // passes, wait returns a timeout and a stays valid for a later wait. The broker timeout, in
-// contrast, interrupts the call: a response that never comes breaks the lockstep for good.
+// contrast, interrupts the call: a response that never comes breaks the lockstep for good. It
+// bounds the broker's answer only, not the socket write after it, which a slowly reading
+// server may hold up (that wait is the caller's deadline's to bound).
 func (c *call) wait(a *answer, deadline time.Time, op string) (*pb.ConnectResponse, error) {
 	brokerTimer := time.NewTimer(c.timeout)
 	defer brokerTimer.Stop()
+	brokerC, responded := brokerTimer.C, a.responded
 	var deadlineC <-chan time.Time
 	if !deadline.IsZero() {
 		d := time.NewTimer(time.Until(deadline))
 		defer d.Stop()
 		deadlineC = d.C
 	}
-	select {
-	case r := <-a.ch:
-		return r.resp, r.err
-	case <-brokerTimer.C:
-		timeout := &TimeoutError{Op: op, Wait: c.timeout, What: "the broker did not answer"}
-		c.interrupt(timeout)
-		return nil, timeout
-	case <-deadlineC:
-		return nil, &TimeoutError{Op: op, What: "deadline exceeded"}
+	for {
+		select {
+		case r := <-a.ch:
+			return r.resp, r.err
+		case <-responded:
+			brokerC, responded = nil, nil
+		case <-brokerC:
+			timeout := &TimeoutError{Op: op, Wait: c.timeout, What: "the broker did not answer"}
+			c.interrupt(timeout)
+			return nil, timeout
+		case <-deadlineC:
+			return nil, &TimeoutError{Op: op, What: "deadline exceeded"}
+		}
 	}
 }
 
@@ -219,6 +227,7 @@ func (c *call) receive() {
 		}
 		a := c.queue[0]
 		c.queue = c.queue[1:]
+		close(a.responded)
 		records := resp.GetRecordsToSend()
 		switch {
 		case a.afterWrite:

@@ -169,18 +169,26 @@ func (s *sender) run() {
 	}
 }
 
-// step waits for new data, a flush, the oldest answer (within the broker timeout) or Close.
+// step waits for new data, a flush, the oldest answer or Close. The broker timeout bounds the
+// broker's response, not the socket write after it (a server may read slowly).
 func (s *sender) step(inflight []*answer) []*answer {
 	var head <-chan result
+	var responded <-chan struct{}
 	var timeout <-chan time.Time
 	if len(inflight) > 0 {
 		head = inflight[0].ch
-		t := time.NewTimer(s.call.timeout)
-		defer t.Stop()
-		timeout = t.C
+		select {
+		case <-inflight[0].responded:
+		default:
+			responded = inflight[0].responded
+			t := time.NewTimer(s.call.timeout)
+			defer t.Stop()
+			timeout = t.C
+		}
 	}
 	select {
 	case <-s.kick:
+	case <-responded:
 	case r := <-head:
 		inflight = inflight[1:]
 		switch {
