@@ -1,3 +1,3 @@
 using TlsBroker.Server;
 
-await BrokerApp.Create(args).RunAsync();
+return await BrokerApp.RunAsync(args);

@@ -52,6 +52,25 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task Start_BadClientIdentityAndPins_FailsListingEachProblem()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "no-such-identity");
+        string[] args =
+        [
+            $"--Broker:Policies:mtls:ClientIdentity:CertificateFile={Path.Combine(folder, "client.pem")}",
+            $"--Broker:Policies:mtls:ClientIdentity:KeyFile={Path.Combine(folder, "client.key")}",
+            "--Broker:Policies:mtls:Pins:0=too-short",
+        ];
+        await using var app = BrokerApp.Create(args);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync().WaitAsync(TestTimeouts.Step));
+
+        Assert.Contains(error.Failures, failure => failure.StartsWith("Broker:Policies:mtls: ClientIdentity:CertificateFile", StringComparison.Ordinal) && failure.Contains("file not found", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, failure => failure.StartsWith("Broker:Policies:mtls: ClientIdentity:KeyFile", StringComparison.Ordinal) && failure.Contains("file not found", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, failure => failure.StartsWith("Broker:Policies:mtls: Pins: 'too-short'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Start_AdminPortSameAsPort_Fails()
     {
         await using var app = BrokerApp.Create(["--Broker:Port=5101", "--Broker:AdminPort=5101"]);

@@ -26,7 +26,8 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
         this.identity = identity;
         this.alpn = alpn;
         Resumer = resumer;
-        certificateCheck = new ServerCertificateCheck(policy.Verifier, identity, timeProvider);
+        var clientCertificate = new ClientCertificateOffer(policy.ClientIdentity, policy.SignatureSchemeCodes());
+        certificateCheck = new ServerCertificateCheck(policy.Verifier, identity, timeProvider, clientCertificate, () => m_context);
     }
 
     /// <summary>The TLS 1.2 ECDHE group the server chose, or -1.</summary>

@@ -8,7 +8,8 @@ namespace TlsBroker.Core.Engine;
 /// Verifies the server's chain when BouncyCastle receives it. A failure is remembered and raised
 /// as the fatal alert OpenSSL would send for it, so BouncyCastle sends that alert to the server.
 /// </summary>
-internal sealed class ServerCertificateCheck(CertificateVerifier verifier, ServerIdentity identity, TimeProvider timeProvider)
+internal sealed class ServerCertificateCheck(
+    CertificateVerifier verifier, ServerIdentity identity, TimeProvider timeProvider, ClientCertificateOffer clientCertificate, Func<TlsContext> context)
     : TlsAuthentication
 {
     public VerifyOutcome? Outcome { get; private set; }
@@ -33,6 +34,12 @@ internal sealed class ServerCertificateCheck(CertificateVerifier verifier, Serve
         }
     }
 
-    /// <summary>Client certificates are not offered: the certificate_request is answered with an empty Certificate (RFC 8446 §4.4.2).</summary>
-    public TlsCredentials? GetClientCredentials(CertificateRequest certificateRequest) => null;
+    /// <summary>Whether the policy's client certificate was presented.</summary>
+    public bool ClientCertificateSent => clientCertificate.Sent;
+
+    /// <summary>
+    /// The policy's client identity when the request allows it; otherwise null, which BouncyCastle sends
+    /// as an empty Certificate message (RFC 5246 §7.4.6, RFC 8446 §4.4.2).
+    /// </summary>
+    public TlsCredentials? GetClientCredentials(CertificateRequest certificateRequest) => clientCertificate.Choose(context(), certificateRequest);
 }

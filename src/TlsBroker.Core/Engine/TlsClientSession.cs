@@ -53,6 +53,12 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
 
     public SessionPhase Phase { get; private set; }
 
+    /// <summary>
+    /// The server's chain as sent (DER, its own certificate first) once its Certificate message arrived, also when
+    /// verification refused it; for a resumed session the chain verified when the session was created. Empty before.
+    /// </summary>
+    public IReadOnlyList<byte[]> PeerCertificates => peerCertificates.Count > 0 ? peerCertificates : client?.CertificateCheck.PeerCertificates ?? [];
+
     /// <summary>SSL_connect: returns the ClientHello to send and ret -1 / WANT_READ.</summary>
     public StepResult Start(SessionStart start)
     {
@@ -66,7 +72,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
 
         ValidateAlpn(start.Alpn);
         startTimestamp = TimeProvider.GetTimestamp();
-        resumer = new SessionResumer(start.Resumption, TimeProvider);
+        resumer = new SessionResumer(ResumableUnderPins(start.Resumption, identity!), TimeProvider);
         var newClient = new BrokerTlsClient(EngineCrypto.For(CryptoProvider), Policy, identity!, [.. start.Alpn], resumer, TimeProvider);
         var newProtocol = new BrokerClientProtocol(resumer);
         (client, protocol) = (newClient, newProtocol);
@@ -192,6 +198,17 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         }
     }
 
+    /// <summary>
+    /// A resumed handshake carries no certificates (RFC 8446 §2.2, RFC 5246 §7.3), so the policy's pins are checked on the
+    /// chain the state was made with, before it is offered: a state whose chain they reject is not offered, and the full
+    /// handshake then checks the chain the server sends now. Verifier and cache are the policy's, so a cache hit costs no path building.
+    /// </summary>
+    private ResumptionState? ResumableUnderPins(ResumptionState? state, ServerIdentity identity) =>
+        state is null || Policy.Verifier.Pins is null
+        || (state.PeerCertificates.Count > 0 && Policy.Verifier.Verify(state.PeerCertificates, identity, TimeProvider.GetUtcNow()).IsOk)
+            ? state
+            : null;
+
     private static string Excerpt(string name) => name.Length <= 32 ? name : name[..32] + "...";
 
     private StepResult AfterInput(bool endOfStream)
@@ -262,7 +279,10 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
             Alpn: parameters.ApplicationProtocol?.GetUtf8Decoding(),
             PeerCertificates: peerCertificates,
             Resumed: resumed,
-            Duration: TimeProvider.GetElapsedTime(startTimestamp));
+            Duration: TimeProvider.GetElapsedTime(startTimestamp))
+        {
+            ClientCertificateSent = client.CertificateCheck.ClientCertificateSent,
+        };
     }
 
     /// <summary>
@@ -363,6 +383,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
 
     private void Close()
     {
+        peerCertificates = PeerCertificates;
         Phase = SessionPhase.Closed;
         protocol?.ReleaseBuffers();
         protocol = null;

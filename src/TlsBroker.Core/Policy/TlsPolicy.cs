@@ -1,4 +1,5 @@
 using Org.BouncyCastle.Tls;
+using TlsBroker.Core.Identity;
 using TlsBroker.Core.Verification;
 
 namespace TlsBroker.Core.Policy;
@@ -25,6 +26,12 @@ public sealed record TlsPolicy
 
     /// <summary>As configured; empty allows any server name.</summary>
     public required IReadOnlyList<string> AllowedServerNames { get; init; }
+
+    /// <summary>The client certificate and key presented when a server asks for one, or null. Its ToString shows no key material.</summary>
+    public ClientIdentity? ClientIdentity { get; init; }
+
+    /// <summary>What is valid but unwise in the configuration (a world-readable key file ...), for the host to log at start-up.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>Code points of <see cref="CipherSuites"/>; derived on use so that a copy made with <c>with</c> stays consistent.</summary>
     internal int[] CipherSuiteCodes() => Codes(CipherSuites, TlsParameterNames.TryGetCipherSuite);
@@ -69,7 +76,10 @@ public sealed record TlsPolicy
         }
 
         var cache = CreateCache(options.VerifiedChainCache, problems);
-        var verifier = LoadVerifier(options.TrustAnchors, cache, problems);
+        var pins = ServerPins.Parse(options.Pins, problems);
+        var verifier = LoadVerifier(options.TrustAnchors, cache, pins, problems);
+        var warnings = new List<string>();
+        var clientIdentity = options.ClientIdentity is { } identityOptions ? ClientIdentityLoader.Load(identityOptions, problems, warnings) : null;
         if (problems.Count > 0)
         {
             throw new PolicyConfigurationException(name, problems);
@@ -85,6 +95,8 @@ public sealed record TlsPolicy
             Groups = groups.Select(g => g.Name).ToArray(),
             SignatureSchemes = schemes.Select(s => s.Name).ToArray(),
             AllowedServerNames = options.AllowedServerNames.ToArray(),
+            ClientIdentity = clientIdentity,
+            Warnings = warnings,
         };
     }
 
@@ -171,11 +183,11 @@ public sealed record TlsPolicy
         return valid && options.MaxEntries > 0 ? new VerifiedChainCache(options.MaxEntries, options.MaxAge) : null;
     }
 
-    private static CertificateVerifier? LoadVerifier(string trustAnchors, VerifiedChainCache? cache, List<string> problems)
+    private static CertificateVerifier? LoadVerifier(string trustAnchors, VerifiedChainCache? cache, ServerPins? pins, List<string> problems)
     {
         try
         {
-            return new CertificateVerifier(TrustAnchors.Load(trustAnchors), cache);
+            return new CertificateVerifier(TrustAnchors.Load(trustAnchors), cache, pins);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
         {

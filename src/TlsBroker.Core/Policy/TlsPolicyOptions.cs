@@ -27,6 +27,27 @@ public sealed class TlsPolicyOptions
     /// <summary>Server names callers may connect to under this policy: exact names, IP literals, or "*.example.com". Empty allows any.</summary>
     public List<string> AllowedServerNames { get; set; } = [];
 
+    /// <summary>
+    /// Pinned server keys: RFC 7469 pin-sha256 values (base64 of the SHA-256 digest of a SubjectPublicKeyInfo).
+    /// A handshake succeeds only when a certificate of the verified path, trust anchor included, has one of them. Default: none (no pinning).
+    /// </summary>
+    public List<string> Pins { get; set; } = [];
+
+    /// <summary>The client certificate and key presented when a server asks for one. Default: none (an empty Certificate is sent).</summary>
+    public ClientIdentityOptions? ClientIdentity { get; set; }
+
     /// <summary>Reuse of successful chain verifications by this policy's sessions.</summary>
     public VerifiedChainCacheOptions VerifiedChainCache { get; set; } = new();
+
+    /// <summary>
+    /// The files and folders this policy reads (trust anchors today), as configured: the broker
+    /// watches them and rebuilds the policy when one changes. Every option naming a file adds it here.
+    /// </summary>
+    public IEnumerable<string> ReferencedFiles()
+    {
+        if (!string.IsNullOrWhiteSpace(TrustAnchors) && TrustAnchors != Verification.TrustAnchors.SystemSpec)
+        {
+            yield return TrustAnchors;
+        }
+    }
 }

@@ -15,4 +15,8 @@ public sealed record HandshakeSummary(
     string? Alpn,
     IReadOnlyList<byte[]> PeerCertificates,
     bool Resumed,
-    TimeSpan Duration);
+    TimeSpan Duration)
+{
+    /// <summary>Whether the policy's client certificate was presented because the server asked for one (never in a resumed handshake).</summary>
+    public bool ClientCertificateSent { get; init; }
+}

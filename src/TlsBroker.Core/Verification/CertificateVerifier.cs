@@ -18,9 +18,15 @@ namespace TlsBroker.Core.Verification;
 /// (no subject CN fallback, no partial-label wildcards, no CA certificate as the leaf) the stricter
 /// rule reports at the step where OpenSSL would have applied it.
 /// </remarks>
-public sealed class CertificateVerifier(TrustAnchors trustAnchors, VerifiedChainCache? cache = null)
+public sealed class CertificateVerifier(TrustAnchors trustAnchors, VerifiedChainCache? cache = null, ServerPins? pins = null)
 {
     public TrustAnchors TrustAnchors { get; } = trustAnchors;
+
+    /// <summary>
+    /// The policy's pins, or null. They are part of every verification, so a cached success (same
+    /// verifier, so same pins) is one that passed them.
+    /// </summary>
+    public ServerPins? Pins { get; } = pins;
 
     /// <summary>Successful verifications reused by later calls, or null when the policy turned the cache off.</summary>
     public VerifiedChainCache? Cache { get; } = cache;
@@ -78,6 +84,7 @@ public sealed class CertificateVerifier(TrustAnchors trustAnchors, VerifiedChain
                 ?? IdentityCheck.Check(sent[0], identity)
                 ?? path.CheckSignaturesAndTimes(now)
                 ?? path.CheckNameConstraints()
+                ?? CheckPins(path.Certificates)
                 ?? VerifyOutcome.Ok;
             validity = outcome.IsOk ? path.Validity : default;
             return outcome;
@@ -113,6 +120,18 @@ public sealed class CertificateVerifier(TrustAnchors trustAnchors, VerifiedChain
 
         return null;
     }
+
+    /// <summary>
+    /// The policy's pins, once the path is otherwise valid. OpenSSL has no pin check of its own; the
+    /// same test in OpenSSL is DANE (RFC 7671) with TLSA records "PKIX-TA(0)/PKIX-EE(1) SPKI(1)
+    /// SHA2-256(1)", matched against the validated path, whose failure is X509_V_ERR_DANE_NO_MATCH;
+    /// ssl_x509err2alert sends bad_certificate for it. X509_V_ERR_APPLICATION_VERIFICATION would
+    /// say less and send handshake_failure.
+    /// </summary>
+    private VerifyOutcome? CheckPins(IReadOnlyList<CertificateFacts> path) =>
+        Pins is null || Pins.AnyMatches(path.Select(facts => facts.Certificate))
+            ? null
+            : VerifyFailure.At(X509VerifyCode.DaneNoMatch, 0, $"no certificate of the verified path has a key pinned by the policy (Pins: {Pins.Values.Count} pin-sha256 value(s))");
 
     private static bool TryLoad(byte[] der, [NotNullWhen(true)] out X509Certificate2? certificate)
     {

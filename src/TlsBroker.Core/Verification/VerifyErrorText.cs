@@ -28,6 +28,7 @@ internal static class VerifyErrorText
         [X509VerifyCode.CaKeyTooSmall] = "CA certificate key too weak",
         [X509VerifyCode.CaMdTooWeak] = "CA signature digest algorithm too weak",
         [X509VerifyCode.InvalidCa] = "invalid CA certificate",
+        [X509VerifyCode.DaneNoMatch] = "no matching DANE TLSA records",
     };
 
     public static string For(X509VerifyCode code) =>

@@ -75,4 +75,12 @@ public sealed class BrokerOptions
     {
         [DefaultPolicyName] = new TlsPolicyOptions(),
     };
+
+    /// <summary>
+    /// Every file and folder this configuration reads besides configuration files (each policy's
+    /// <see cref="TlsPolicyOptions.ReferencedFiles"/>); the broker watches them and reloads when one
+    /// changes. Options of the Broker section that name a file add it here.
+    /// </summary>
+    public IEnumerable<string> ReferencedFiles() =>
+        Policies.Values.SelectMany(policy => policy.ReferencedFiles()).Distinct(StringComparer.Ordinal);
 }

@@ -1,11 +1,12 @@
 using System.Net;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using TlsBroker.Server.Audit;
 using TlsBroker.Server.Configuration;
-using TlsBroker.Server.Policies;
-using TlsBroker.Server.Resumption;
+using TlsBroker.Server.Reload;
 using TlsBroker.Server.Sessions;
 using TlsBroker.Server.Telemetry;
 
@@ -19,9 +20,16 @@ public static class BrokerWebApplicationBuilderExtensions
     /// <summary>service_name in Prometheus' target_info.</summary>
     private const string ServiceName = "tlsbroker";
 
+    /// <summary>The command-line option (<c>--config FILE</c>) and environment variable naming the operator's own JSON configuration file.</summary>
+    public const string ConfigFileKey = "config";
+
+    public const string ConfigFileVariable = "TLSBROKER_CONFIG";
+
     /// <summary>
     /// Registers the broker: <see cref="BrokerOptions"/> from the "Broker" section (validated at
-    /// start-up), the policy catalog, the session counter, metrics (exported for Prometheus), gRPC
+    /// start-up and on every reload; <see cref="IOptionsMonitor{TOptions}"/> serves the configuration in force),
+    /// the operator's configuration file (<c>--config FILE</c> or <c>TLSBROKER_CONFIG</c>, reloaded on change),
+    /// the live configuration and its reloader, the audit log, the session counter, metrics (exported for Prometheus), gRPC
     /// with health and reflection, and Kestrel listening with h2c on
     /// <see cref="BrokerOptions.ListenAddress"/>:<see cref="BrokerOptions.Port"/> and with HTTP/1.1
     /// on <see cref="BrokerOptions.AdminPort"/>.
@@ -29,19 +37,25 @@ public static class BrokerWebApplicationBuilderExtensions
     public static WebApplicationBuilder AddTlsBroker(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        var fileProblems = new ConfigFileProblems();
+        AddOperatorConfigFile(builder.Configuration, fileProblems);
+        fileProblems.Track(builder.Configuration);
+        services.AddSingleton(fileProblems);
+
         services.AddOptions<BrokerOptions>()
-            .Bind(builder.Configuration.GetSection(BrokerOptions.SectionName))
-            .ValidateOnStart();
+            .Bind(builder.Configuration.GetSection(BrokerOptions.SectionName));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>());
+        services.TryAddSingleton<LiveConfiguration>();
+        services.AddSingleton<IOptionsMonitor<BrokerOptions>, LiveOptionsMonitor>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<BrokerMetrics>();
-        services.TryAddSingleton<PolicyCatalog>();
-        services.TryAddSingleton<ResumptionTokens>();
+        services.TryAddSingleton<SessionAuditor>();
         services.TryAddSingleton(provider => new ActiveSessions(
-            provider.GetRequiredService<IOptions<BrokerOptions>>(), provider.GetRequiredService<BrokerMetrics>()));
+            provider.GetRequiredService<IOptionsMonitor<BrokerOptions>>(), provider.GetRequiredService<BrokerMetrics>()));
         services.TryAddSingleton<BrokerListeners>();
         services.AddHostedService<BrokerStartup>();
+        services.AddHostedService<ConfigurationReloader>();
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithMetrics(metrics => metrics
@@ -50,18 +64,17 @@ public static class BrokerWebApplicationBuilderExtensions
                 // Every scrape sees the figures of that moment (the bench scrapes right after it acts).
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
 
-        services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = ReadUnvalidated(builder.Configuration).MaxMessageBytes);
+        services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = (UnvalidatedOptions.TryRead(builder.Configuration) ?? new BrokerOptions()).MaxMessageBytes);
         services.AddGrpcHealthChecks().AddCheck<SessionCapacityHealthCheck>("broker");
         services.AddGrpcReflection();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
-            var broker = ReadUnvalidated(context.Configuration);
-
+            var broker = UnvalidatedOptions.TryRead(context.Configuration);
             var listeners = kestrel.ApplicationServices.GetRequiredService<BrokerListeners>();
 
             // When any is invalid, start-up validation stops the host before Kestrel binds anything.
-            if (IPAddress.TryParse(broker.ListenAddress, out var address) && broker.Port is >= 0 and <= IPEndPoint.MaxPort)
+            if (broker is not null && IPAddress.TryParse(broker.ListenAddress, out var address) && broker.Port is >= 0 and <= IPEndPoint.MaxPort)
             {
                 listeners.ListenGrpc(kestrel, address, broker.Port);
                 if (broker.AdminPort is >= 0 and <= IPEndPoint.MaxPort)
@@ -74,10 +87,31 @@ public static class BrokerWebApplicationBuilderExtensions
     }
 
     /// <summary>
-    /// Kestrel and gRPC read their settings while the app is built, before start-up validation
-    /// runs; they get the bound values unvalidated, and the host then refuses to start (before
-    /// Kestrel binds) if any of them is out of range.
+    /// Adds the operator's JSON file after appsettings.json (so it overrides it) and before environment
+    /// variables and arguments (which override it), reloaded when it changes. Relative to the working directory.
     /// </summary>
-    private static BrokerOptions ReadUnvalidated(IConfiguration configuration) =>
-        configuration.GetSection(BrokerOptions.SectionName).Get<BrokerOptions>() ?? new BrokerOptions();
+    private static void AddOperatorConfigFile(ConfigurationManager configuration, ConfigFileProblems fileProblems)
+    {
+        var path = configuration[ConfigFileKey] ?? configuration[ConfigFileVariable];
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return;
+        }
+
+        var fullPath = Path.GetFullPath(path);
+        fileProblems.Require(fullPath);
+
+        // Optional to the provider: a missing file is reported with every other problem by ConfigFileProblems instead of thrown here.
+        var source = new JsonConfigurationSource
+        {
+            Path = fullPath,
+            Optional = true,
+            ReloadOnChange = true,
+            OnLoadException = fileProblems.OnLoadException,
+        };
+        source.ResolveFileProvider();
+        var sources = configuration.Sources;
+        var afterAppSettings = sources.Select((item, index) => (item, index)).LastOrDefault(entry => entry.item is JsonConfigurationSource).index + 1;
+        sources.Insert(afterAppSettings, source);
+    }
 }

@@ -49,4 +49,16 @@ internal static partial class BrokerLog
     [LoggerMessage(EventId = 42, EventName = "ResumptionOff", Level = LogLevel.Information,
         Message = "Resumption tokens off: {Why}")]
     public static partial void ResumptionOff(ILogger logger, string why);
+
+    [LoggerMessage(EventId = 100, EventName = "PolicyWarning", Level = LogLevel.Warning,
+        Message = "Policy {Policy}: {Warning}")]
+    public static partial void PolicyWarning(ILogger logger, string policy, string warning);
+
+    [LoggerMessage(EventId = 101, EventName = "ClientIdentityLoaded", Level = LogLevel.Information,
+        Message = "Policy {Policy} presents the client certificate {Subject} ({KeyAlgorithm}, {CertificateCount} certificate(s)) when a server asks for one")]
+    public static partial void ClientIdentityLoaded(ILogger logger, string policy, string subject, string keyAlgorithm, int certificateCount);
+
+    [LoggerMessage(EventId = 102, EventName = "PinsConfigured", Level = LogLevel.Information,
+        Message = "Policy {Policy} accepts only server paths with one of {PinCount} pinned key(s)")]
+    public static partial void PinsConfigured(ILogger logger, string policy, int pinCount);
 }

@@ -1,22 +1,29 @@
 using System.Collections.Frozen;
-using Microsoft.Extensions.Options;
 using TlsBroker.Core.Policy;
 using TlsBroker.Server.Configuration;
 
 namespace TlsBroker.Server.Policies;
 
 /// <summary>
-/// The policies from configuration, built once at start-up and immutable afterwards
-/// (<see cref="BrokerOptionsValidator"/> has already reported any problem in them).
+/// The policies of one configuration, immutable once built. A reload builds a whole new catalog
+/// (<see cref="Reload.LiveConfiguration"/>), so a session keeps the policy it started with.
+/// Throws <see cref="PolicyConfigurationException"/> when a policy cannot be built.
 /// </summary>
 internal sealed class PolicyCatalog
 {
     private readonly FrozenDictionary<string, TlsPolicy> policies;
 
-    public PolicyCatalog(IOptions<BrokerOptions> options)
+    /// <param name="options">The validated options.</param>
+    /// <param name="unchanged">
+    /// A policy of the configuration in force whose options and files are unchanged, or null: it is kept as it is,
+    /// so its verified-chain cache stays warm across a reload that changed something else.
+    /// </param>
+    public PolicyCatalog(BrokerOptions options, Func<string, TlsPolicy?>? unchanged = null)
     {
-        policies = options.Value.Policies
-            .ToFrozenDictionary(entry => entry.Key, entry => TlsPolicy.Create(entry.Key, entry.Value), StringComparer.Ordinal);
+        policies = options.Policies.ToFrozenDictionary(
+            entry => entry.Key,
+            entry => unchanged?.Invoke(entry.Key) ?? TlsPolicy.Create(entry.Key, entry.Value),
+            StringComparer.Ordinal);
     }
 
     public IEnumerable<TlsPolicy> All => policies.Values;

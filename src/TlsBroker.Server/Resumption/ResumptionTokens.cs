@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
 using TlsBroker.Core.Resumption;
 using TlsBroker.Server.Configuration;
 
@@ -31,9 +30,8 @@ internal sealed class ResumptionTokens
     private readonly TimeSpan lifetime;
     private readonly TimeProvider timeProvider;
 
-    public ResumptionTokens(IOptions<BrokerOptions> options, TimeProvider timeProvider)
+    public ResumptionTokens(ResumptionOptions resumption, TimeProvider timeProvider)
     {
-        var resumption = options.Value.Resumption;
         IsActive = resumption.IsActive;
         lifetime = resumption.TokenLifetime;
         this.timeProvider = timeProvider;

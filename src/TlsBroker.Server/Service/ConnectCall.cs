@@ -5,10 +5,10 @@ using TlsBroker.Core.Engine;
 using TlsBroker.Core.Resumption;
 using TlsBroker.Core.Results;
 using TlsBroker.Core.Verification;
-using TlsBroker.Server.Configuration;
+using TlsBroker.Server.Audit;
 using TlsBroker.Server.Logging;
 using TlsBroker.Server.Mapping;
-using TlsBroker.Server.Policies;
+using TlsBroker.Server.Reload;
 using TlsBroker.Server.Resumption;
 using TlsBroker.Server.Sessions;
 using TlsBroker.Server.Telemetry;
@@ -23,16 +23,19 @@ namespace TlsBroker.Server.Service;
 /// After a fatal result or a completed shutdown the session is Closed and its slot is given back
 /// at once; the stream stays open until the caller half-closes it (then it ends OK), and a further
 /// Received, Write or Shutdown is answered by the engine with the session's final outcome.
+/// The configuration is the one in force when the Start arrives; the session keeps it to its end,
+/// whatever reloads happen meanwhile. Its end writes one audit record (<see cref="SessionAuditor"/>).
 /// </summary>
 internal sealed class ConnectCall : IDisposable
 {
-    private readonly PolicyCatalog catalog;
+    private readonly LiveConfiguration live;
     private readonly ActiveSessions activeSessions;
-    private readonly BrokerOptions options;
     private readonly TimeProvider timeProvider;
     private readonly BrokerMetrics metrics;
-    private readonly ResumptionTokens resumptionTokens;
+    private readonly SessionAuditor auditor;
+    private readonly SessionAudit audit;
     private readonly ILogger logger;
+    private BrokerSnapshot configuration;
     private TlsClientSession? session;
     private ResumptionScope? scope;
     private byte[]? issuedToken;
@@ -45,27 +48,30 @@ internal sealed class ConnectCall : IDisposable
     private bool closeLogged;
 
     public ConnectCall(
-        PolicyCatalog catalog,
+        LiveConfiguration live,
         ActiveSessions activeSessions,
-        BrokerOptions options,
         TimeProvider timeProvider,
         BrokerMetrics metrics,
-        ResumptionTokens resumptionTokens,
+        SessionAuditor auditor,
         ILogger logger)
     {
-        this.catalog = catalog;
+        this.live = live;
         this.activeSessions = activeSessions;
-        this.options = options;
         this.timeProvider = timeProvider;
         this.metrics = metrics;
-        this.resumptionTokens = resumptionTokens;
+        this.auditor = auditor;
         this.logger = logger;
+        configuration = live.Current;
+        audit = new SessionAudit(timeProvider);
         Id = Guid.NewGuid().ToString("N")[..16];
         lastRequestAt = timeProvider.GetUtcNow();
     }
 
     /// <summary>Names the session in logs.</summary>
     public string Id { get; }
+
+    /// <summary>Who called, as the audit record and its metrics name it.</summary>
+    public string CallerName { get; set; } = SessionAuditor.AnonymousCaller;
 
     public async Task RunAsync(
         IAsyncStreamReader<ConnectRequest> requests,
@@ -75,12 +81,18 @@ internal sealed class ConnectCall : IDisposable
         using var readTimeout = new ReadTimeout(timeProvider, callCancelled);
         while (await ReadNextAsync(requests, readTimeout) is { } request)
         {
+            if (request.StepCase == ConnectRequest.StepOneofCase.Received)
+            {
+                audit.Received(request.Received.Data.Length);
+            }
+
             var starts = session is null;
             var result = Handle(request);
+            audit.Answered(result);
             var response = ConnectResponseMapper.ToResponse(result, issuedToken);
             if (starts)
             {
-                response.Session = new SessionInfo { Id = Id, MaxMessageBytes = options.MaxMessageBytes };
+                response.Session = new SessionInfo { Id = Id, MaxMessageBytes = live.AtStartup.Options.MaxMessageBytes };
             }
 
             issuedToken = null;
@@ -88,9 +100,10 @@ internal sealed class ConnectCall : IDisposable
         }
     }
 
-    /// <summary>Frees the session and its slot, however the stream ended, and logs how it ended.</summary>
-    public void End(string outcome)
+    /// <summary>Frees the session and its slot, however the stream ended, and logs how it ended (<paramref name="status"/>: the gRPC status it ends with).</summary>
+    public void End(string outcome, StatusCode status = StatusCode.OK)
     {
+        audit.EndedWith(status);
         if (session is not null && !closeLogged)
         {
             closeLogged = true;
@@ -103,6 +116,7 @@ internal sealed class ConnectCall : IDisposable
     public void Dispose()
     {
         End("stream ended");
+        auditor.Write(audit.Complete(CallerName, Id, session), audit.PolicyFound);
         session?.Dispose();
     }
 
@@ -133,12 +147,14 @@ internal sealed class ConnectCall : IDisposable
 
     private StepResult StartSession(Start start)
     {
+        audit.Requested(start.Policy, start.ServerName);
+        configuration = live.Current;
         if (!ServerIdentity.TryParse(start.ServerName, out var identity, out var error))
         {
             throw BrokerErrors.InvalidServerName(start.ServerName, error);
         }
 
-        if (!catalog.TryGet(start.Policy, out var policy))
+        if (!configuration.Policies.TryGet(start.Policy, out var policy))
         {
             throw BrokerErrors.PolicyNotGranted(start.Policy);
         }
@@ -154,10 +170,11 @@ internal sealed class ConnectCall : IDisposable
         }
 
         holdsSlot = true;
+        audit.Started(policy.Name);
         policyName = policy.Name;
         serverName = start.ServerName;
-        handshakeDeadline = timeProvider.GetUtcNow() + options.HandshakeTimeout;
-        session = new TlsClientSession(policy, timeProvider, options.CryptoProvider);
+        handshakeDeadline = timeProvider.GetUtcNow() + configuration.Options.HandshakeTimeout;
+        session = new TlsClientSession(policy, timeProvider, configuration.Options.CryptoProvider);
         BrokerLog.SessionStarted(logger, Id, policyName, serverName);
 
         // The caller is not authenticated yet: its part of the scope is empty until it is.
@@ -170,12 +187,12 @@ internal sealed class ConnectCall : IDisposable
     /// <summary>A token that cannot be trusted is not an error: the handshake is a full one, and the reason is logged and counted.</summary>
     private ResumptionState? OpenToken(ReadOnlySpan<byte> token)
     {
-        if (token.IsEmpty || !resumptionTokens.IsActive)
+        if (token.IsEmpty || !configuration.Resumption.IsActive)
         {
             return null;
         }
 
-        if (!resumptionTokens.TryOpen(scope!, token, out var state, out var rejection))
+        if (!configuration.Resumption.TryOpen(scope!, token, out var state, out var rejection))
         {
             var outcome = ResumptionOutcomes.Rejected(rejection);
             metrics.ResumptionToken(outcome);
@@ -195,7 +212,7 @@ internal sealed class ConnectCall : IDisposable
     private void IssueTokenIfUpdated()
     {
         var updates = session!.ResumptionUpdates;
-        if (updates == tokenUpdates || !resumptionTokens.IsActive)
+        if (updates == tokenUpdates || !configuration.Resumption.IsActive)
         {
             return;
         }
@@ -203,7 +220,7 @@ internal sealed class ConnectCall : IDisposable
         tokenUpdates = updates;
         if (session.ExportResumption() is { } state)
         {
-            issuedToken = resumptionTokens.Seal(scope!, state);
+            issuedToken = configuration.Resumption.Seal(scope!, state);
             if (issuedToken is not null)
             {
                 metrics.ResumptionToken(ResumptionOutcomes.Issued);
@@ -219,6 +236,7 @@ internal sealed class ConnectCall : IDisposable
             return;
         }
 
+        audit.Observe(before, result);
         if (result.Established is { } summary)
         {
             metrics.HandshakeSucceeded(policyName, summary);
@@ -278,17 +296,17 @@ internal sealed class ConnectCall : IDisposable
     /// </summary>
     private DateTimeOffset CurrentDeadline() => session?.Phase switch
     {
-        null => lastRequestAt + options.HandshakeTimeout,
+        null => lastRequestAt + configuration.Options.HandshakeTimeout,
         SessionPhase.AwaitingStart or SessionPhase.Handshaking => handshakeDeadline,
-        _ => lastRequestAt + options.IdleTimeout,
+        _ => lastRequestAt + configuration.Options.IdleTimeout,
     };
 
     /// <summary>The answer when the caller stayed silent past <see cref="CurrentDeadline"/>; built only then.</summary>
     private RpcException DeadlineExceeded() => session?.Phase switch
     {
-        null => BrokerErrors.StartDeadlineExceeded(options.HandshakeTimeout),
-        SessionPhase.AwaitingStart or SessionPhase.Handshaking => BrokerErrors.HandshakeDeadlineExceeded(options.HandshakeTimeout),
-        _ => BrokerErrors.IdleDeadlineExceeded(options.IdleTimeout),
+        null => BrokerErrors.StartDeadlineExceeded(configuration.Options.HandshakeTimeout),
+        SessionPhase.AwaitingStart or SessionPhase.Handshaking => BrokerErrors.HandshakeDeadlineExceeded(configuration.Options.HandshakeTimeout),
+        _ => BrokerErrors.IdleDeadlineExceeded(configuration.Options.IdleTimeout),
     };
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -1,14 +1,12 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using TlsBroker.Contracts.V1;
 using TlsBroker.Core.Engine;
-using TlsBroker.Server.Configuration;
+using TlsBroker.Server.Audit;
 using TlsBroker.Server.Logging;
 using TlsBroker.Server.Mapping;
-using TlsBroker.Server.Policies;
-using TlsBroker.Server.Resumption;
+using TlsBroker.Server.Reload;
 using TlsBroker.Server.Sessions;
 using TlsBroker.Server.Telemetry;
 
@@ -20,12 +18,11 @@ namespace TlsBroker.Server.Service;
 /// the session and its slot are freed before this method returns.
 /// </summary>
 internal sealed class ConnectService(
-    PolicyCatalog catalog,
+    LiveConfiguration live,
     ActiveSessions activeSessions,
-    IOptions<BrokerOptions> options,
     TimeProvider timeProvider,
     BrokerMetrics metrics,
-    ResumptionTokens resumptionTokens,
+    SessionAuditor auditor,
     ILoggerFactory loggerFactory) : BrokerService.BrokerServiceBase
 {
     public const string LogCategory = "TlsBroker.Server.Sessions";
@@ -37,7 +34,7 @@ internal sealed class ConnectService(
         IServerStreamWriter<ConnectResponse> responseStream,
         ServerCallContext context)
     {
-        using var call = new ConnectCall(catalog, activeSessions, options.Value, timeProvider, metrics, resumptionTokens, logger);
+        using var call = new ConnectCall(live, activeSessions, timeProvider, metrics, auditor, logger);
         try
         {
             await call.RunAsync(requestStream, responseStream, context.CancellationToken);
@@ -62,7 +59,7 @@ internal sealed class ConnectService(
         }
         catch (Exception) when (context.CancellationToken.IsCancellationRequested)
         {
-            call.End("caller cancelled or disconnected");
+            call.End("caller cancelled or disconnected", StatusCode.Cancelled);
             throw;
         }
     }
@@ -70,6 +67,6 @@ internal sealed class ConnectService(
     private void Reject(ConnectCall call, RpcException error)
     {
         BrokerLog.CallRejected(logger, call.Id, error.StatusCode.ToString(), error.Status.Detail);
-        call.End($"{error.StatusCode}: {error.Status.Detail}");
+        call.End($"{error.StatusCode}: {error.Status.Detail}", error.StatusCode);
     }
 }

@@ -6,29 +6,31 @@ namespace TlsBroker.Server.Sessions;
 
 /// <summary>
 /// Counts the TLS sessions the broker holds right now and enforces
-/// <see cref="BrokerOptions.MaxConcurrentSessions"/>. A slot is taken at Start and given back as
+/// <see cref="BrokerOptions.MaxConcurrentSessions"/> as configured now (a reload that lowers it
+/// refuses new sessions until enough have ended; none is cut). A slot is taken at Start and given back as
 /// soon as the session closes or its stream ends, however it ends.
 /// </summary>
 public sealed class ActiveSessions
 {
-    private readonly int limit;
+    private readonly IOptionsMonitor<BrokerOptions> options;
     private readonly BrokerMetrics metrics;
     private int count;
 
-    internal ActiveSessions(IOptions<BrokerOptions> options, BrokerMetrics metrics)
+    internal ActiveSessions(IOptionsMonitor<BrokerOptions> options, BrokerMetrics metrics)
     {
-        limit = options.Value.MaxConcurrentSessions;
+        this.options = options;
         this.metrics = metrics;
     }
 
     /// <summary>Sessions currently held.</summary>
     public int Count => Volatile.Read(ref count);
 
-    public int Limit => limit;
+    public int Limit => options.CurrentValue.MaxConcurrentSessions;
 
     /// <summary>Takes a slot; false when <see cref="Limit"/> sessions are already held.</summary>
     internal bool TryAcquire()
     {
+        var limit = Limit;
         var current = Volatile.Read(ref count);
         while (current < limit)
         {

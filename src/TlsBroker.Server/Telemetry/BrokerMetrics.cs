@@ -17,6 +17,9 @@ internal sealed class BrokerMetrics
     private readonly Counter<long> handshakes;
     private readonly Histogram<double> handshakeDuration;
     private readonly Counter<long> resumptionTokens;
+    private readonly Counter<long> sessions;
+    private readonly Counter<long> sessionBytes;
+    private readonly Counter<long> configurationReloads;
 
     public BrokerMetrics(IMeterFactory meterFactory)
     {
@@ -31,6 +34,12 @@ internal sealed class BrokerMetrics
             new InstrumentAdvice<double> { HistogramBucketBoundaries = HandshakeDurationBuckets });
         resumptionTokens = meter.CreateCounter<long>(
             "tlsbroker.resumption.tokens", "{token}", "Resumption tokens issued, accepted, or not used and why (malformed, unknown_key, not_authentic, expired, unreadable_state).");
+        sessions = meter.CreateCounter<long>(
+            "tlsbroker.sessions", "{session}", "Connect streams that ended, by caller, policy and outcome (rejected, verify_failed, handshake_failed, closed, failed, aborted).");
+        sessionBytes = meter.CreateCounter<long>(
+            "tlsbroker.session.io", "By", "TLS bytes of ended sessions, by caller, policy and direction (in: from the server; out: to the server).");
+        configurationReloads = meter.CreateCounter<long>(
+            "tlsbroker.config.reloads", "{reload}", "Configuration reloads, by outcome (applied, rejected, unchanged).");
     }
 
     internal void SessionOpened() => activeSessions.Add(1);
@@ -47,4 +56,13 @@ internal sealed class BrokerMetrics
 
     internal void HandshakeFailed(string policy, string outcome) =>
         handshakes.Add(1, new("tlsbroker.policy", policy), new("tlsbroker.outcome", outcome));
+
+    internal void SessionEnded(string caller, string policy, string outcome, long bytesIn, long bytesOut)
+    {
+        sessions.Add(1, new("tlsbroker.caller", caller), new("tlsbroker.policy", policy), new("tlsbroker.outcome", outcome));
+        sessionBytes.Add(bytesIn, new("tlsbroker.caller", caller), new("tlsbroker.policy", policy), new("tlsbroker.direction", "in"));
+        sessionBytes.Add(bytesOut, new("tlsbroker.caller", caller), new("tlsbroker.policy", policy), new("tlsbroker.direction", "out"));
+    }
+
+    internal void ConfigurationReload(string outcome) => configurationReloads.Add(1, new KeyValuePair<string, object?>("tlsbroker.outcome", outcome));
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TlsBroker.Testing;
 using TlsBroker.Testing.Peers;
 
 namespace TlsBroker.Server.Tests.Infrastructure;
@@ -31,12 +32,15 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
     /// <summary>What the broker logged so far, for failure messages.</summary>
     public string Output => process.Output;
 
+    /// <summary>The built broker's entry assembly, to run with <c>dotnet</c>.</summary>
+    public static string ServerDll => typeof(BrokerApp).Assembly.Location;
+
     /// <param name="environment">NAME=value pairs, e.g. Broker__Policies__default__TrustAnchors=/path.</param>
-    public static async Task<BrokerProcess> StartAsync(IEnumerable<string> environment)
+    /// <param name="arguments">More command-line arguments, e.g. "--config", "/path/broker.json".</param>
+    public static async Task<BrokerProcess> StartAsync(IEnumerable<string> environment, params string[] arguments)
     {
-        var serverDll = typeof(BrokerApp).Assembly.Location;
-        string[] arguments = [.. environment, "dotnet", serverDll, "--Broker:Port=0", "--Broker:AdminPort=0"];
-        var process = await PeerProcess.StartAsync("env", arguments, port: 0, readyMarker: ReadyMarker);
+        string[] command = [.. environment, "dotnet", ServerDll, "--Broker:Port=0", "--Broker:AdminPort=0", .. arguments];
+        var process = await PeerProcess.StartAsync("env", command, port: 0, readyMarker: ReadyMarker);
         var match = ListeningLine().Match(process.Output);
         if (!match.Success)
         {
@@ -45,6 +49,19 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
         }
 
         return new BrokerProcess(process, new Uri(match.Groups["grpc"].Value), new Uri(match.Groups["admin"].Value));
+    }
+
+    /// <summary>Waits (bounded) until the broker has printed a line containing <paramref name="fragment"/> <paramref name="count"/> times.</summary>
+    public Task WaitForOutputAsync(string fragment, int count = 1) => process.WaitForLineContainingAsync(fragment, count);
+
+    /// <summary>How many lines of the broker's output contain <paramref name="fragment"/>.</summary>
+    public int CountOutputLines(string fragment) => process.CountLinesContaining(fragment);
+
+    /// <summary>Sends SIGHUP, as an operator does to make it reload (<c>kill -HUP</c>; env execs dotnet, so the pid is the broker's).</summary>
+    public async Task HangUpAsync()
+    {
+        var (exitCode, output) = await BoundedCommand.RunAsync("kill", ["-HUP", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.True(exitCode == 0, output);
     }
 
     public ValueTask DisposeAsync() => process.DisposeAsync();

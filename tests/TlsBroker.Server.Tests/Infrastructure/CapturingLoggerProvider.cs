@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using TlsBroker.Testing;
 
 namespace TlsBroker.Server.Tests.Infrastructure;
 
@@ -7,6 +8,26 @@ namespace TlsBroker.Server.Tests.Infrastructure;
 internal sealed class CapturingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<CapturedLog> Entries { get; } = new();
+
+    /// <summary>Waits (bounded, polling) until an entry matches <paramref name="match"/>, and returns the first that does.</summary>
+    public async Task<CapturedLog> WaitForAsync(Func<CapturedLog, bool> match, string what)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Step);
+        while (true)
+        {
+            if (Entries.FirstOrDefault(match) is { } entry)
+            {
+                return entry;
+            }
+
+            if (timeout.IsCancellationRequested)
+            {
+                Assert.Fail($"no log entry {what} within {TestTimeouts.Step}; logged:\n{string.Join('\n', Entries.Select(e => $"{e.Category}[{e.EventId.Id}] {e.Message}"))}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
+        }
+    }
 
     public ILogger CreateLogger(string categoryName) => new CapturingLogger(this, categoryName);
 

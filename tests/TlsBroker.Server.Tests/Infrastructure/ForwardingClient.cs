@@ -45,9 +45,7 @@ internal sealed class ForwardingClient : IAsyncDisposable
     public static async Task<ForwardingClient> ConnectAsync(
         BrokerService.BrokerServiceClient broker, int port, Start start, int fragmentSize = int.MaxValue)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)).WaitAsync(TestTimeouts.Step);
-        var client = new ForwardingClient(broker.Connect(), socket, fragmentSize);
+        var client = await OpenAsync(broker, port, fragmentSize);
         try
         {
             client.Handshake = await client.RunHandshakeAsync(start).WaitAsync(TestTimeouts.Scenario);
@@ -59,6 +57,26 @@ internal sealed class ForwardingClient : IAsyncDisposable
         }
 
         return client;
+    }
+
+    /// <summary>Opens the TCP connection and the call and sends nothing yet.</summary>
+    public static async Task<ForwardingClient> OpenAsync(BrokerService.BrokerServiceClient broker, int port, int fragmentSize = int.MaxValue)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)).WaitAsync(TestTimeouts.Step);
+        return new ForwardingClient(broker.Connect(), socket, fragmentSize);
+    }
+
+    /// <summary>Runs the handshake loop on from <paramref name="response"/> (e.g. the answer to a Start sent with <see cref="SendAsync"/>) to its end.</summary>
+    public async Task<ConnectResponse> ContinueHandshakeAsync(ConnectResponse response)
+    {
+        while (response.Ret == -1 && response.Error == SslError.WantRead)
+        {
+            response = await ForwardNextAsync().WaitAsync(TestTimeouts.Scenario);
+        }
+
+        Handshake = response;
+        return response;
     }
 
     /// <summary>One lockstep exchange: sends <paramref name="request"/>, writes its records to the socket, returns the response.</summary>

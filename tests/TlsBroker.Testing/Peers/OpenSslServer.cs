@@ -28,6 +28,12 @@ public sealed class OpenSslServer : IAsyncDisposable
     /// <summary>Waits until s_server has reported <paramref name="count"/> resumed connections.</summary>
     public Task WaitForReusedSessionsAsync(int count) => process.WaitForLinesAsync(ReusedMarker, count);
 
+    /// <summary>Waits until s_server has printed <paramref name="line"/> as a whole line (e.g. "Client certificate" once it has seen one).</summary>
+    public Task WaitForLineAsync(string line) => process.WaitForLinesAsync(line, 1);
+
+    /// <summary>Waits until a line s_server printed contains <paramref name="fragment"/> (e.g. an error it reports after sending its alert).</summary>
+    public Task WaitForOutputAsync(string fragment) => process.WaitForOutputAsync(fragment);
+
     /// <summary>
     /// Starts s_server sending the chain's server certificate and intermediate, with its key, plus
     /// <paramref name="extraArguments"/> (e.g. "-tls1_2", "-alpn", "h2").

@@ -43,6 +43,9 @@ public sealed class PeerProcess : IAsyncDisposable
 
     public StreamWriter StandardInput => process.StandardInput;
 
+    /// <summary>The process id (to signal it).</summary>
+    public int Id => process.Id;
+
     /// <summary>How many whole lines of the output so far equal <paramref name="line"/> (surrounding spaces ignored).</summary>
     public int CountLines(string line) => output.Count(printed => printed.Trim() == line);
 
@@ -50,12 +53,20 @@ public sealed class PeerProcess : IAsyncDisposable
     /// Waits until the peer has printed <paramref name="line"/> at least <paramref name="count"/> times:
     /// a peer reports on a connection through a pipe, so its report may come after the connection's last byte.
     /// </summary>
-    public async Task WaitForLinesAsync(string line, int count)
+    public Task WaitForLinesAsync(string line, int count) =>
+        WaitUntilAsync(() => CountLines(line) >= count, () => $"'{line}' printed {CountLines(line)} times, expected {count}");
+
+    /// <summary>Waits until a line of the peer's output contains <paramref name="fragment"/> (an error line with a varying prefix ...).</summary>
+    public Task WaitForOutputAsync(string fragment) =>
+        WaitUntilAsync(() => output.Any(line => line.Contains(fragment, StringComparison.Ordinal)), () => $"'{fragment}' not printed");
+
+    /// <summary>Waits until the peer has printed a line containing <paramref name="fragment"/> at least <paramref name="count"/> times.</summary>
+    public async Task WaitForLineContainingAsync(string fragment, int count = 1)
     {
         while (true)
         {
             var next = Volatile.Read(ref lineArrived);
-            if (CountLines(line) >= count)
+            if (CountLinesContaining(fragment) >= count)
             {
                 return;
             }
@@ -66,10 +77,13 @@ public sealed class PeerProcess : IAsyncDisposable
             }
             catch (TimeoutException e)
             {
-                throw new TimeoutException($"'{line}' printed {CountLines(line)} times, expected {count}:\n{Output}", e);
+                throw new TimeoutException($"a line containing '{fragment}' printed {CountLinesContaining(fragment)} times, expected {count}:\n{Output}", e);
             }
         }
     }
+
+    /// <summary>How many lines of the output so far contain <paramref name="fragment"/>.</summary>
+    public int CountLinesContaining(string fragment) => output.Count(printed => printed.Contains(fragment, StringComparison.Ordinal));
 
     /// <summary>
     /// Starts <paramref name="fileName"/> and waits until it prints <paramref name="readyMarker"/>
@@ -122,6 +136,27 @@ public sealed class PeerProcess : IAsyncDisposable
         }
 
         process.Dispose();
+    }
+
+    private async Task WaitUntilAsync(Func<bool> done, Func<string> failure)
+    {
+        while (true)
+        {
+            var next = Volatile.Read(ref lineArrived);
+            if (done())
+            {
+                return;
+            }
+
+            try
+            {
+                await next.Task.WaitAsync(TestTimeouts.Step);
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"{failure()}:\n{Output}", e);
+            }
+        }
     }
 
     private void OnLine(string? line)

@@ -55,6 +55,16 @@ public sealed record CertificateSpec
         NotAfter = DateTimeOffset.UtcNow.AddYears(2),
     };
 
+    /// <summary>A TLS client certificate (RFC 5280 §4.2.1.12 id-kp-clientAuth).</summary>
+    public static CertificateSpec Client(string commonName, KeyKind key = KeyKind.EcdsaP256) => new()
+    {
+        CommonName = commonName,
+        Key = key,
+        IsCertificateAuthority = false,
+        KeyUsage = X509KeyUsageFlags.DigitalSignature,
+        ExtendedKeyUsages = [ClientAuthOid],
+    };
+
     /// <summary>A server certificate as the CA/Browser Forum baseline wants it.</summary>
     public static CertificateSpec Server(string commonName, KeyKind key = KeyKind.EcdsaP256) => new()
     {

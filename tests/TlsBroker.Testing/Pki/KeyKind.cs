@@ -6,4 +6,5 @@ public enum KeyKind
     EcdsaP384,
     Rsa2048,
     Rsa1024,
+    EcdsaP521,
 }

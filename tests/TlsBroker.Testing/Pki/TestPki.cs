@@ -85,6 +85,7 @@ public static class TestPki
     {
         KeyKind.EcdsaP256 => ECDsa.Create(ECCurve.NamedCurves.nistP256),
         KeyKind.EcdsaP384 => ECDsa.Create(ECCurve.NamedCurves.nistP384),
+        KeyKind.EcdsaP521 => ECDsa.Create(ECCurve.NamedCurves.nistP521),
         KeyKind.Rsa2048 => RSA.Create(2048),
         KeyKind.Rsa1024 => RSA.Create(1024),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
