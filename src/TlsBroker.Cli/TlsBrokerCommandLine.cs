@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Text;
+using TlsBroker.Cli.ApiKey;
 using TlsBroker.Cli.Bench;
 using TlsBroker.Cli.Bench.Server;
 using TlsBroker.Cli.Connect;
@@ -16,7 +17,9 @@ internal static class TlsBrokerCommandLine
         var connect = ConnectCommand.Create(new ConnectRunner(console).RunAsync);
         var bench = BenchCommand.Create(new BenchRunner(console).RunAsync);
         var benchServer = BenchServerCommand.Create(new BenchServerRunner(console).RunAsync);
-        var root = new RootCommand("tlsbroker: use a TlsBroker (TLS handshake-as-a-service) from the command line.") { connect, bench, benchServer };
+        var apiKeys = new ApiKeyRunner(console);
+        var apiKey = ApiKeyCommand.Create(apiKeys.NewAsync, apiKeys.HashAsync);
+        var root = new RootCommand("tlsbroker: use a TlsBroker (TLS handshake-as-a-service) from the command line.") { connect, bench, benchServer, apiKey };
         var help = root.Options.OfType<HelpOption>().Single();
         if (help.Action is SynchronousCommandLineAction standardHelp)
         {
@@ -25,6 +28,7 @@ internal static class TlsBrokerCommandLine
                 [connect] = ConnectCommand.HelpEpilog,
                 [bench] = BenchCommand.HelpEpilog,
                 [benchServer] = BenchServerCommand.HelpEpilog,
+                [apiKey] = ApiKeyCommand.HelpEpilog,
             });
         }
 

@@ -32,6 +32,7 @@ public static class BrokerApp
 
         var app = builder.Build();
         app.UseTlsBrokerAdmin();
+        app.UseTlsBrokerCallers();
         app.MapTlsBroker();
         return app;
     }
@@ -121,7 +122,7 @@ public static class BrokerApp
         return null;
     }
 
-    /// <summary>The gRPC (h2c) address a started broker listens on, e.g. http://127.0.0.1:5001/ (with the real port when 0 was configured).</summary>
+    /// <summary>The gRPC address a started broker listens on, e.g. http://127.0.0.1:5001/ (https with Broker:Tls; with the real port when 0 was configured).</summary>
     public static Uri GetListeningAddress(WebApplication app) =>
         app.Services.GetRequiredService<BrokerListeners>().GrpcAddress;
 

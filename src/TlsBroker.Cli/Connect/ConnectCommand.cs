@@ -87,7 +87,13 @@ internal static class ConnectCommand
             Description = "Write the session's resumption token to FILE when the session ends, if the broker gave one. The token is a secret.",
         };
 
-        var command = new Command("connect", Description) { server, serverName, broker, policy, alpn, timeout, sessionIn, sessionOut };
+        var apiKeyFile = new Option<string>("--api-key-file")
+        {
+            HelpName = "FILE",
+            Description = "Send the API key in FILE (its first line) as 'authorization: Bearer <key>', for a broker with configured callers. A file rather than an argument keeps the key out of process lists.",
+        };
+
+        var command = new Command("connect", Description) { server, serverName, broker, policy, alpn, timeout, sessionIn, sessionOut, apiKeyFile };
         command.SetAction((parseResult, cancellationToken) =>
         {
             var endpoint = parseResult.GetRequiredValue(server);
@@ -101,6 +107,7 @@ internal static class ConnectCommand
                 Timeout = TimeSpan.FromSeconds(parseResult.GetRequiredValue(timeout)),
                 SessionIn = parseResult.GetValue(sessionIn),
                 SessionOut = parseResult.GetValue(sessionOut),
+                ApiKeyFile = parseResult.GetValue(apiKeyFile),
             };
             return run(settings, cancellationToken);
         });

@@ -1,5 +1,7 @@
 using System.Net.Sockets;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
+using TlsBroker.Contracts.V1;
 using TlsBroker.Client;
 
 namespace TlsBroker.Cli.Connect;
@@ -36,6 +38,26 @@ internal sealed class ConnectRunner
                 }
             }
 
+            string? apiKey = null;
+            if (settings.ApiKeyFile is { } apiKeyFile)
+            {
+                try
+                {
+                    apiKey = (await File.ReadAllLinesAsync(apiKeyFile, cancellationToken)).FirstOrDefault()?.Trim();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    await console.Error.WriteLineAsync($"tlsbroker: cannot read --api-key-file {apiKeyFile}: {e.Message}");
+                    return ExitCodes.Usage;
+                }
+
+                if (string.IsNullOrEmpty(apiKey))
+                {
+                    await console.Error.WriteLineAsync($"tlsbroker: --api-key-file {apiKeyFile} holds no key");
+                    return ExitCodes.Usage;
+                }
+            }
+
             using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             if (!await TryConnectServerAsync(socket, settings, cancellationToken))
             {
@@ -57,7 +79,7 @@ internal sealed class ConnectRunner
             BrokerTlsStream tls;
             try
             {
-                tls = await new BrokerTlsClient(channel).ConnectAsync(new NetworkStream(socket, ownsSocket: false), options, cancellationToken);
+                tls = await BrokerClient(channel, apiKey).ConnectAsync(new NetworkStream(socket, ownsSocket: false), options, cancellationToken);
             }
             catch (BrokerTlsException e)
             {
@@ -113,4 +135,13 @@ internal sealed class ConnectRunner
             return false;
         }
     }
+
+    private static BrokerTlsClient BrokerClient(GrpcChannel channel, string? apiKey) =>
+        apiKey is null
+            ? new BrokerTlsClient(channel)
+            : new BrokerTlsClient(new BrokerService.BrokerServiceClient(channel.Intercept(metadata =>
+            {
+                metadata.Add("authorization", "Bearer " + apiKey);
+                return metadata;
+            })));
 }

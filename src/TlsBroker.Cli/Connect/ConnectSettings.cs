@@ -21,4 +21,7 @@ internal sealed record ConnectSettings
 
     /// <summary>File to write the session's latest resumption token to when it ends (as s_client -sess_out); null writes none.</summary>
     public string? SessionOut { get; init; }
+
+    /// <summary>File whose first line is the API key to send; null sends none (a broker without callers).</summary>
+    public string? ApiKeyFile { get; init; }
 }

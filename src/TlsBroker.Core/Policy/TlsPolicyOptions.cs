@@ -40,7 +40,7 @@ public sealed class TlsPolicyOptions
     public VerifiedChainCacheOptions VerifiedChainCache { get; set; } = new();
 
     /// <summary>
-    /// The files and folders this policy reads (trust anchors today), as configured: the broker
+    /// The files and folders this policy reads (trust anchors, the client identity's files), as configured: the broker
     /// watches them and rebuilds the policy when one changes. Every option naming a file adds it here.
     /// </summary>
     public IEnumerable<string> ReferencedFiles()
@@ -48,6 +48,20 @@ public sealed class TlsPolicyOptions
         if (!string.IsNullOrWhiteSpace(TrustAnchors) && TrustAnchors != Verification.TrustAnchors.SystemSpec)
         {
             yield return TrustAnchors;
+        }
+
+        if (ClientIdentity is not { } identity)
+        {
+            yield break;
+        }
+
+        string?[] identityFiles = [identity.CertificateFile, identity.KeyFile, identity.Pkcs12File, identity.PasswordFile];
+        foreach (var file in identityFiles)
+        {
+            if (!string.IsNullOrWhiteSpace(file))
+            {
+                yield return file;
+            }
         }
     }
 }

@@ -8,9 +8,6 @@ internal sealed partial class SessionAuditor(ILoggerFactory loggerFactory, Broke
 {
     public const string Category = "TlsBroker.Audit";
 
-    /// <summary>The caller name while callers are not authenticated.</summary>
-    public const string AnonymousCaller = "anonymous";
-
     private readonly ILogger logger = loggerFactory.CreateLogger(Category);
 
     public void Write(AuditRecord record, bool policyFound)

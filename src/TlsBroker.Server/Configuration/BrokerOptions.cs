@@ -30,7 +30,10 @@ public sealed class BrokerOptions
 
     public static TimeSpan MaxIdleTimeout { get; } = TimeSpan.FromDays(1);
 
-    /// <summary>IP address to listen on (h2c). Default 127.0.0.1: loopback only. Any IPv4 or IPv6 literal.</summary>
+    /// <summary>
+    /// IP address to listen on. Default 127.0.0.1: loopback only. Any IPv4 or IPv6 literal; an address
+    /// other than loopback needs <see cref="Tls"/> and <see cref="Callers"/> (or <see cref="AllowInsecureNetworkListener"/>).
+    /// </summary>
     public string ListenAddress { get; set; } = "127.0.0.1";
 
     /// <summary>TCP port to listen on. Default 5001; range 0 to 65535, where 0 takes a free port (tests).</summary>
@@ -69,6 +72,21 @@ public sealed class BrokerOptions
 
     /// <summary>Session resumption tokens (TLS 1.2 tickets and session IDs, TLS 1.3 ticket PSKs); off unless keys are configured.</summary>
     public ResumptionOptions Resumption { get; set; } = new();
+
+    /// <summary>HTTPS (and client certificates) on the gRPC listener; off (h2c) by default.</summary>
+    public ListenerTlsOptions Tls { get; set; } = new();
+
+    /// <summary>
+    /// Who may call the broker, by name. Default: none, and then every caller is anonymous and may use
+    /// every policy, which is allowed on a loopback listener only.
+    /// </summary>
+    public Dictionary<string, CallerOptions> Callers { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Lets a listener on an address other than loopback run without TLS or without caller
+    /// authentication (behind a trusted proxy or in a closed network); logged as a warning at start-up. Default false.
+    /// </summary>
+    public bool AllowInsecureNetworkListener { get; set; }
 
     /// <summary>Named TLS policies. "default" (system trust store, strict defaults) is always there unless configured otherwise.</summary>
     public Dictionary<string, TlsPolicyOptions> Policies { get; set; } = new(StringComparer.Ordinal)

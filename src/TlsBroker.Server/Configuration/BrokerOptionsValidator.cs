@@ -38,6 +38,8 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
         }
 
         ResumptionOptionsValidation.Collect(options.Resumption, prefix + "Resumption:", problems);
+        ListenerOptionsValidation.Collect(options, prefix, problems);
+        CallerOptionsValidation.Collect(options, prefix, problems);
 
         if (!options.Policies.ContainsKey(BrokerOptions.DefaultPolicyName))
         {

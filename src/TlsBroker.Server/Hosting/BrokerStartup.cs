@@ -51,7 +51,7 @@ internal sealed class BrokerStartup(
         lifetime.ApplicationStarted.Register(() =>
         {
             var admin = listeners.AdminAddress?.ToString() ?? "off";
-            BrokerLog.Listening(logger, listeners.GrpcAddress, admin, options.MaxConcurrentSessions);
+            BrokerLog.Listening(logger, listeners.GrpcAddress, listeners.GrpcTransport, admin, options.MaxConcurrentSessions);
         });
         return Task.CompletedTask;
     }

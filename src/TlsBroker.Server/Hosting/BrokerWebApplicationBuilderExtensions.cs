@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using TlsBroker.Server.Audit;
+using TlsBroker.Server.Callers;
 using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Reload;
 using TlsBroker.Server.Sessions;
@@ -16,6 +17,9 @@ public static class BrokerWebApplicationBuilderExtensions
 {
     /// <summary>.NET's built-in runtime meter: process memory, GC heap sizes, CPU time, thread pool.</summary>
     private const string RuntimeMeterName = "System.Runtime";
+
+    /// <summary>The service name grpc.health.v1 answers for besides "" (the whole server).</summary>
+    private const string BrokerServiceName = "tlsbroker.v1.BrokerService";
 
     /// <summary>service_name in Prometheus' target_info.</summary>
     private const string ServiceName = "tlsbroker";
@@ -54,8 +58,11 @@ public static class BrokerWebApplicationBuilderExtensions
         services.TryAddSingleton(provider => new ActiveSessions(
             provider.GetRequiredService<IOptionsMonitor<BrokerOptions>>(), provider.GetRequiredService<BrokerMetrics>()));
         services.TryAddSingleton<BrokerListeners>();
+        services.TryAddSingleton<CallerDirectory>();
+        services.AddRateLimiter(CallerRateLimiting.Configure);
         services.AddHostedService<BrokerStartup>();
         services.AddHostedService<ConfigurationReloader>();
+        services.AddHostedService<CallerStartup>();
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithMetrics(metrics => metrics
@@ -65,7 +72,7 @@ public static class BrokerWebApplicationBuilderExtensions
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
 
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = (UnvalidatedOptions.TryRead(builder.Configuration) ?? new BrokerOptions()).MaxMessageBytes);
-        services.AddGrpcHealthChecks().AddCheck<SessionCapacityHealthCheck>("broker");
+        services.AddGrpcHealthChecks(health => health.Services.Map(BrokerServiceName, _ => true)).AddCheck<SessionCapacityHealthCheck>("broker");
         services.AddGrpcReflection();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
@@ -76,7 +83,7 @@ public static class BrokerWebApplicationBuilderExtensions
             // When any is invalid, start-up validation stops the host before Kestrel binds anything.
             if (broker is not null && IPAddress.TryParse(broker.ListenAddress, out var address) && broker.Port is >= 0 and <= IPEndPoint.MaxPort)
             {
-                listeners.ListenGrpc(kestrel, address, broker.Port);
+                listeners.ListenGrpc(kestrel, address, broker.Port, broker.Tls);
                 if (broker.AdminPort is >= 0 and <= IPEndPoint.MaxPort)
                 {
                     listeners.ListenAdmin(kestrel, address, broker.AdminPort);

@@ -35,8 +35,8 @@ internal static partial class BrokerLog
     public static partial void PolicyLoaded(ILogger logger, string policy, string trustAnchors);
 
     [LoggerMessage(EventId = 7, EventName = "Listening", Level = LogLevel.Information,
-        Message = "TlsBroker listening on {Address} (gRPC, h2c), admin {AdminAddress} (HTTP/1.1 /metrics, /healthz), at most {MaxSessions} sessions")]
-    public static partial void Listening(ILogger logger, Uri address, string adminAddress, int maxSessions);
+        Message = "TlsBroker listening on {Address} (gRPC, {Transport}), admin {AdminAddress} (HTTP/1.1 /metrics, /healthz), at most {MaxSessions} sessions")]
+    public static partial void Listening(ILogger logger, Uri address, string transport, string adminAddress, int maxSessions);
 
     [LoggerMessage(EventId = 40, EventName = "ResumptionTokenRejected", Level = LogLevel.Information,
         Message = "Session {SessionId} resumption token not used ({Reason}): full handshake")]

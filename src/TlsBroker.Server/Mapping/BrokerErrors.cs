@@ -31,6 +31,10 @@ internal static class BrokerErrors
     public static RpcException PolicyNotGranted(string policy) =>
         new(new Status(StatusCode.PermissionDenied, $"policy '{policy}' does not exist or is not granted to this caller"));
 
+    /// <remarks>The authentication middleware names every caller before the service runs; a call without one is refused, never served.</remarks>
+    public static RpcException NoCaller() =>
+        new(new Status(StatusCode.Unauthenticated, "the call was not authenticated"));
+
     public static RpcException ServerNameOutsidePolicy(string serverName, string policy) =>
         new(new Status(StatusCode.PermissionDenied, $"server_name '{serverName}' is not allowed by policy '{policy}'"));
 

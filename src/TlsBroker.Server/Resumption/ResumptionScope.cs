@@ -4,10 +4,7 @@ namespace TlsBroker.Server.Resumption;
 /// Who may resume a session: a token opens only for the same caller, policy and server name it
 /// was sealed for, so one caller never resumes another's session.
 /// </summary>
-/// <param name="Caller">
-/// The caller's identity. Callers are not authenticated yet, so it is empty today; it becomes the
-/// authenticated caller (e.g. the client certificate's subject) when there is one.
-/// </param>
+/// <param name="Caller">The authenticated caller's configured name ("anonymous" when no callers are configured).</param>
 /// <param name="Policy">The policy name the session was established under.</param>
 /// <param name="ServerName">The server name the chain was verified against.</param>
 internal sealed record ResumptionScope(string Caller, string Policy, string ServerName);

@@ -6,6 +6,7 @@ using TlsBroker.Core.Resumption;
 using TlsBroker.Core.Results;
 using TlsBroker.Core.Verification;
 using TlsBroker.Server.Audit;
+using TlsBroker.Server.Callers;
 using TlsBroker.Server.Logging;
 using TlsBroker.Server.Mapping;
 using TlsBroker.Server.Reload;
@@ -35,6 +36,7 @@ internal sealed class ConnectCall : IDisposable
     private readonly SessionAuditor auditor;
     private readonly SessionAudit audit;
     private readonly ILogger logger;
+    private readonly Caller caller;
     private BrokerSnapshot configuration;
     private TlsClientSession? session;
     private ResumptionScope? scope;
@@ -53,7 +55,8 @@ internal sealed class ConnectCall : IDisposable
         TimeProvider timeProvider,
         BrokerMetrics metrics,
         SessionAuditor auditor,
-        ILogger logger)
+        ILogger logger,
+        Caller caller)
     {
         this.live = live;
         this.activeSessions = activeSessions;
@@ -61,6 +64,7 @@ internal sealed class ConnectCall : IDisposable
         this.metrics = metrics;
         this.auditor = auditor;
         this.logger = logger;
+        this.caller = caller;
         configuration = live.Current;
         audit = new SessionAudit(timeProvider);
         Id = Guid.NewGuid().ToString("N")[..16];
@@ -71,7 +75,7 @@ internal sealed class ConnectCall : IDisposable
     public string Id { get; }
 
     /// <summary>Who called, as the audit record and its metrics name it.</summary>
-    public string CallerName { get; set; } = SessionAuditor.AnonymousCaller;
+    public string CallerName => caller.Name;
 
     public async Task RunAsync(
         IAsyncStreamReader<ConnectRequest> requests,
@@ -154,7 +158,7 @@ internal sealed class ConnectCall : IDisposable
             throw BrokerErrors.InvalidServerName(start.ServerName, error);
         }
 
-        if (!configuration.Policies.TryGet(start.Policy, out var policy))
+        if (!configuration.Policies.TryGet(start.Policy, out var policy) || !caller.MayUse(policy.Name))
         {
             throw BrokerErrors.PolicyNotGranted(start.Policy);
         }
@@ -177,8 +181,7 @@ internal sealed class ConnectCall : IDisposable
         session = new TlsClientSession(policy, timeProvider, configuration.Options.CryptoProvider);
         BrokerLog.SessionStarted(logger, Id, policyName, serverName);
 
-        // The caller is not authenticated yet: its part of the scope is empty until it is.
-        scope = new ResumptionScope(string.Empty, policyName, identity!.Name);
+        scope = new ResumptionScope(caller.Name, policyName, identity!.Name);
         var result = session.Start(new SessionStart(identity, [.. start.Alpn]) { Resumption = OpenToken(start.ResumptionToken.Span) });
         Observe(SessionPhase.AwaitingStart, result);
         return result;

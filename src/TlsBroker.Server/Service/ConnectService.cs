@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using TlsBroker.Contracts.V1;
 using TlsBroker.Core.Engine;
 using TlsBroker.Server.Audit;
+using TlsBroker.Server.Callers;
 using TlsBroker.Server.Logging;
 using TlsBroker.Server.Mapping;
 using TlsBroker.Server.Reload;
@@ -34,7 +35,8 @@ internal sealed class ConnectService(
         IServerStreamWriter<ConnectResponse> responseStream,
         ServerCallContext context)
     {
-        using var call = new ConnectCall(live, activeSessions, timeProvider, metrics, auditor, logger);
+        var caller = context.GetHttpContext().Features.Get<Caller>() ?? throw BrokerErrors.NoCaller();
+        using var call = new ConnectCall(live, activeSessions, timeProvider, metrics, auditor, logger, caller);
         try
         {
             await call.RunAsync(requestStream, responseStream, context.CancellationToken);

@@ -3,8 +3,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace TlsBroker.Server.Sessions;
 
 /// <summary>
-/// grpc.health.v1 "broker" status: healthy while sessions can be started, degraded (still
-/// SERVING for gRPC health) when every slot is taken, so dashboards see saturation.
+/// Whether this replica can start a session: healthy while a slot is free, unhealthy when every
+/// slot is taken, so that grpc.health.v1 answers NOT_SERVING (for "" and for tlsbroker.v1.BrokerService)
+/// and /healthz 503, and balancers and readiness probes send new streams to another replica.
+/// Liveness is /livez, which runs no check: a full broker is busy, not broken.
 /// </summary>
 internal sealed class SessionCapacityHealthCheck(ActiveSessions sessions) : IHealthCheck
 {
@@ -13,7 +15,7 @@ internal sealed class SessionCapacityHealthCheck(ActiveSessions sessions) : IHea
         var data = new Dictionary<string, object> { ["sessions"] = sessions.Count, ["limit"] = sessions.Limit };
         var result = sessions.Count < sessions.Limit
             ? HealthCheckResult.Healthy("sessions can be started", data)
-            : HealthCheckResult.Degraded("session limit reached", data: data);
+            : HealthCheckResult.Unhealthy("session limit reached", data: data);
         return Task.FromResult(result);
     }
 }

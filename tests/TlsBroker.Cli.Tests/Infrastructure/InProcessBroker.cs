@@ -21,7 +21,8 @@ internal sealed class InProcessBroker : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<InProcessBroker> StartAsync(string trustAnchorsPath)
+    /// <param name="settings">More configuration keys, e.g. "Broker:Callers:app:Policies:0=default".</param>
+    public static async Task<InProcessBroker> StartAsync(string trustAnchorsPath, params string[] settings)
     {
         string[] args =
         [
@@ -32,7 +33,7 @@ internal sealed class InProcessBroker : IAsyncDisposable
             "--Broker:Resumption:Keys:0:Id=test",
             $"--Broker:Resumption:Keys:0:Key={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
         ];
-        var app = BrokerApp.Create(args);
+        var app = BrokerApp.Create([.. args, .. settings.Select(setting => "--" + setting)]);
         try
         {
             await app.StartAsync().WaitAsync(TestTimeouts.Step);

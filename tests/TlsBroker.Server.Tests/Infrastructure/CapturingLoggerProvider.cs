@@ -45,7 +45,7 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             var values = state as IReadOnlyList<KeyValuePair<string, object?>> ?? [];
-            provider.Entries.Enqueue(new CapturedLog(category, eventId, formatter(state, exception), values.ToDictionary(pair => pair.Key, pair => pair.Value)));
+            provider.Entries.Enqueue(new CapturedLog(category, eventId, formatter(state, exception), values.ToDictionary(pair => pair.Key, pair => pair.Value), exception?.ToString()));
         }
     }
 }

@@ -598,7 +598,7 @@ class BrokerSocket:
 
     def _read_socket_ready(self, size: int) -> Optional[bytes]:
         """What the socket has right now (b"" at EOF), or None when nothing is ready."""
-        events = self._selector.select(0)
+        events = self._select(0)
         self._check_call()
         if any(key.fileobj is not self._sock for key, _ in events):
             raise OSError(errno.EBADF, "Bad file descriptor (the TLS socket was closed while reading)")
@@ -609,10 +609,21 @@ class BrokerSocket:
         except BlockingIOError:
             return None
 
+    def _select(self, timeout: Optional[float]):
+        # close() from another thread drops and closes the selector while a reader may be about to
+        # wait on it: that reader gets the error a closed socket gives, not an AttributeError.
+        selector = self._selector
+        try:
+            if selector is None:
+                raise ValueError("selector closed")
+            return selector.select(timeout)
+        except (OSError, ValueError) as closed:
+            raise OSError(errno.EBADF, "Bad file descriptor (the TLS socket was closed while reading)") from closed
+
     def _read_socket(self, size: int, deadline: Optional[float], operation: str) -> bytes:
         while True:
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-            events = self._selector.select(remaining)
+            events = self._select(remaining)
             self._check_call()
             if any(key.fileobj is not self._sock for key, _ in events):
                 raise OSError(errno.EBADF, "Bad file descriptor (the TLS socket was closed while reading)")
