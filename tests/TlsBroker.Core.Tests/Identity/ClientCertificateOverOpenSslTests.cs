@@ -52,6 +52,9 @@ public sealed class ClientCertificateOverOpenSslTests(ClientIdentityFixture fixt
         Assert.True(result.Established!.ClientCertificateSent);
         Assert.Equal(version == "-tls1_3" ? "TLSv1.3" : "TLSv1.2", result.Established.ProtocolVersion);
         await server.WaitForLineAsync(ClientCertificateLine);
+
+        // s_server prints the certificate, then its subject line: wait for that too, not only the heading.
+        await server.WaitForOutputAsync($"CN = {identity.Name}");
         Assert.Contains(server.Output.Split('\n'), line => line.StartsWith("subject=", StringComparison.Ordinal) && line.Contains($"CN = {identity.Name}", StringComparison.Ordinal));
     }
 
