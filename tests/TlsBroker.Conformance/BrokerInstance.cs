@@ -26,7 +26,7 @@ internal sealed partial class BrokerInstance : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>The broker's process id.</summary>
-    public int ProcessId => process.ProcessId;
+    public int ProcessId => process.Id;
 
     /// <param name="environment">Configuration as environment variables, e.g. Broker__Policies__default__TrustAnchors=/path; it holds the resumption key, so never an argument.</param>
     public static async Task<BrokerInstance> StartAsync(IReadOnlyDictionary<string, string> environment)

@@ -35,15 +35,12 @@ public sealed class PeerProcess : IAsyncDisposable
 
     public string CommandLine { get; }
 
-    /// <summary>The child's process id (for a test that kills it from outside, as a crash would).</summary>
-    public int ProcessId => process.Id;
-
     /// <summary>Everything the peer printed so far, for failure messages.</summary>
     public string Output => string.Join('\n', output);
 
     public StreamWriter StandardInput => process.StandardInput;
 
-    /// <summary>The process id (to signal it).</summary>
+    /// <summary>The child's process id, to signal it (SIGHUP, SIGTERM) or kill it from outside as a crash would.</summary>
     public int Id => process.Id;
 
     /// <summary>How many whole lines of the output so far equal <paramref name="line"/> (surrounding spaces ignored).</summary>
