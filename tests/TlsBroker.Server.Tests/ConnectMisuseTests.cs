@@ -79,6 +79,34 @@ public sealed class ConnectMisuseTests(BrokerFixture fixture)
         await Broker.WaitForActiveSessionsAsync(0);
     }
 
+    /// <summary>Names a caller sends are checked before anything else and quoted only as a short, escaped excerpt.</summary>
+    [Theory]
+    [InlineData("policy with spaces", "localhost")]
+    [InlineData("forged\r\nlog line", "localhost")]
+    [InlineData("", "host\u0000.example")]
+    public async Task Connect_BadNames_InvalidArgumentQuotingAnEscapedExcerpt(string policy, string serverName)
+    {
+        using var call = Broker.Client.Connect();
+
+        var detail = await CallAssert.RejectedAsync(call, Requests.StartRequest(serverName, policy: policy), StatusCode.InvalidArgument);
+
+        Assert.DoesNotContain('\n', detail);
+        Assert.DoesNotContain('\r', detail);
+        Assert.DoesNotContain('\0', detail);
+    }
+
+    [Fact]
+    public async Task Connect_EightKilobytePolicyName_InvalidArgumentWithAShortMessage()
+    {
+        using var call = Broker.Client.Connect();
+        var policy = new string('p', 8192);
+
+        var detail = await CallAssert.RejectedAsync(call, Requests.StartRequest("localhost", policy: policy), StatusCode.InvalidArgument);
+
+        Assert.True(detail.Length < 300, $"{detail.Length} characters echoed");
+        Assert.Contains("(8192 characters)", detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Connect_OversizedMessage_ResourceExhaustedAndSessionFreed()
     {

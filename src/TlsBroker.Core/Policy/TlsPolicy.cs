@@ -44,9 +44,9 @@ public sealed record TlsPolicy
     public static TlsPolicy Create(string name, TlsPolicyOptions options)
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(name))
+        if (!PolicyName.IsValid(name))
         {
-            problems.Add("the policy name is empty");
+            problems.Add($"the policy name is not valid: {PolicyName.Rule}");
         }
 
         var min = ParseVersion(nameof(options.MinVersion), options.MinVersion, problems);

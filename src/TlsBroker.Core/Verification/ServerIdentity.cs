@@ -24,6 +24,10 @@ public sealed record ServerIdentity
     /// <summary>RFC 1035 §2.3.4: labels are 63 octets or less.</summary>
     internal const int MaxLabelLength = 63;
 
+    /// <summary>RFC 1123 §2.1 / RFC 952: what a DNS label may hold.</summary>
+    private static readonly System.Buffers.SearchValues<char> DnsLabelCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+
     private ServerIdentity(string name, IPAddress? ipAddress)
     {
         Name = name;
@@ -102,9 +106,11 @@ public sealed record ServerIdentity
             }
 
             // RFC 1123 §2.1 / RFC 952: letters, digits and hyphens, no hyphen at either end.
-            var bad = label.FirstOrDefault(c => !char.IsAsciiLetterOrDigit(c) && c != '-');
-            if (bad != default)
+            // An index, not FirstOrDefault: NUL is itself the default char, and must be refused like any other.
+            var badAt = label.AsSpan().IndexOfAnyExcept(DnsLabelCharacters);
+            if (badAt >= 0)
             {
+                var bad = label[badAt];
                 return char.IsAscii(bad)
                     ? $"character '{Printable(bad.ToString())}' is not allowed (letters, digits and '-' only)"
                     : "it has non-ASCII characters; give an internationalised name in its A-label (xn--) form";

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using TlsBroker.Contracts.V1;
 using TlsBroker.Core.Engine;
+using TlsBroker.Core.Policy;
 
 namespace TlsBroker.Server.Mapping;
 
@@ -25,18 +26,21 @@ internal static class BrokerErrors
         new(new Status(StatusCode.InvalidArgument, misuse.Message));
 
     public static RpcException InvalidServerName(string serverName, string error) =>
-        new(new Status(StatusCode.InvalidArgument, $"server_name '{serverName}' is invalid: {error}"));
+        new(new Status(StatusCode.InvalidArgument, $"server_name '{Excerpt.Of(serverName)}' is invalid: {error}"));
+
+    public static RpcException InvalidPolicyName(string policy) =>
+        new(new Status(StatusCode.InvalidArgument, $"policy '{Excerpt.Of(policy)}' is not a policy name: {PolicyName.Rule}"));
 
     /// <remarks>An unknown policy and a policy the caller may not use get the same answer, so that policy names do not leak.</remarks>
     public static RpcException PolicyNotGranted(string policy) =>
-        new(new Status(StatusCode.PermissionDenied, $"policy '{policy}' does not exist or is not granted to this caller"));
+        new(new Status(StatusCode.PermissionDenied, $"policy '{Excerpt.Of(policy)}' does not exist or is not granted to this caller"));
 
     /// <remarks>The authentication middleware names every caller before the service runs; a call without one is refused, never served.</remarks>
     public static RpcException NoCaller() =>
         new(new Status(StatusCode.Unauthenticated, "the call was not authenticated"));
 
     public static RpcException ServerNameOutsidePolicy(string serverName, string policy) =>
-        new(new Status(StatusCode.PermissionDenied, $"server_name '{serverName}' is not allowed by policy '{policy}'"));
+        new(new Status(StatusCode.PermissionDenied, $"server_name '{Excerpt.Of(serverName)}' is not allowed by policy '{policy}'"));
 
     public static RpcException SessionLimitReached(int limit) =>
         new(new Status(StatusCode.ResourceExhausted, $"session limit reached: the broker holds {limit} sessions at most; retry later"));

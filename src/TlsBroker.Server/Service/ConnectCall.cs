@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using TlsBroker.Contracts.V1;
 using TlsBroker.Core.Engine;
+using TlsBroker.Core.Policy;
 using TlsBroker.Core.Resumption;
 using TlsBroker.Core.Results;
 using TlsBroker.Core.Verification;
@@ -158,6 +159,11 @@ internal sealed class ConnectCall : IDisposable
             throw BrokerErrors.InvalidServerName(start.ServerName, error);
         }
 
+        if (start.Policy.Length > 0 && !PolicyName.IsValid(start.Policy))
+        {
+            throw BrokerErrors.InvalidPolicyName(start.Policy);
+        }
+
         if (!configuration.Policies.TryGet(start.Policy, out var policy) || !caller.MayUse(policy.Name))
         {
             throw BrokerErrors.PolicyNotGranted(start.Policy);
@@ -276,14 +282,17 @@ internal sealed class ConnectCall : IDisposable
     private async Task WriteAsync(IServerStreamWriter<ConnectResponse> responses, ConnectResponse response, ReadTimeout readTimeout)
     {
         var idleTimeout = configuration.Options.IdleTimeout;
+        var deadline = timeProvider.GetUtcNow() + idleTimeout;
         var cancelled = readTimeout.Arm(idleTimeout);
         try
         {
             await responses.WriteAsync(response, cancelled);
             readTimeout.Disarm();
         }
-        catch (OperationCanceledException) when (readTimeout.Expired)
+        catch (Exception e) when (e is not RpcException && timeProvider.GetUtcNow() >= deadline)
         {
+            // By the clock, not by ReadTimeout.Expired: gRPC may abort the whole call when it cancels a
+            // write, and the write then fails with whatever the aborted call gives.
             throw BrokerErrors.ResponsesNotRead(idleTimeout);
         }
     }

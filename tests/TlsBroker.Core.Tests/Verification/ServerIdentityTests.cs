@@ -46,6 +46,8 @@ public sealed class ServerIdentityTests
     [InlineData("example-.com", "starts or ends with '-'")]
     [InlineData("*.example.com", "not allowed")]
     [InlineData("ex_ample.com", "not allowed")]
+    [InlineData("host\u0000.example", "not allowed")]
+    [InlineData("host\r\nforged.example", "not allowed")]
     [InlineData("example.com:443", "IPv6")]
     [InlineData("bücher.example", "A-label")]
     [InlineData("127.1", "dotted-quad")]
