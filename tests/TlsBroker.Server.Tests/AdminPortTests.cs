@@ -62,7 +62,7 @@ public sealed class AdminPortTests(BrokerProcessFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Metrics_Promtool_ParsesAndOurSeriesPassLint()
+    public async Task Metrics_Promtool_WholeOutputPassesLint()
     {
         using var channel = GrpcChannel.ForAddress(Broker.Address);
         await using (var server = await OpenSslServer.StartAsync(fixture.Chain))
@@ -75,9 +75,7 @@ public sealed class AdminPortTests(BrokerProcessFixture fixture) : IClassFixture
         var metrics = await MetricsScrape.GetAsync(Broker.AdminAddress);
         var (exitCode, output) = await Promtool.CheckMetricsAsync(metrics.Text);
 
-        // .NET's own runtime names (dotnet_assembly_count ...) break promtool's "_count" lint rule; ours must not break any.
-        Assert.True(exitCode is 0 or Promtool.LintProblems, $"promtool could not parse /metrics (exit {exitCode}):\n{output}");
-        Assert.DoesNotContain("tlsbroker_", output, StringComparison.Ordinal);
+        Assert.True(exitCode == 0, $"promtool check metrics exited {exitCode} on the whole /metrics output:\n{output}");
         Assert.True(metrics.Has("tlsbroker_handshakes_total"), metrics.Text);
     }
 

@@ -9,8 +9,6 @@ namespace TlsBroker.Server.Tests.Infrastructure;
 /// </summary>
 internal static class Promtool
 {
-    public const int LintProblems = 3;
-
     public static Task<(int ExitCode, string Output)> CheckMetricsAsync(string exposition) =>
         BoundedCommand.RunAsync("promtool", ["check", "metrics"], exposition);
 }
