@@ -87,7 +87,7 @@ public static class BrokerWebApplicationBuilderExtensions
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
 
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = (UnvalidatedOptions.TryRead(builder.Configuration) ?? new BrokerOptions()).MaxMessageBytes);
-        services.AddGrpcHealthChecks(health => health.Services.Map(BrokerServiceName, _ => true)).AddCheck<SessionCapacityHealthCheck>("broker");
+        services.AddGrpcHealthChecks(health => health.Services.Map(BrokerServiceName, _ => true)).AddCheck<ReadinessHealthCheck>("broker");
         services.AddGrpcReflection();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>

@@ -75,9 +75,6 @@ internal sealed class ConnectCall : IDisposable
     /// <summary>Names the session in logs.</summary>
     public string Id { get; }
 
-    /// <summary>Who called, as the audit record and its metrics name it.</summary>
-    public string CallerName => caller.Name;
-
     public async Task RunAsync(
         IAsyncStreamReader<ConnectRequest> requests,
         IServerStreamWriter<ConnectResponse> responses,
@@ -121,7 +118,7 @@ internal sealed class ConnectCall : IDisposable
     public void Dispose()
     {
         End("stream ended");
-        auditor.Write(audit.Complete(CallerName, Id, session), audit.PolicyFound);
+        auditor.Write(audit.Complete(caller.Name, Id, session), audit.PolicyFound);
         session?.Dispose();
     }
 

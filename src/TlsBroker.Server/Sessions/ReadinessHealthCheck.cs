@@ -9,7 +9,7 @@ namespace TlsBroker.Server.Sessions;
 /// A draining broker (<see cref="BrokerDrain"/>) is unhealthy too. Liveness is /livez, which runs no
 /// check: a full or draining broker is busy, not broken.
 /// </summary>
-internal sealed class SessionCapacityHealthCheck(ActiveSessions sessions, BrokerDrain drain) : IHealthCheck
+internal sealed class ReadinessHealthCheck(ActiveSessions sessions, BrokerDrain drain) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
