@@ -158,7 +158,11 @@ class SocketApi(unittest.TestCase):
         reader.join(CASE_TIMEOUT)
         self.assertFalse(reader.is_alive())
         self.assertLess(time.monotonic() - started, 10.0)
-        self.assertIsInstance(outcome[0], OSError)
+        # close() sends close_notify before it closes the socket: when the server's close_notify
+        # comes back in time, the reader ends with the clean EOF it means; otherwise with the error
+        # a closed socket gives. Either way it woke up.
+        self.assertEqual(len(outcome), 1)
+        self.assertTrue(outcome[0] == b"" or isinstance(outcome[0], OSError), repr(outcome[0]))
 
     def test_close_TwiceAndAsContextManager_IsQuiet(self):
         with connect("echo") as tls:
