@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using TlsBroker.Server.Tests.Infrastructure;
+using TlsBroker.Testing;
 using TlsBroker.Testing.Peers;
 using TlsBroker.Testing.Pki;
 
@@ -89,26 +90,29 @@ public sealed class DeadlineTests : IAsyncLifetime
     [Fact]
     public async Task Connect_CallerStopsReadingResponses_DeadlineExceededAndSessionFreed()
     {
+        using var measurements = new BrokerMeasurements(broker);
         await using var server = await OpenSslServer.StartAsync(chain);
         await using var client = await ForwardingClient.ConnectAsync(broker.Client, server.Port, Requests.Start("localhost"));
         Assert.True(client.IsEstablished, client.Handshake.Reason);
 
+        // 2 MiB of answers, below the default MaxBufferedResponseBytes (4 MiB) and far above what the caller's
+        // HTTP/2 window and Kestrel's output buffer take: the broker keeps reading, and its writes block.
         var plaintext = new byte[32 * 1024];
-        var sent = 0;
-        while (sent < 256 && await client.SendWithoutReadingAsync(Requests.Write(plaintext), TimeSpan.FromSeconds(2)))
+        for (var i = 0; i < 64; i++)
         {
-            sent++;
+            Assert.True(await client.SendWithoutReadingAsync(Requests.Write(plaintext), TestTimeouts.Step), "the broker stopped reading below its limit");
         }
 
+        await measurements.WaitForSumAsync("tlsbroker.responses.unread", unread => unread >= 1024 * 1024, "at least 1 MiB of unread responses");
         time.Advance(IdleTimeout + TimeSpan.FromSeconds(1));
         await broker.WaitForActiveSessionsAsync(0);
 
-        Assert.True(sent < 256, "every request went through: the broker's writes never blocked, so this tests nothing");
         var rejected = await logs.WaitForAsync(entry => entry.EventId.Id == 5, "the session's rejection");
-        Assert.Contains("DeadlineExceeded: the caller read no response", rejected.Message, StringComparison.Ordinal);
+        Assert.Contains("DeadlineExceeded: the caller read no response for 300 s", rejected.Message, StringComparison.Ordinal);
+        await measurements.WaitForSumAsync("tlsbroker.responses.unread", unread => unread == 0, "0 once the session is freed");
 
         // The broker ends the stream while its own writes are stuck, so a caller that reads again may see the reset (CANCELLED).
-        var status = await client.WaitForEndAsync();
+        var status = await client.DrainToEndAsync();
         Assert.Contains(status.StatusCode, new[] { StatusCode.DeadlineExceeded, StatusCode.Cancelled });
     }
 

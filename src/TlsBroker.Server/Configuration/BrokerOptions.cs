@@ -21,6 +21,10 @@ public sealed class BrokerOptions
 
     public const int MaxConcurrentSessionsLimit = 1_000_000;
 
+    public const int MinBufferedResponseBytes = 64 * 1024;
+
+    public const int MaxBufferedResponseBytesLimit = 1024 * 1024 * 1024;
+
     /// <summary>The <see cref="AdminPort"/> value that turns the admin port off.</summary>
     public const int AdminPortOff = -1;
 
@@ -53,6 +57,13 @@ public sealed class BrokerOptions
 
     /// <summary>Largest request message accepted, in bytes; a larger one ends the stream with RESOURCE_EXHAUSTED. Default 1 MiB; range 1 KiB to 64 MiB.</summary>
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Response bytes a session may hold that its caller has not read yet (the broker answers the next request
+    /// while earlier responses wait for the caller's HTTP/2 flow-control window); one more ends the session with
+    /// RESOURCE_EXHAUSTED. A response is always sent when none is waiting, whatever its size. Default 4 MiB; range 64 KiB to 1 GiB.
+    /// </summary>
+    public int MaxBufferedResponseBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
     /// Time from the Start message to the completed handshake (and the longest wait for the Start

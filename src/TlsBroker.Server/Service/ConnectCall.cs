@@ -8,6 +8,7 @@ using TlsBroker.Core.Results;
 using TlsBroker.Core.Verification;
 using TlsBroker.Server.Audit;
 using TlsBroker.Server.Callers;
+using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Logging;
 using TlsBroker.Server.Mapping;
 using TlsBroker.Server.Reload;
@@ -19,7 +20,8 @@ namespace TlsBroker.Server.Service;
 
 /// <summary>
 /// One Connect stream, adapted onto one <see cref="TlsClientSession"/>. Lockstep: every request
-/// gets exactly one response. The engine owns the phases and says when a message is out of
+/// gets exactly one response, in order; the next request is read and answered while earlier responses
+/// still wait for the caller to read them, up to <see cref="BrokerOptions.MaxBufferedResponseBytes"/>. The engine owns the phases and says when a message is out of
 /// order (<see cref="SessionMisuseException"/>); this class only adds what the engine cannot know:
 /// which policy, whether a slot is free, and how long the caller may stay silent.
 /// After a fatal result or a completed shutdown the session is Closed and its slot is given back
@@ -78,26 +80,39 @@ internal sealed class ConnectCall : IDisposable
         IServerStreamWriter<ConnectResponse> responses,
         CancellationToken callCancelled)
     {
-        using var timeout = new ReadTimeout(timeProvider, callCancelled);
-        var reader = new RequestReader(requests, timeout, deadlines);
-        var writer = new ResponseWriter(responses, timeout, timeProvider);
-        while (await reader.ReadNextAsync(session?.Phase) is { } request)
+        using var readsStopped = CancellationTokenSource.CreateLinkedTokenSource(callCancelled);
+        using var writesStopped = CancellationTokenSource.CreateLinkedTokenSource(callCancelled);
+        using var readTimeout = new ReadTimeout(timeProvider, readsStopped.Token);
+        using var writeTimeout = new ReadTimeout(timeProvider, writesStopped.Token);
+        var writer = new ResponseWriter(responses, writeTimeout, timeProvider, readsStopped.Cancel, metrics.ResponsesUnread);
+        var reader = new RequestReader(requests, readTimeout, deadlines, () => writer.BufferedBytes > 0);
+        try
         {
-            if (request.StepCase == ConnectRequest.StepOneofCase.Received)
+            while (await reader.ReadNextAsync(session?.Phase) is { } request)
             {
-                audit.Received(request.Received.Data.Length);
+                writer.Enqueue(Answer(request), deadlines.IdleTimeout, configuration.Options.MaxBufferedResponseBytes);
             }
 
-            var starts = session is null;
-            var result = Handle(request);
-            audit.Answered(result);
-            var response = ConnectResponseMapper.ToResponse(result, resumption?.TakeIssued());
-            if (starts)
+            await writer.FlushAsync();
+        }
+        catch (Exception e)
+        {
+            // A caller that misused the stream still gets the answers to its earlier requests, then the status;
+            // one that reads nothing (a deadline, a limit), is gone, or whose write failed gets no more writes.
+            if (callCancelled.IsCancellationRequested || writer.Failed || e is RpcException { StatusCode: StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted })
             {
-                response.Session = new SessionInfo { Id = Id, MaxMessageBytes = live.AtStartup.Options.MaxMessageBytes };
+                await writesStopped.CancelAsync();
             }
 
-            await writer.WriteAsync(response, deadlines.IdleTimeout);
+            await writer.SettleAsync();
+            if (e is not RpcException && writer.Failed)
+            {
+                // The read failed because a write did: the write woke it, or gRPC aborted the call when it
+                // cancelled an overdue write. The write's failure says why the call ends.
+                await writer.FlushAsync();
+            }
+
+            throw;
         }
     }
 
@@ -109,6 +124,25 @@ internal sealed class ConnectCall : IDisposable
         End("stream ended");
         auditor.Write(audit.Complete(caller.Name, Id, session), audit.PolicyFound);
         session?.Dispose();
+    }
+
+    private ConnectResponse Answer(ConnectRequest request)
+    {
+        if (request.StepCase == ConnectRequest.StepOneofCase.Received)
+        {
+            audit.Received(request.Received.Data.Length);
+        }
+
+        var starts = session is null;
+        var result = Handle(request);
+        audit.Answered(result);
+        var response = ConnectResponseMapper.ToResponse(result, resumption?.TakeIssued());
+        if (starts)
+        {
+            response.Session = new SessionInfo { Id = Id, MaxMessageBytes = live.AtStartup.Options.MaxMessageBytes };
+        }
+
+        return response;
     }
 
     private StepResult Handle(ConnectRequest request)

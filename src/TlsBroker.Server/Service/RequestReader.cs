@@ -5,7 +5,8 @@ using TlsBroker.Core.Engine;
 namespace TlsBroker.Server.Service;
 
 /// <summary>Reads a call's next request, waiting no longer than the session's current deadline (<see cref="SessionDeadlines"/>).</summary>
-internal sealed class RequestReader(IAsyncStreamReader<ConnectRequest> requests, ReadTimeout timeout, SessionDeadlines deadlines)
+/// <param name="responsesUnread">Whether responses still wait for the caller to read them (it then is silent because it stopped reading).</param>
+internal sealed class RequestReader(IAsyncStreamReader<ConnectRequest> requests, ReadTimeout timeout, SessionDeadlines deadlines, Func<bool> responsesUnread)
 {
     /// <summary>The next request; null when the caller half-closed. DEADLINE_EXCEEDED when the caller stays silent too long.</summary>
     public async Task<ConnectRequest?> ReadNextAsync(SessionPhase? phase)
@@ -15,7 +16,7 @@ internal sealed class RequestReader(IAsyncStreamReader<ConnectRequest> requests,
         // Checked after the timer is armed, so that time passing in between cannot be missed.
         if (deadlines.HasPassed(phase))
         {
-            throw deadlines.Exceeded(phase);
+            throw deadlines.Exceeded(phase, responsesUnread());
         }
 
         try
@@ -27,7 +28,7 @@ internal sealed class RequestReader(IAsyncStreamReader<ConnectRequest> requests,
         }
         catch (OperationCanceledException) when (timeout.Expired)
         {
-            throw deadlines.Exceeded(phase);
+            throw deadlines.Exceeded(phase, responsesUnread());
         }
     }
 }

@@ -46,11 +46,15 @@ internal sealed class SessionDeadlines(TimeProvider timeProvider, BrokerOptions 
 
     public bool HasPassed(SessionPhase? phase) => timeProvider.GetUtcNow() >= Next(phase);
 
-    /// <summary>The answer when the caller stayed silent past <see cref="Next"/>; built only then.</summary>
-    public RpcException Exceeded(SessionPhase? phase) => phase switch
+    /// <summary>
+    /// The answer when the caller stayed silent past <see cref="Next"/>; built only then. After the handshake, a
+    /// caller that leaves responses unread (<paramref name="responsesUnread"/>) is silent because it stopped reading.
+    /// </summary>
+    public RpcException Exceeded(SessionPhase? phase, bool responsesUnread = false) => phase switch
     {
         null => BrokerErrors.StartDeadlineExceeded(options.HandshakeTimeout),
         SessionPhase.AwaitingStart or SessionPhase.Handshaking => BrokerErrors.HandshakeDeadlineExceeded(options.HandshakeTimeout),
+        _ when responsesUnread => BrokerErrors.ResponsesNotRead(IdleTimeout),
         _ => BrokerErrors.IdleDeadlineExceeded(IdleTimeout),
     };
 }

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Time.Testing;
 using TlsBroker.Contracts.V1;
@@ -6,9 +7,13 @@ using TlsBroker.Testing;
 
 namespace TlsBroker.Server.Tests.Service;
 
-/// <summary>Unit tests (no process, no network): how a response write is bounded, on a FakeTimeProvider's clock.</summary>
+/// <summary>
+/// Unit tests (no process, no network): how the responses a caller has not read are bounded in bytes and in
+/// time, on a FakeTimeProvider's clock, over a scripted response stream (the one seam gRPC offers).
+/// </summary>
 public sealed class ResponseWriterTests : IDisposable
 {
+    private const int Limit = 64 * 1024;
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(5);
 
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -16,11 +21,13 @@ public sealed class ResponseWriterTests : IDisposable
     private readonly ScriptedResponseStream stream = new();
     private readonly ReadTimeout timeout;
     private readonly ResponseWriter writer;
+    private int readerWoken;
+    private long unread;
 
     public ResponseWriterTests()
     {
         timeout = new ReadTimeout(time, call.Token);
-        writer = new ResponseWriter(stream, timeout, time);
+        writer = new ResponseWriter(stream, timeout, time, () => Interlocked.Increment(ref readerWoken), delta => Interlocked.Add(ref unread, delta));
     }
 
     public void Dispose()
@@ -30,81 +37,163 @@ public sealed class ResponseWriterTests : IDisposable
     }
 
     [Fact]
-    public async Task WriteAsync_CallerReads_WrittenAndTimerDisarmed()
+    public async Task Enqueue_CallerReads_WrittenInOrderNothingLeftAndTimerDisarmed()
     {
-        var response = new ConnectResponse { Ret = 1 };
+        var responses = Enumerable.Range(1, 5).Select(ret => new ConnectResponse { Ret = ret }).ToList();
 
-        await writer.WriteAsync(response, IdleTimeout).WaitAsync(TestTimeouts.Step);
+        responses.ForEach(response => writer.Enqueue(response, IdleTimeout, Limit));
+        await writer.FlushAsync().WaitAsync(TestTimeouts.Step);
         time.Advance(IdleTimeout * 2);
 
-        Assert.Same(response, Assert.Single(stream.Written));
+        Assert.Equal(responses, stream.Written);
+        Assert.Equal(0, writer.BufferedBytes);
         Assert.False(timeout.Expired, "the timer of a completed write still ran");
+        Assert.False(writer.Failed);
     }
 
     [Fact]
-    public async Task WriteAsync_CallerReadsNothingForTheIdleTimeout_DeadlineExceededNamingIt()
+    public async Task Enqueue_CallerReadsNothingForTheIdleTimeout_DeadlineExceededNamingItAndReaderWoken()
     {
         stream.Blocked = true;
-        var write = writer.WriteAsync(new ConnectResponse(), IdleTimeout);
+        writer.Enqueue(Response(100), IdleTimeout, Limit);
+        writer.Enqueue(Response(100), IdleTimeout, Limit);
         await stream.WriteStarted.WaitAsync(TestTimeouts.Step);
 
         time.Advance(IdleTimeout - TimeSpan.FromSeconds(1));
-        Assert.False(write.IsCompleted, "the write ended before its idle timeout");
+        Assert.False(writer.FlushAsync().IsCompleted, "the write ended before its idle timeout");
         time.Advance(TimeSpan.FromSeconds(1));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => write.WaitAsync(TestTimeouts.Step));
+        var error = await Assert.ThrowsAsync<RpcException>(() => writer.FlushAsync().WaitAsync(TestTimeouts.Step));
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         Assert.Equal("the caller read no response for 300 s (idle timeout): the session is ended", error.Status.Detail);
+        Assert.True(writer.Failed);
+        Assert.Equal(1, readerWoken);
         Assert.Empty(stream.Written);
+        await writer.SettleAsync().WaitAsync(TestTimeouts.Step);
+        Assert.Equal(0, writer.BufferedBytes);
+        Assert.Equal(0, Interlocked.Read(ref unread));
     }
 
     [Fact]
-    public async Task WriteAsync_CallCancelledBeforeTheDeadline_CancellationNotDeadline()
+    public async Task Enqueue_UnreadResponsesWouldPassTheLimit_ResourceExhaustedNamingTheLimit()
     {
         stream.Blocked = true;
-        var write = writer.WriteAsync(new ConnectResponse(), IdleTimeout);
+        var first = Response(Limit / 2);
+        var size = first.CalculateSize();
+        writer.Enqueue(first, IdleTimeout, Limit);
         await stream.WriteStarted.WaitAsync(TestTimeouts.Step);
 
-        await call.CancelAsync();
+        var error = Assert.Throws<RpcException>(() => writer.Enqueue(Response(Limit / 2), IdleTimeout, Limit));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write.WaitAsync(TestTimeouts.Step));
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Equal($"the caller left more than {Limit} bytes of responses unread (MaxBufferedResponseBytes): the session is ended", error.Status.Detail);
+        Assert.Equal(size, writer.BufferedBytes);
+        Assert.Equal(size, Interlocked.Read(ref unread));
+        stream.Release();
+        await writer.FlushAsync().WaitAsync(TestTimeouts.Step);
+        Assert.Equal(0, writer.BufferedBytes);
+        Assert.Equal(0, Interlocked.Read(ref unread));
     }
 
-    /// <summary>gRPC may abort the whole call when it cancels a write; the write then fails with what the aborted call gives, and the clock decides.</summary>
     [Fact]
-    public async Task WriteAsync_WriteFailsOtherwiseAfterTheDeadline_DeadlineExceeded()
+    public async Task Enqueue_UnreadResponsesUpToTheLimit_AllWrittenOnceRead()
     {
-        stream.Failure = new InvalidOperationException("the call was aborted");
-        var writeAfterDeadline = new ResponseWriter(new DelayedFailure(stream, time, IdleTimeout), timeout, time);
+        stream.Blocked = true;
+        var count = 0;
+        var buffered = 0L;
+        while (buffered + Response(1000).CalculateSize() <= Limit)
+        {
+            writer.Enqueue(Response(1000), IdleTimeout, Limit);
+            buffered += Response(1000).CalculateSize();
+            count++;
+        }
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => writeAfterDeadline.WriteAsync(new ConnectResponse(), IdleTimeout).WaitAsync(TestTimeouts.Step));
+        Assert.Equal(buffered, writer.BufferedBytes);
+        stream.Release();
+        await writer.FlushAsync().WaitAsync(TestTimeouts.Step);
 
-        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.Equal(count, stream.Written.Count);
+        Assert.Equal(0, writer.BufferedBytes);
     }
 
     [Fact]
-    public async Task WriteAsync_WriteFailsBeforeTheDeadline_FailurePassesThrough()
+    public async Task Enqueue_OneResponseLargerThanTheLimitAndNoneWaiting_Written()
     {
-        stream.Failure = new InvalidOperationException("the call was aborted");
+        stream.Blocked = true;
+        var large = Response(Limit * 4);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => writer.WriteAsync(new ConnectResponse(), IdleTimeout).WaitAsync(TestTimeouts.Step));
+        writer.Enqueue(large, IdleTimeout, Limit);
+        stream.Release();
+        await writer.FlushAsync().WaitAsync(TestTimeouts.Step);
 
-        Assert.Equal("the call was aborted", error.Message);
+        Assert.Same(large, Assert.Single(stream.Written));
     }
 
     [Fact]
-    public async Task WriteAsync_RpcExceptionAfterTheDeadline_PassesThroughUnchanged()
+    public async Task Enqueue_AfterAWriteFailed_ThrowsThatFailure()
     {
         stream.Failure = new RpcException(new Status(StatusCode.Unavailable, "gone"));
-        var writeAfterDeadline = new ResponseWriter(new DelayedFailure(stream, time, IdleTimeout), timeout, time);
+        writer.Enqueue(Response(10), IdleTimeout, Limit);
+        await Assert.ThrowsAsync<RpcException>(() => writer.FlushAsync().WaitAsync(TestTimeouts.Step));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => writeAfterDeadline.WriteAsync(new ConnectResponse(), IdleTimeout).WaitAsync(TestTimeouts.Step));
+        var error = Assert.Throws<RpcException>(() => writer.Enqueue(Response(10), IdleTimeout, Limit));
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
     }
 
-    /// <summary>A write that fails only once the clock has moved past the idle timeout.</summary>
-    private sealed class DelayedFailure(ScriptedResponseStream inner, FakeTimeProvider time, TimeSpan after) : IServerStreamWriter<ConnectResponse>
+    [Fact]
+    public async Task Enqueue_CallCancelledBeforeTheDeadline_CancellationNotDeadline()
+    {
+        stream.Blocked = true;
+        writer.Enqueue(Response(10), IdleTimeout, Limit);
+        await stream.WriteStarted.WaitAsync(TestTimeouts.Step);
+
+        await call.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writer.FlushAsync().WaitAsync(TestTimeouts.Step));
+        await writer.SettleAsync().WaitAsync(TestTimeouts.Step);
+    }
+
+    /// <summary>gRPC may abort the whole call when it cancels a write; the write then fails with what the aborted call gives, and the clock decides.</summary>
+    [Fact]
+    public async Task Enqueue_WriteFailsOtherwiseAfterTheDeadline_DeadlineExceeded()
+    {
+        stream.Failure = new InvalidOperationException("the call was aborted");
+        var failsLate = new ResponseWriter(new ClockMovingStream(stream, time, IdleTimeout), timeout, time, () => { }, _ => { });
+
+        failsLate.Enqueue(Response(10), IdleTimeout, Limit);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => failsLate.FlushAsync().WaitAsync(TestTimeouts.Step));
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Enqueue_WriteFailsBeforeTheDeadline_FailurePassesThrough()
+    {
+        stream.Failure = new InvalidOperationException("the call was aborted");
+
+        writer.Enqueue(Response(10), IdleTimeout, Limit);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => writer.FlushAsync().WaitAsync(TestTimeouts.Step));
+        Assert.Equal("the call was aborted", error.Message);
+    }
+
+    [Fact]
+    public async Task Enqueue_RpcExceptionAfterTheDeadline_PassesThroughUnchanged()
+    {
+        stream.Failure = new RpcException(new Status(StatusCode.Unavailable, "gone"));
+        var failsLate = new ResponseWriter(new ClockMovingStream(stream, time, IdleTimeout), timeout, time, () => { }, _ => { });
+
+        failsLate.Enqueue(Response(10), IdleTimeout, Limit);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => failsLate.FlushAsync().WaitAsync(TestTimeouts.Step));
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+    }
+
+    private static ConnectResponse Response(int plaintextBytes) => new() { Ret = plaintextBytes, Plaintext = ByteString.CopyFrom(new byte[plaintextBytes]) };
+
+    /// <summary>A stream whose write moves the clock past the idle timeout before it fails.</summary>
+    private sealed class ClockMovingStream(ScriptedResponseStream inner, FakeTimeProvider time, TimeSpan after) : IServerStreamWriter<ConnectResponse>
     {
         public WriteOptions? WriteOptions { get; set; }
 
