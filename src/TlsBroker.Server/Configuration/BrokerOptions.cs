@@ -59,11 +59,14 @@ public sealed class BrokerOptions
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
-    /// Response bytes a session may hold that its caller has not read yet (the broker answers the next request
-    /// while earlier responses wait for the caller's HTTP/2 flow-control window); one more ends the session with
-    /// RESOURCE_EXHAUSTED. A response is always sent when none is waiting, whatever its size. Default 4 MiB; range 64 KiB to 1 GiB.
+    /// Response bytes a session may hold that its caller has not read yet. 0 (default): none beyond the one being
+    /// written; the next request is read once the previous answer is written, so a caller that does not read holds
+    /// one answer and is ended by <see cref="IdleTimeout"/>. Above 0: the broker reads and answers the next requests
+    /// while earlier answers wait for the caller's HTTP/2 window, and an answer that would take the unread ones past
+    /// this ends the session with RESOURCE_EXHAUSTED (one answer alone is always sent); it must then exceed what
+    /// callers keep in flight. Range 0, or 64 KiB to 1 GiB.
     /// </summary>
-    public int MaxBufferedResponseBytes { get; set; } = 4 * 1024 * 1024;
+    public int MaxBufferedResponseBytes { get; set; }
 
     /// <summary>
     /// Time from the Start message to the completed handshake (and the longest wait for the Start

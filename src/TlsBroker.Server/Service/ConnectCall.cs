@@ -20,8 +20,8 @@ namespace TlsBroker.Server.Service;
 
 /// <summary>
 /// One Connect stream, adapted onto one <see cref="TlsClientSession"/>. Lockstep: every request
-/// gets exactly one response, in order; the next request is read and answered while earlier responses
-/// still wait for the caller to read them, up to <see cref="BrokerOptions.MaxBufferedResponseBytes"/>. The engine owns the phases and says when a message is out of
+/// gets exactly one response, in order; the next request is read once the answer is written or, with
+/// <see cref="BrokerOptions.MaxBufferedResponseBytes"/>, while earlier answers still wait for the caller to read them. The engine owns the phases and says when a message is out of
 /// order (<see cref="SessionMisuseException"/>); this class only adds what the engine cannot know:
 /// which policy, whether a slot is free, and how long the caller may stay silent.
 /// After a fatal result or a completed shutdown the session is Closed and its slot is given back
@@ -90,7 +90,12 @@ internal sealed class ConnectCall : IDisposable
         {
             while (await reader.ReadNextAsync(session?.Phase) is { } request)
             {
-                writer.Enqueue(Answer(request), deadlines.IdleTimeout, configuration.Options.MaxBufferedResponseBytes);
+                var limit = configuration.Options.MaxBufferedResponseBytes;
+                writer.Enqueue(Answer(request), deadlines.IdleTimeout, limit);
+                if (limit == 0)
+                {
+                    await writer.FlushAsync();
+                }
             }
 
             await writer.FlushAsync();

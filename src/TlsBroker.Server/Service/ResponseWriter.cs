@@ -5,12 +5,11 @@ using TlsBroker.Server.Mapping;
 namespace TlsBroker.Server.Service;
 
 /// <summary>
-/// Writes a call's responses in order, each after the one before, while the call goes on reading and
-/// answering requests: a response waits only for the caller's HTTP/2 flow-control window, never holds
-/// up the next request. What waits is bounded twice. In bytes: a response that would take the unread
-/// responses past the session's limit ends the session with RESOURCE_EXHAUSTED (one response alone is
-/// always sent). In time: a caller that stops reading blocks the write, which gets the idle timeout,
-/// then the session ends with DEADLINE_EXCEEDED.
+/// Writes a call's responses in order, each after the one before; the call may go on reading and answering
+/// requests meanwhile (or await <see cref="FlushAsync"/> after each). What waits for the caller's HTTP/2
+/// flow-control window is bounded twice. In bytes: a response that would take the unread responses past the
+/// session's limit ends the session with RESOURCE_EXHAUSTED (one response alone is always sent). In time: a
+/// caller that stops reading blocks the write, which gets the idle timeout, then the session ends with DEADLINE_EXCEEDED.
 /// </summary>
 internal sealed class ResponseWriter
 {
