@@ -104,6 +104,17 @@ public sealed class SessionDeadlinesTests
         Assert.StartsWith(expected, error.Status.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(SessionPhase.Established, "the caller read no response for 300 s (idle timeout)")]
+    [InlineData(SessionPhase.Handshaking, "handshake timeout: the handshake did not complete within 30 s")]
+    public void Exceeded_ResponsesUnread_AfterTheHandshakeNamesTheUnreadResponses(SessionPhase phase, string expected)
+    {
+        var error = deadlines.Exceeded(phase, responsesUnread: true);
+
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.StartsWith(expected, error.Status.Detail, StringComparison.Ordinal);
+    }
+
     private static BrokerOptions Options(TimeSpan handshakeTimeout, TimeSpan idleTimeout) =>
         new() { HandshakeTimeout = handshakeTimeout, IdleTimeout = idleTimeout };
 }
