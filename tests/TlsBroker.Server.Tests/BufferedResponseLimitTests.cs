@@ -75,7 +75,7 @@ public sealed class BufferedResponseLimitTests : IAsyncLifetime
         Assert.True(elapsed.Elapsed < TestTimeouts.Step, $"freed after {elapsed.Elapsed}");
 
         // The broker ends the stream while its writes wait for the caller, so a caller that reads again sees
-        // RESOURCE_EXHAUSTED, or the reset that cut the waiting writes short (CANCELLED or INTERNAL, as gRPC maps it).
+        // RESOURCE_EXHAUSTED, or the reset that cut the waiting writes short (CANCELLED or INTERNAL, as gRPC maps it); the broker's status is the one logged above.
         var status = await client.DrainToEndAsync();
         Assert.NotEqual(StatusCode.OK, status.StatusCode);
     }
