@@ -71,6 +71,17 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task Start_BadTelemetryOptions_FailsListingBoth()
+    {
+        await using var app = BrokerApp.Create(["--Broker:Telemetry:OtlpEndpoint=localhost:4317", "--Broker:Telemetry:OtlpProtocol=udp"]);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync().WaitAsync(TestTimeouts.Step));
+
+        Assert.Contains(error.Failures, failure => failure.StartsWith("Broker:Telemetry:OtlpEndpoint 'localhost:4317' ", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, failure => failure.StartsWith("Broker:Telemetry:OtlpProtocol 'udp' ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Start_AdminPortSameAsPort_Fails()
     {
         await using var app = BrokerApp.Create(["--Broker:Port=5101", "--Broker:AdminPort=5101"]);
