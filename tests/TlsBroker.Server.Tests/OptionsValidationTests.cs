@@ -10,6 +10,7 @@ namespace TlsBroker.Server.Tests;
 public sealed class OptionsValidationTests
 {
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_EveryScalarOutOfRange_FailsListingEveryProblem()
     {
         string[] args =
@@ -33,6 +34,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_InvalidPolicies_FailsListingEveryPolicyProblem()
     {
         var missing = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "no-such-anchors.pem");
@@ -52,6 +54,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_BadClientIdentityAndPins_FailsListingEachProblem()
     {
         var folder = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "no-such-identity");
@@ -71,6 +74,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_BadTelemetryOptions_FailsListingBoth()
     {
         await using var app = BrokerApp.Create(["--Broker:Telemetry:OtlpEndpoint=localhost:4317", "--Broker:Telemetry:OtlpProtocol=udp"]);
@@ -82,6 +86,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_AdminPortSameAsPort_Fails()
     {
         await using var app = BrokerApp.Create(["--Broker:Port=5101", "--Broker:AdminPort=5101"]);
@@ -92,6 +97,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Functional")]
     public async Task Start_AdminPortOff_ListensForGrpcOnly()
     {
         await using var broker = await BrokerHost.StartAsync(["Broker:AdminPort=-1"]);
@@ -101,6 +107,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Create_NoArguments_EmbeddedDefaults()
     {
         await using var app = BrokerApp.Create([]);
@@ -119,6 +126,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Create_TrustAnchorsOnCommandLine_OverridesDefaultPolicy()
     {
         await using var app = BrokerApp.Create(["--Broker:Policies:default:TrustAnchors=/etc/ssl/custom.pem"]);

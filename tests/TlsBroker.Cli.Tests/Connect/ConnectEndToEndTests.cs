@@ -8,6 +8,7 @@ using TlsBroker.Testing.Pki;
 namespace TlsBroker.Cli.Tests.Connect;
 
 /// <summary><c>tlsbroker connect</c> in-process, through a real broker, against a real <c>openssl s_server</c>.</summary>
+[Trait("Category", "Functional")]
 public sealed class ConnectEndToEndTests(BrokerWithTestChain fixture) : IClassFixture<BrokerWithTestChain>
 {
     [Theory]

@@ -14,6 +14,7 @@ namespace TlsBroker.Server.Tests.Telemetry;
 /// The built broker exports its session traces with OTLP when configured (README, "Operating it"), here to a
 /// real OTLP/HTTP receiver on loopback, for real handshakes with <c>openssl s_server</c>.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class TracingTests
 {
     /// <summary>OpenTelemetry's batch export delay (OTEL_BSP_SCHEDULE_DELAY, ms); the default 5 s would only slow the test.</summary>
