@@ -14,6 +14,7 @@ namespace TlsBroker.Server.Tests;
 /// the broker answers while the unread answers stay under the limit, then ends the session at once, long
 /// before the idle timeout (5 min here) could.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class BufferedResponseLimitTests : IAsyncLifetime
 {
     private const int Limit = 64 * 1024;

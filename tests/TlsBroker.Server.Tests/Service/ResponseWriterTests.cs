@@ -11,6 +11,7 @@ namespace TlsBroker.Server.Tests.Service;
 /// Unit tests (no process, no network): how the responses a caller has not read are bounded in bytes and in
 /// time, on a FakeTimeProvider's clock, over a scripted response stream (the one seam gRPC offers).
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class ResponseWriterTests : IDisposable
 {
     private const int Limit = 64 * 1024;

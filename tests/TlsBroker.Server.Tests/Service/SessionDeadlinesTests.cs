@@ -7,6 +7,7 @@ using TlsBroker.Server.Service;
 namespace TlsBroker.Server.Tests.Service;
 
 /// <summary>Unit tests (no process, no network): the session's deadlines on a FakeTimeProvider's clock.</summary>
+[Trait("Category", "Unit")]
 public sealed class SessionDeadlinesTests
 {
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(30);

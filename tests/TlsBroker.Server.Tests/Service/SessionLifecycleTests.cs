@@ -14,6 +14,7 @@ using TlsBroker.Server.Tests.Infrastructure;
 namespace TlsBroker.Server.Tests.Service;
 
 /// <summary>Unit tests (no process, no network): a session's slot is taken once and given back once, however often its end is reported.</summary>
+[Trait("Category", "Unit")]
 public sealed class SessionLifecycleTests : IDisposable
 {
     private readonly ServiceProvider services;
