@@ -16,6 +16,8 @@ public sealed class FuzzCorpusReplayTests
 
     private const int MutationsPerSeed = 40;
 
+    private const int StructuredMutationsPerSeed = 40;
+
     /// <summary>Read patterns besides the file's own: a read per record, everything at once, 1-byte and 7-byte reads.</summary>
     private static readonly byte[] ReadModes = [FuzzInput.ReadPerRecord, FuzzInput.ReadAll, 1, 7];
 
@@ -84,6 +86,20 @@ public sealed class FuzzCorpusReplayTests
         var seed = Read(name);
         var random = new Random(name.Length * 7919 + seed.Length);
         var mutants = Enumerable.Range(0, MutationsPerSeed).Select(_ => Mutate(seed, random)).ToList();
+
+        var failures = await Task.Run(() => mutants.Select(Failure).OfType<string>().ToList()).WaitAsync(TestTimeouts.Scenario);
+
+        Assert.Empty(failures);
+    }
+
+    /// <summary>A fixed, seeded sample of what the structured long run does (StructuredMutator: fields, certificate DER, message order, stray records).</summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task Run_StructuredMutationOfSeed_KeepsTheInvariant(string name)
+    {
+        var seed = Read(name);
+        var random = new Random(name.Length * 104729 + seed.Length);
+        var mutants = Enumerable.Range(0, StructuredMutationsPerSeed).Select(_ => StructuredMutator.Mutate(seed, random)).ToList();
 
         var failures = await Task.Run(() => mutants.Select(Failure).OfType<string>().ToList()).WaitAsync(TestTimeouts.Scenario);
 
