@@ -9,6 +9,7 @@ namespace TlsBroker.Core.Tests.Engine;
 /// contract allows, never an exception, a self-blaming internal_error or unbounded allocation. The long coverage-guided
 /// run is tests/fuzz/run-afl; this replay and a fixed set of mutations keep what it found fixed.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class FuzzCorpusReplayTests
 {
     /// <summary>s_server -rev's answer to the harness's "hello".</summary>
