@@ -5,9 +5,10 @@ using TlsBroker.Core.Results;
 namespace TlsBroker.Core.Verification;
 
 /// <summary>
-/// The path .NET's <see cref="X509Chain"/> built from the server's certificate to a trust anchor
-/// (or as far as it got), leaf first. Only the path, its signatures and its name constraints come
-/// from X509Chain; every other rule is checked by the verifier on <see cref="Certificates"/>.
+/// One candidate path from <see cref="PathBuilder"/>, checked by .NET's <see cref="X509Chain"/>
+/// given only that path's certificates, leaf first. Only its signatures and its name constraints
+/// (and the anchor's own issuers, for an anchor that is not self-signed) come from X509Chain; every
+/// other rule is checked by the verifier on <see cref="Certificates"/>.
 /// </summary>
 internal sealed class CertificatePath : IDisposable
 {
@@ -35,13 +36,17 @@ internal sealed class CertificatePath : IDisposable
         Certificates.Max(c => c.NotBefore.ToUnixTimeSeconds()),
         Certificates.Min(c => c.NotAfter.ToUnixTimeSeconds()));
 
-    public static CertificatePath Build(IReadOnlyList<X509Certificate2> sent, TrustAnchors anchors, DateTimeOffset now)
+    public static CertificatePath Build(CandidatePath candidate, TrustAnchors anchors, DateTimeOffset now)
     {
         var chain = new X509Chain();
         var policy = chain.ChainPolicy;
         policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.AddRange(anchors.CandidatesFor(sent));
-        policy.ExtraStore.AddRange(sent.Skip(1).ToArray());
+        if (candidate.EndsAtAnchor)
+        {
+            policy.CustomTrustStore.AddRange(anchors.CandidatesFor([candidate.Certificates[^1]]));
+        }
+
+        policy.ExtraStore.AddRange(candidate.Certificates.Skip(1).ToArray());
         policy.DisableCertificateDownloads = true;
         policy.RevocationMode = X509RevocationMode.NoCheck;
         policy.VerificationTime = now.UtcDateTime;
@@ -50,7 +55,7 @@ internal sealed class CertificatePath : IDisposable
 
         // Build's verdict is not used: the status flags are too coarse to number errors, so the
         // verifier reads the path and re-checks every rule on the certificates themselves.
-        chain.Build(sent[0]);
+        chain.Build(candidate.Certificates[0]);
         return new CertificatePath(chain);
     }
 
