@@ -1,6 +1,9 @@
+using TlsBroker.Core.Engine;
+using TlsBroker.Core.Policy;
 using TlsBroker.Core.Results;
 using TlsBroker.Core.Verification;
 using TlsBroker.Testing;
+using TlsBroker.Testing.Peers;
 using TlsBroker.Testing.Pki;
 using Xunit.Abstractions;
 
@@ -38,6 +41,27 @@ public sealed class PathBuildingTests(ITestOutputHelper output) : IDisposable
 
         Assert.True(broker.IsOk, broker.Reason);
         Assert.Equal((int)X509VerifyCode.SelfSignedCertInChain, oracle.Code);
+    }
+
+    /// <summary>The same cross-signed shape through a real handshake: s_server sends the untrusted path first.</summary>
+    [Theory]
+    [InlineData("-tls1_3")]
+    [InlineData("-tls1_2")]
+    public async Task Handshake_CrossSignedChainUntrustedPathFirstFromOpenSslServer_Established(string version)
+    {
+        var cross = CrossSigned();
+        TestCertificate[] sentAfterLeaf = [cross.ViaUntrusted, cross.UntrustedRoot, cross.ViaTrusted];
+        using var chain = new ChainUnderTest(cross.Leaf, sentAfterLeaf, [cross.TrustedRoot], PathShapes.HostName, []);
+        using var files = ServedChain.Write(chain);
+        var policy = TlsPolicy.Create("path-building-e2e", new TlsPolicyOptions { TrustAnchors = files.AnchorsPath });
+        await using var server = await OpenSslServer.StartAsync(files.CertificatePath, files.KeyPath, [.. files.ChainArguments, version]);
+
+        await using var pump = await EnginePump.ConnectAsync(new TlsClientSession(policy, TimeProvider.System), server.Port);
+        var result = await pump.HandshakeAsync(new SessionStart(PathShapes.HostName, []));
+
+        Assert.True(result.Ret == 1, $"{result.Verify.OpenSslName}: {result.Verify.Reason}");
+        Assert.Equal(X509VerifyCode.Ok, result.Verify.Code);
+        Assert.Equal([cross.Leaf.Der, .. sentAfterLeaf.Select(c => c.Der)], result.Established!.PeerCertificates);
     }
 
     [Fact]
