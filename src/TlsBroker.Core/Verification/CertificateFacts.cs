@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -9,6 +10,7 @@ internal sealed class CertificateFacts
     private const string BasicConstraintsOid = "2.5.29.19";
     private const string KeyUsageOid = "2.5.29.15";
     private const string ExtendedKeyUsageOid = "2.5.29.37";
+    private const string SubjectAltNameOid = "2.5.29.17";
 
     /// <summary>
     /// The extensions OpenSSL 3 knows how to process (X509_supported_extension in crypto/x509/v3_purp.c);
@@ -18,7 +20,7 @@ internal sealed class CertificateFacts
     [
         "2.16.840.1.113730.1.1", // Netscape certificate type
         KeyUsageOid,
-        "2.5.29.17", // subjectAltName
+        SubjectAltNameOid,
         BasicConstraintsOid,
         "2.5.29.32", // certificatePolicies
         "2.5.29.31", // cRLDistributionPoints
@@ -39,9 +41,15 @@ internal sealed class CertificateFacts
         IsSelfIssued = certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);
         NotBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime());
         NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var extension in certificate.Extensions)
         {
             var oid = extension.Oid?.Value ?? string.Empty;
+            if (!seen.Add(oid))
+            {
+                DuplicatedExtension ??= oid;
+            }
+
             if (extension.Critical && !ProcessedExtensions.Contains(oid) && UnhandledCriticalExtension is null)
             {
                 UnhandledCriticalExtension = oid;
@@ -51,7 +59,7 @@ internal sealed class CertificateFacts
             {
                 Read(oid, extension);
             }
-            catch (CryptographicException)
+            catch (Exception e) when (e is CryptographicException or AsnContentException)
             {
                 MalformedExtension ??= oid;
             }
@@ -77,6 +85,21 @@ internal sealed class CertificateFacts
     public bool IsCertificateAuthority { get; private set; }
 
     public int? PathLengthConstraint { get; private set; }
+
+    /// <summary>
+    /// The OID of the first extension that appears twice, or null. RFC 5280 §4.2: "A certificate MUST
+    /// NOT include more than one instance of a particular extension."
+    /// </summary>
+    public string? DuplicatedExtension { get; private set; }
+
+    /// <summary>What makes the extensions invalid in OpenSSL's sense (duplicated or undecodable), or null.</summary>
+    public string? InvalidExtensionReason =>
+        DuplicatedExtension is { } duplicated ? $"has extension {duplicated} twice"
+        : MalformedExtension is { } malformed ? $"has extension {malformed} that does not decode"
+        : null;
+
+    /// <summary>A subjectAltName extension is present and holds no name.</summary>
+    public bool HasEmptySubjectAltName { get; private set; }
 
     /// <summary>Null when the certificate has no keyUsage extension.</summary>
     public X509KeyUsageFlags? KeyUsage { get; private set; }
@@ -133,6 +156,9 @@ internal sealed class CertificateFacts
             case ExtendedKeyUsageOid:
                 var usages = new X509EnhancedKeyUsageExtension(extension, extension.Critical).EnhancedKeyUsages;
                 ExtendedKeyUsages = usages.Cast<Oid>().Select(o => o.Value ?? string.Empty).ToList();
+                break;
+            case SubjectAltNameOid:
+                HasEmptySubjectAltName = !new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadSequence().HasData;
                 break;
         }
     }

@@ -12,17 +12,22 @@ namespace TlsBroker.Core.Verification;
 /// </summary>
 internal sealed class CertificatePath : IDisposable
 {
-    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
-
     private readonly X509Chain chain;
 
-    private CertificatePath(X509Chain chain)
+    private CertificatePath(X509Chain chain, CandidatePath candidate)
     {
         this.chain = chain;
         Certificates = chain.ChainElements.Select(e => new CertificateFacts(e.Certificate)).ToList();
         Untrusted = (Flags(chain.ChainStatus) & (X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) != 0
-            ? DescribeUntrusted()
+            ? DescribeUntrusted(candidate)
             : null;
+    }
+
+    private CertificatePath(X509Chain chain, VerifyOutcome failure)
+    {
+        this.chain = chain;
+        Certificates = [];
+        Untrusted = failure;
     }
 
     /// <summary>Leaf first; the last one is the trust anchor when <see cref="Untrusted"/> is null.</summary>
@@ -51,12 +56,22 @@ internal sealed class CertificatePath : IDisposable
         policy.RevocationMode = X509RevocationMode.NoCheck;
         policy.VerificationTime = now.UtcDateTime;
         policy.VerificationTimeIgnored = false;
-        policy.ApplicationPolicy.Add(ServerAuth);
 
-        // Build's verdict is not used: the status flags are too coarse to number errors, so the
-        // verifier reads the path and re-checks every rule on the certificates themselves.
-        chain.Build(candidate.Certificates[0]);
-        return new CertificatePath(chain);
+        // extendedKeyUsage is not asked of X509Chain (ApplicationPolicy): ExtensionRules checks it,
+        // and X509Chain would throw on one that does not decode. Build's verdict is not used: the
+        // status flags are too coarse to number errors, so the verifier reads the path and re-checks
+        // every rule on the certificates themselves.
+        try
+        {
+            chain.Build(candidate.Certificates[0]);
+        }
+        catch (CryptographicException e)
+        {
+            chain.Reset();
+            return new CertificatePath(chain, VerifyFailure.At(X509VerifyCode.Unspecified, 0, $"the path's certificates cannot be processed: {e.Message}"));
+        }
+
+        return new CertificatePath(chain, candidate);
     }
 
     /// <summary>
@@ -146,7 +161,7 @@ internal sealed class CertificatePath : IDisposable
     private X509ChainStatusFlags ElementFlags(int depth) => Flags(chain.ChainElements[depth].ChainElementStatus);
 
     /// <summary>OpenSSL 3 build_chain's verdict on a path that did not reach an anchor.</summary>
-    private VerifyOutcome DescribeUntrusted()
+    private VerifyOutcome DescribeUntrusted(CandidatePath candidate)
     {
         var top = Certificates.Count - 1;
         var certificate = Certificates[top];
@@ -157,6 +172,27 @@ internal sealed class CertificatePath : IDisposable
                 : VerifyFailure.At(X509VerifyCode.SelfSignedCertInChain, top, $"the root '{certificate.Subject}' is not a trust anchor");
         }
 
-        return VerifyFailure.At(X509VerifyCode.UnableToGetIssuerCertLocally, top, $"no trust anchor or sent certificate is the issuer '{certificate.Certificate.Issuer}'");
+        return VerifyFailure.At(X509VerifyCode.UnableToGetIssuerCertLocally, top, $"no trust anchor or sent certificate is the issuer '{certificate.Certificate.Issuer}'{WhyNotLinked(certificate, candidate, top)}");
+    }
+
+    /// <summary>
+    /// OpenSSL 3's check_issued (x509_likely_issued) links no certificate whose extensions are invalid,
+    /// on either side (ossl_x509v3_cache_extensions: a duplicated or undecodable extension), so such a
+    /// certificate ends the path with this error; say which extension it was.
+    /// </summary>
+    private static string WhyNotLinked(CertificateFacts certificate, CandidatePath candidate, int top)
+    {
+        if (certificate.InvalidExtensionReason is { } own)
+        {
+            return $" ('{certificate.Subject}' {own}, so no issuer can be linked to it)";
+        }
+
+        if (top + 1 < candidate.Certificates.Count
+            && new CertificateFacts(candidate.Certificates[top + 1]).InvalidExtensionReason is { } issuers)
+        {
+            return $" that has valid extensions (the candidate issuer {issuers})";
+        }
+
+        return string.Empty;
     }
 }

@@ -36,13 +36,13 @@ internal static class SignatureCheck
             var signature = outer.ReadBitString(out _);
             if (Ecdsa.TryGetValue(algorithm, out var ecdsaHash))
             {
-                using var key = issuer.GetECDsaPublicKey();
+                using var key = issuer.PublicKey.GetECDsaPublicKey();
                 return key?.VerifyData(signed.Span, signature, ecdsaHash, DSASignatureFormat.Rfc3279DerSequence) ?? false;
             }
 
             if (RsaPkcs1.TryGetValue(algorithm, out var rsaHash))
             {
-                using var key = issuer.GetRSAPublicKey();
+                using var key = issuer.PublicKey.GetRSAPublicKey();
                 return key?.VerifyData(signed.Span, signature, rsaHash, RSASignaturePadding.Pkcs1) ?? false;
             }
 

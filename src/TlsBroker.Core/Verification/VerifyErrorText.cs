@@ -30,6 +30,7 @@ internal static class VerifyErrorText
         [X509VerifyCode.CaMdTooWeak] = "CA signature digest algorithm too weak",
         [X509VerifyCode.InvalidCa] = "invalid CA certificate",
         [X509VerifyCode.DaneNoMatch] = "no matching DANE TLSA records",
+        [X509VerifyCode.EmptySubjectAltName] = "Empty Subject Alternative Name extension",
     };
 
     public static string For(X509VerifyCode code) =>
