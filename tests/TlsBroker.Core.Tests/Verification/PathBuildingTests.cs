@@ -162,6 +162,31 @@ public sealed class PathBuildingTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>
+    /// OpenSSL's default verify depth (X509_VERIFY_PARAM_set_depth(3): 100) bounds the path: one more
+    /// intermediate than it allows gives X509_V_ERR_CERT_CHAIN_TOO_LONG, as in OpenSSL.
+    /// </summary>
+    [Theory]
+    [InlineData(100)]
+    [InlineData(101)]
+    public async Task Verify_LongChain_DepthLimitAsOpenSsl(int intermediates)
+    {
+        var root = shapes.Issue(CertificateSpec.Root("Long Chain Root"));
+        var chain = new List<TestCertificate>();
+        var issuer = root;
+        for (var i = 0; i < intermediates; i++)
+        {
+            issuer = shapes.Issue(CertificateSpec.Root($"Long Chain CA {i}"), issuer);
+            chain.Insert(0, issuer);
+        }
+
+        var leaf = shapes.Issue(PathShapes.ServerSpec, issuer);
+
+        var (broker, oracle) = await VerifyBothAsync(leaf, chain, [root]);
+
+        AssertAgree(broker, oracle);
+    }
+
+    /// <summary>
     /// 300 certificates claim to issue the leaf (its issuer's subject and key identifier, signed by the
     /// trusted root) and none holds its key: the search stops at its budget, within the test's step
     /// timeout, with the code OpenSSL gives the same chain and a reason naming the budget.
