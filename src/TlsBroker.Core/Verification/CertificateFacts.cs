@@ -11,6 +11,9 @@ internal sealed class CertificateFacts
     private const string KeyUsageOid = "2.5.29.15";
     private const string ExtendedKeyUsageOid = "2.5.29.37";
     private const string SubjectAltNameOid = "2.5.29.17";
+    private const string NameConstraintsOid = "2.5.29.30";
+    private const string SubjectKeyIdentifierOid = "2.5.29.14";
+    private const string AuthorityKeyIdentifierOid = "2.5.29.35";
 
     /// <summary>
     /// The extensions OpenSSL 3 knows how to process (X509_supported_extension in crypto/x509/v3_purp.c);
@@ -30,7 +33,7 @@ internal sealed class CertificateFacts
         "1.3.6.1.5.5.7.48.1.5", // OCSP no-check
         "2.5.29.36", // policyConstraints
         "1.3.6.1.5.5.7.1.14", // proxyCertInfo
-        "2.5.29.30", // nameConstraints
+        NameConstraintsOid,
         "2.5.29.33", // policyMappings
         "2.5.29.54", // inhibitAnyPolicy
     ];
@@ -149,6 +152,13 @@ internal sealed class CertificateFacts
                 IsCertificateAuthority = constraints.CertificateAuthority;
                 PathLengthConstraint = constraints.HasPathLengthConstraint ? constraints.PathLengthConstraint : null;
                 HasBasicConstraints = true;
+
+                // RFC 5280 §4.2.1.9: pathLenConstraint INTEGER (0..MAX); OpenSSL marks a negative one invalid.
+                if (PathLengthConstraint < 0)
+                {
+                    MalformedExtension ??= oid;
+                }
+
                 break;
             case KeyUsageOid:
                 KeyUsage = new X509KeyUsageExtension(extension, extension.Critical).KeyUsages;
@@ -159,6 +169,18 @@ internal sealed class CertificateFacts
                 break;
             case SubjectAltNameOid:
                 HasEmptySubjectAltName = !new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadSequence().HasData;
+                break;
+
+            // Read only to tell whether they decode, as OpenSSL's ossl_x509v3_cache_extensions does;
+            // X509Chain applies name constraints, and key identifiers only guide path building.
+            case NameConstraintsOid:
+                new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadSequence();
+                break;
+            case SubjectKeyIdentifierOid:
+                _ = new X509SubjectKeyIdentifierExtension(extension, extension.Critical).SubjectKeyIdentifierBytes;
+                break;
+            case AuthorityKeyIdentifierOid:
+                _ = new X509AuthorityKeyIdentifierExtension(extension.RawData, extension.Critical).KeyIdentifier;
                 break;
         }
     }

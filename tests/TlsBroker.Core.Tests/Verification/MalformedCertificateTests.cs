@@ -19,6 +19,11 @@ public sealed class MalformedCertificateTests(ITestOutputHelper output) : IDispo
     private const string SubjectKeyIdentifier = "2.5.29.14";
     private const string AuthorityKeyIdentifier = "2.5.29.35";
     private const string UnknownExtension = "1.3.6.1.4.1.99999.7";
+    private const string NameConstraints = "2.5.29.30";
+    private const string CertificatePolicies = "2.5.29.32";
+
+    /// <summary>certificatePolicies: SEQUENCE { PolicyInformation { anyPolicy (2.5.29.32.0) } }.</summary>
+    private static readonly byte[] AnyPolicy = [0x30, 0x08, 0x30, 0x06, 0x06, 0x04, 0x55, 0x1D, 0x20, 0x00];
 
     /// <summary>Edits of the server's certificate; the reason must name what OpenSSL's number does not say.</summary>
     private static readonly Dictionary<string, MalformedEdit> LeafEdits = new()
@@ -29,15 +34,17 @@ public sealed class MalformedCertificateTests(ITestOutputHelper output) : IDispo
         ["duplicated basicConstraints"] = new(e => Duplicate(e, BasicConstraints), "has extension 2.5.29.19 twice"),
         ["duplicated subjectKeyIdentifier"] = new(e => Duplicate(e, SubjectKeyIdentifier), "has extension 2.5.29.14 twice"),
         ["duplicated authorityKeyIdentifier"] = new(e => Duplicate(e, AuthorityKeyIdentifier), "has extension 2.5.29.35 twice"),
-        ["duplicated unknown non-critical extension (OpenSSL accepts)"] = new(e => [.. e, CertificateEditor.Extension(UnknownExtension, [0x05, 0x00]), CertificateEditor.Extension(UnknownExtension, [0x05, 0x00])]),
+        ["duplicated unknown non-critical extension (accepted, as by OpenSSL)"] = new(e => [.. e, CertificateEditor.Extension(UnknownExtension, [0x05, 0x00]), CertificateEditor.Extension(UnknownExtension, [0x05, 0x00])]),
         ["empty subjectAltName"] = new(e => Replace(e, SubjectAltName, [0x30, 0x00]), "subjectAltName extension with no name"),
         ["subjectAltName with an empty dNSName"] = new(e => Replace(e, SubjectAltName, [0x30, 0x02, 0x82, 0x00])),
         ["subjectAltName that does not decode"] = new(e => Replace(e, SubjectAltName, [0x04, 0x01, 0x00]), "has extension 2.5.29.17 that does not decode"),
         ["keyUsage that does not decode"] = new(e => Replace(e, KeyUsage, [0x04, 0x01, 0x00], critical: true), "has extension 2.5.29.15 that does not decode"),
         ["extendedKeyUsage that does not decode"] = new(e => Replace(e, ExtendedKeyUsage, [0x04, 0x01, 0x00]), "has extension 2.5.29.37 that does not decode"),
         ["basicConstraints that does not decode"] = new(e => Replace(e, BasicConstraints, [0x04, 0x01, 0x00], critical: true), "has extension 2.5.29.19 that does not decode"),
-        ["subjectKeyIdentifier that does not decode"] = new(e => Replace(e, SubjectKeyIdentifier, [0x30, 0x00])),
-        ["authorityKeyIdentifier that does not decode"] = new(e => Replace(e, AuthorityKeyIdentifier, [0x04, 0x01, 0x00])),
+        ["subjectKeyIdentifier that does not decode"] = new(e => Replace(e, SubjectKeyIdentifier, [0x30, 0x00]), "has extension 2.5.29.14 that does not decode"),
+        ["authorityKeyIdentifier that does not decode"] = new(e => Replace(e, AuthorityKeyIdentifier, [0x04, 0x01, 0x00]), "has extension 2.5.29.35 that does not decode"),
+        ["certificatePolicies that does not decode (accepted, as by OpenSSL without -policy_check)"] = new(e => [.. e, CertificateEditor.Extension(CertificatePolicies, [0x04, 0x01, 0x00])]),
+        ["duplicated certificatePolicies (accepted, as by OpenSSL without -policy_check)"] = new(e => [.. e, CertificateEditor.Extension(CertificatePolicies, AnyPolicy), CertificateEditor.Extension(CertificatePolicies, AnyPolicy)]),
 
         // X.690 §10.1 / RFC 5280 §4.1: extnValue holds one DER value; OpenSSL 3.0 ignores what follows
         // it and reads the names. The broker reads no name from such a subjectAltName, so it proves none.
@@ -53,6 +60,10 @@ public sealed class MalformedCertificateTests(ITestOutputHelper output) : IDispo
         ["duplicated basicConstraints"] = new(e => Duplicate(e, BasicConstraints), "the candidate issuer has extension 2.5.29.19 twice"),
         ["keyUsage that does not decode"] = new(e => Replace(e, KeyUsage, [0x04, 0x01, 0x00], critical: true), "the candidate issuer has extension 2.5.29.15 that does not decode"),
         ["empty subjectAltName"] = new(e => [.. e, CertificateEditor.Extension(SubjectAltName, [0x30, 0x00])], "subjectAltName extension with no name"),
+        ["negative pathLenConstraint"] = new(e => Replace(e, BasicConstraints, [0x30, 0x06, 0x01, 0x01, 0xFF, 0x02, 0x01, 0xFF], critical: true), "the candidate issuer has extension 2.5.29.19 that does not decode"),
+        ["nameConstraints that does not decode"] = new(e => [.. e, CertificateEditor.Extension(NameConstraints, [0x04, 0x01, 0x00], critical: true)], "the candidate issuer has extension 2.5.29.30 that does not decode"),
+        ["certificatePolicies that does not decode (accepted, as by OpenSSL without -policy_check)"] = new(e => [.. e, CertificateEditor.Extension(CertificatePolicies, [0x04, 0x01, 0x00])]),
+        ["duplicated certificatePolicies (accepted, as by OpenSSL without -policy_check)"] = new(e => [.. e, CertificateEditor.Extension(CertificatePolicies, AnyPolicy), CertificateEditor.Extension(CertificatePolicies, AnyPolicy)]),
     };
 
     private readonly PathShapes shapes = new();
