@@ -10,6 +10,7 @@ namespace TlsBroker.Server.Tests;
 public sealed class OptionsValidationTests
 {
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_EveryScalarOutOfRange_FailsListingEveryProblem()
     {
         string[] args =
@@ -19,6 +20,7 @@ public sealed class OptionsValidationTests
             "--Broker:AdminPort=-2",
             "--Broker:MaxConcurrentSessions=0",
             "--Broker:MaxMessageBytes=10",
+            "--Broker:MaxBufferedResponseBytes=1000",
             "--Broker:HandshakeTimeout=00:00:00",
             "--Broker:IdleTimeout=2.00:00:00",
         ];
@@ -26,13 +28,14 @@ public sealed class OptionsValidationTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync().WaitAsync(TestTimeouts.Step));
 
-        foreach (var key in new[] { "ListenAddress", "Port", "AdminPort", "MaxConcurrentSessions", "MaxMessageBytes", "HandshakeTimeout", "IdleTimeout" })
+        foreach (var key in new[] { "ListenAddress", "Port", "AdminPort", "MaxConcurrentSessions", "MaxMessageBytes", "MaxBufferedResponseBytes", "HandshakeTimeout", "IdleTimeout" })
         {
             Assert.Contains(error.Failures, failure => failure.StartsWith($"Broker:{key} ", StringComparison.Ordinal));
         }
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_InvalidPolicies_FailsListingEveryPolicyProblem()
     {
         var missing = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "no-such-anchors.pem");
@@ -52,6 +55,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_BadClientIdentityAndPins_FailsListingEachProblem()
     {
         var folder = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "no-such-identity");
@@ -71,6 +75,19 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
+    public async Task Start_BadTelemetryOptions_FailsListingBoth()
+    {
+        await using var app = BrokerApp.Create(["--Broker:Telemetry:OtlpEndpoint=localhost:4317", "--Broker:Telemetry:OtlpProtocol=udp"]);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync().WaitAsync(TestTimeouts.Step));
+
+        Assert.Contains(error.Failures, failure => failure.StartsWith("Broker:Telemetry:OtlpEndpoint 'localhost:4317' ", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, failure => failure.StartsWith("Broker:Telemetry:OtlpProtocol 'udp' ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_AdminPortSameAsPort_Fails()
     {
         await using var app = BrokerApp.Create(["--Broker:Port=5101", "--Broker:AdminPort=5101"]);
@@ -81,6 +98,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Functional")]
     public async Task Start_AdminPortOff_ListensForGrpcOnly()
     {
         await using var broker = await BrokerHost.StartAsync(["Broker:AdminPort=-1"]);
@@ -90,6 +108,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Create_NoArguments_EmbeddedDefaults()
     {
         await using var app = BrokerApp.Create([]);
@@ -108,6 +127,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Create_TrustAnchorsOnCommandLine_OverridesDefaultPolicy()
     {
         await using var app = BrokerApp.Create(["--Broker:Policies:default:TrustAnchors=/etc/ssl/custom.pem"]);

@@ -21,6 +21,10 @@ public sealed class BrokerOptions
 
     public const int MaxConcurrentSessionsLimit = 1_000_000;
 
+    public const int MinBufferedResponseBytes = 64 * 1024;
+
+    public const int MaxBufferedResponseBytesLimit = 1024 * 1024 * 1024;
+
     /// <summary>The <see cref="AdminPort"/> value that turns the admin port off.</summary>
     public const int AdminPortOff = -1;
 
@@ -55,6 +59,16 @@ public sealed class BrokerOptions
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
+    /// Response bytes a session may hold that its caller has not read yet. 0 (default): none beyond the one being
+    /// written; the next request is read once the previous answer is written, so a caller that does not read holds
+    /// one answer and is ended by <see cref="IdleTimeout"/>. Above 0: the broker reads and answers the next requests
+    /// while earlier answers wait for the caller's HTTP/2 window, and an answer that would take the unread ones past
+    /// this ends the session with RESOURCE_EXHAUSTED (one answer alone is always sent); it must then exceed what
+    /// callers keep in flight. Range 0, or 64 KiB to 1 GiB.
+    /// </summary>
+    public int MaxBufferedResponseBytes { get; set; }
+
+    /// <summary>
     /// Time from the Start message to the completed handshake (and the longest wait for the Start
     /// message itself); when it passes the stream ends with DEADLINE_EXCEEDED. Default 30 s; range 100 ms to 10 min.
     /// </summary>
@@ -81,6 +95,9 @@ public sealed class BrokerOptions
 
     /// <summary>Session resumption tokens (TLS 1.2 tickets and session IDs, TLS 1.3 ticket PSKs); off unless keys are configured.</summary>
     public ResumptionOptions Resumption { get; set; } = new();
+
+    /// <summary>Session traces exported with OTLP; off unless an endpoint is configured. Read at start-up.</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
 
     /// <summary>HTTPS (and client certificates) on the gRPC listener; off (h2c) by default.</summary>
     public ListenerTlsOptions Tls { get; set; } = new();
