@@ -10,6 +10,7 @@ namespace TlsBroker.Core.Tests.Verification;
 /// certificate with edited extensions; the broker must give the verify number and depth
 /// <c>openssl verify</c> gives the same chain, not a generic one.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class MalformedCertificateTests(ITestOutputHelper output) : IDisposable
 {
     private const string SubjectAltName = "2.5.29.17";

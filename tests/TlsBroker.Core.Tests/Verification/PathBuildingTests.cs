@@ -15,6 +15,7 @@ namespace TlsBroker.Core.Tests.Verification;
 /// does not, or reports the path that got further, the test says so in its name and checks that
 /// OpenSSL indeed answers otherwise.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class PathBuildingTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
