@@ -1,5 +1,6 @@
 using System.CommandLine.Parsing;
 using System.Globalization;
+using TlsBroker.Bench;
 using TlsBroker.Cli.Connect;
 
 namespace TlsBroker.Cli.Bench;

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Net;
+using TlsBroker.Bench;
 using TlsBroker.Cli.Connect;
 using TlsBroker.Core.Crypto;
 
@@ -182,7 +184,7 @@ internal static class BenchCommand
         command.SetAction((parseResult, cancellationToken) => run(
             new BenchSettings
             {
-                Server = parseResult.GetValue(server),
+                Server = parseResult.GetValue(server) is { } endpoint ? new DnsEndPoint(endpoint.Host, endpoint.Port) : null,
                 LocalServer = parseResult.GetValue(localServer),
                 ServerName = parseResult.GetValue(serverName),
                 Trust = parseResult.GetValue(trust),

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using TlsBroker.Bench.Phases;
+
+namespace TlsBroker.Bench.Tests.Phases;
+
+/// <summary>Nearest-rank percentiles: the smallest value with at least p% of the values at or below it.</summary>
+public sealed class LatencyRecorderTests
+{
+    [Theory]
+    [InlineData(50, 50)]
+    [InlineData(99, 99)]
+    [InlineData(100, 100)]
+    [InlineData(0.5, 1)]
+    public void PercentileMilliseconds_OneToHundredMilliseconds_NearestRank(double percent, int expectedMilliseconds)
+    {
+        var recorder = new LatencyRecorder(100);
+        foreach (var milliseconds in Enumerable.Range(1, 100).Reverse())
+        {
+            recorder.Record(Stopwatch.Frequency * milliseconds / 1000);
+        }
+
+        Assert.Equal(expectedMilliseconds, recorder.PercentileMilliseconds(percent)!.Value, precision: 6);
+    }
+
+    [Fact]
+    public void PercentileMilliseconds_NothingRecorded_IsNull()
+    {
+        Assert.Null(new LatencyRecorder(10).PercentileMilliseconds(50));
+    }
+
+    [Fact]
+    public void Record_MoreThanCapacity_KeepsCapacity()
+    {
+        var recorder = new LatencyRecorder(2);
+        recorder.Record(1);
+        recorder.Record(2);
+        recorder.Record(3);
+
+        Assert.Equal(2, recorder.Count);
+    }
+}
