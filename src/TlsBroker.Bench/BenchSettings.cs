@@ -1,4 +1,5 @@
 using System.Net;
+using TlsBroker.Bench.Phases;
 using TlsBroker.Core.Crypto;
 
 namespace TlsBroker.Bench;
@@ -17,17 +18,38 @@ internal sealed record BenchSettings
     /// <summary>PEM trust anchors for a HOST:PORT target; null trusts the system store. Ignored with --local-server.</summary>
     public FileInfo? Trust { get; init; }
 
-    /// <summary>Handshakes per phase (one path, one TLS version, one concurrency).</summary>
-    public int Handshakes { get; init; } = 200;
+    /// <summary>How long each measured phase runs (a handshake phase, or a path's transfers in one direction).</summary>
+    public TimeSpan Duration { get; init; } = DefaultDuration;
 
     /// <summary>
-    /// Measured on a quiet 2-core machine: below about a thousand handshakes the JIT is still
-    /// recompiling the TLS stack, in the bench and in the broker it started.
+    /// Long enough that the figures of a phase are not a few hundred handshakes: phases of 200
+    /// handshakes lasted 0.4–2 s and their ratios did not reproduce from one run to the next (issue 13).
     /// </summary>
-    public const int DefaultWarmup = 2000;
+    public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(3);
 
-    /// <summary>Unmeasured handshakes per path and TLS version before its phases (JIT, connection set-up).</summary>
-    public int Warmup { get; init; } = DefaultWarmup;
+    /// <summary>A fixed count of handshakes per phase instead of <see cref="Duration"/> (quick checks); null runs for the duration.</summary>
+    public int? Handshakes { get; init; }
+
+    /// <summary>Runs of every row; the report gives the median and the spread.</summary>
+    public int Repeats { get; init; } = DefaultRepeats;
+
+    public const int DefaultRepeats = 3;
+
+    /// <summary>
+    /// The longest warm-up per path and TLS version (and per path before the throughput phase): it
+    /// ends sooner, once the JIT counters of the bench and the broker stand still; zero turns it off.
+    /// </summary>
+    public TimeSpan Warmup { get; init; } = DefaultWarmup;
+
+    /// <summary>
+    /// A bound, not a length: on a quiet 2-core machine the JIT settled within about a thousand
+    /// handshakes (a few seconds) per path; a loaded machine can take longer, and the report says
+    /// when a warm-up ended here rather than because the JIT settled.
+    /// </summary>
+    public static readonly TimeSpan DefaultWarmup = TimeSpan.FromSeconds(30);
+
+    /// <summary>The length of every measured handshake phase.</summary>
+    public PhaseLength HandshakeLength => Handshakes is { } count ? PhaseLength.Of(count) : PhaseLength.For(Duration);
 
     /// <summary>Limit for every phase; a phase that reaches it stops and reports what it completed.</summary>
     public TimeSpan PhaseTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -217,7 +217,7 @@ internal sealed class BenchSetup : IAsyncDisposable
         {
             // The idle phase holds its sessions plus a few handshakes in flight; never below the broker's own default.
             var maxSessions = Math.Max(10_000, settings.IdleSessions.Max() + settings.Concurrency.Max() + 100);
-            var broker = await StartChildAsync(BenchSetupFailure.BrokerError, () => Processes.BrokerProcess.StartAsync(trustAnchors, maxSessions, settings.AllVariants, settings.CryptoProvider, cancellationToken));
+            var broker = await StartChildAsync(BenchSetupFailure.BrokerError, () => Processes.BrokerProcess.StartAsync(Path.Combine(workDirectory.FullName, "broker-ready.json"), trustAnchors, maxSessions, settings.AllVariants, settings.CryptoProvider, cancellationToken));
             BrokerAddress = broker.Address;
             BrokerAdminAddress = broker.AdminAddress;
             BrokerProcess = broker.Process;

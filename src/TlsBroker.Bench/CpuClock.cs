@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime;
 using TlsBroker.Bench.Processes;
+using TlsBroker.Bench.Warmup;
 
 namespace TlsBroker.Bench;
 
@@ -49,6 +50,14 @@ internal sealed class CpuClock
         }
 
         return new CpuSample(bench, otherCpu, benchJit, otherJit);
+    }
+
+    /// <summary>The JIT counters of the bench and, when its admin address is known, the other process, for a warm-up's settle check.</summary>
+    public async Task<JitReading> ReadJitAsync(CancellationToken cancellationToken)
+    {
+        var bench = new JitCounters(JitInfo.GetCompiledMethodCount(currentThread: false), JitInfo.GetCompilationTime(currentThread: false));
+        var other = otherAdmin is { } admin ? await BrokerAdminMetrics.JitCountersAsync(admin, cancellationToken) : null;
+        return new JitReading(bench, other);
     }
 
     private async Task<TimeSpan?> OtherJitAsync(CancellationToken cancellationToken) =>

@@ -2,35 +2,28 @@ using System.Globalization;
 using TlsBroker.Bench.Paths;
 using TlsBroker.Bench.Phases;
 using TlsBroker.Bench.Report;
+using TlsBroker.Bench.Warmup;
 
 namespace TlsBroker.Bench;
 
 /// <summary>
 /// The phases of one run, in order: per TLS version a warm-up per path, then every concurrency
-/// with the paths back to back (so that the machine's state drifts least between the figures
-/// compared); then throughput per path, each after an unmeasured transfer; then the broker's idle sessions.
+/// with the paths back to back, --repeats times over (so that the machine's state drifts least
+/// between the figures compared, and every row has several runs for its median and spread); then
+/// throughput the same way; then the broker's idle sessions (measured once).
 /// </summary>
 /// <remarks>
-/// The warm-up is long because the bench process and the broker it starts are fresh: tiered
-/// compilation and dynamic PGO recompile the hot paths of the TLS stack over the first thousand or
-/// so handshakes, and that JIT work, billed to whichever phase runs first, once tripled the CPU
-/// per handshake measured at concurrency 1. The figures are meant to describe a running service.
+/// The bench process and the broker it starts are fresh: tiered compilation and dynamic PGO
+/// recompile the hot paths of the TLS stack over the first thousand or so handshakes, and that JIT
+/// work, billed to whichever phase runs first, once tripled the CPU per handshake measured at
+/// concurrency 1. The figures are meant to describe a running service, so each warm-up lasts
+/// until the JIT counters of both processes stand still (<see cref="WarmupRunner"/>), bounded by --warmup.
 /// </remarks>
 internal sealed class PhaseSequence
 {
-    // Warm-up handshakes run at this concurrency: it finishes sooner than one at a time and
-    // exercises the same code, including the paths taken only when sessions overlap.
+    // Warm-up handshakes run at this concurrency: it exercises the same code as the phases,
+    // including the paths taken only when sessions overlap.
     private const int WarmupConcurrency = 8;
-
-    // An unmeasured transfer each way before a path's throughput figures, as long as the measured
-    // one: 8 MiB through the broker (under 0.1 s) ended before the runtime had recompiled its data
-    // path, and that JIT work was then half the CPU of the measured download. A warm-up handshake
-    // count of 0 turns it off too.
-    private const long ThroughputWarmupBytes = 64L * 1024 * 1024;
-
-    // The JIT settles over seconds of running, not over a byte count: warm-up transfers repeat, up
-    // to this many rounds, while the JIT still takes a noticeable share of a round's CPU.
-    private const int MaxThroughputWarmupRounds = 5;
 
     // A JIT share of a phase's CPU above this distorts its figures.
     private const double NoticeableJitShare = 0.05;
@@ -49,8 +42,9 @@ internal sealed class PhaseSequence
     public async Task<BenchReport> RunAsync(DateTimeOffset startedUtc, CancellationToken cancellationToken)
     {
         var notes = new List<string>();
-        var handshakes = settings.Phases.Contains(BenchPhase.Handshakes) ? await RunHandshakesAsync(cancellationToken) : [];
-        IReadOnlyList<ThroughputFigures> throughput = [];
+        var warmups = new List<WarmupFigures>();
+        var handshakes = settings.Phases.Contains(BenchPhase.Handshakes) ? await RunHandshakesAsync(warmups, cancellationToken) : [];
+        IReadOnlyList<ThroughputRow> throughput = [];
         IReadOnlyList<IdleSessionFigures> idle = [];
         if (!setup.Target.IsLocalServer && settings.Phases.Any(p => p != BenchPhase.Handshakes))
         {
@@ -60,7 +54,7 @@ internal sealed class PhaseSequence
         {
             if (settings.Phases.Contains(BenchPhase.Throughput))
             {
-                throughput = await RunThroughputAsync(cancellationToken);
+                throughput = await RunThroughputAsync(warmups, cancellationToken);
             }
 
             if (settings.Phases.Contains(BenchPhase.Idle))
@@ -69,9 +63,21 @@ internal sealed class PhaseSequence
             }
         }
 
+        foreach (var warmup in warmups.Where(w => !w.Settled))
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the warm-up of {warmup.What} reached --warmup {settings.Warmup.TotalSeconds:0.###} s before the JIT settled "
+                + $"(last round: bench {warmup.LastRoundBenchMethods} methods{(warmup.LastRoundBrokerMethods is { } broker ? $", broker {broker}" : string.Empty)}); its figures may include JIT work"));
+        }
+
         if (JitHeavyPhase(handshakes, throughput) is { } jitNote)
         {
             notes.Add(jitNote);
+        }
+
+        if (NoisyRows(handshakes, throughput) is { } noisyNote)
+        {
+            notes.Add(noisyNote);
         }
 
         if (handshakes.Count > 0 && !handshakes.Exists(h => h.Kind == "resumed"))
@@ -105,6 +111,7 @@ internal sealed class PhaseSequence
             Settings = ReportSettings.From(settings),
             Handshakes = handshakes,
             Throughput = throughput,
+            Warmups = warmups,
             IdleSessions = idle,
             Notes = notes,
         };
@@ -115,17 +122,17 @@ internal sealed class PhaseSequence
     }
 
     /// <summary>
-    /// A note naming the measured phase in which the JIT took the largest share of the CPU, when
+    /// A note naming the measured row in which the JIT took the largest share of the CPU, when
     /// that share is large enough to distort the figures.
     /// </summary>
-    private static string? JitHeavyPhase(IEnumerable<HandshakeFigures> handshakes, IEnumerable<ThroughputFigures> throughput)
+    private static string? JitHeavyPhase(IEnumerable<HandshakeRow> handshakes, IEnumerable<ThroughputRow> throughput)
     {
-        // No phase with any JIT at all (a ReadyToRun or fully warmed run) is the quiet case: no note.
+        // No row with any JIT at all (a ReadyToRun or fully warmed run) is the quiet case: no note.
         var heaviest = handshakes
-            .Select(h => (Name: $"{h.Path} TLS {h.TlsVersion} c={h.Concurrency}", h.JitMs, CpuMs: h.CpuMsPerHandshake * h.Completed))
+            .Select(h => (Name: $"{h.Path} TLS {h.TlsVersion} c={h.Concurrency}", h.JitMs, h.CpuMs))
             .Concat(throughput.Select(t => (Name: $"{t.Path} {t.Direction}", t.JitMs, t.CpuMs)))
-            .Where(p => p.JitMs is > 0 && p.CpuMs is > 0)
-            .Select(p => (p.Name, p.JitMs, Share: p.JitMs!.Value / p.CpuMs!.Value))
+            .Where(p => p.CpuMs > 0)
+            .Select(p => (p.Name, p.JitMs, Share: p.JitMs / p.CpuMs))
             .OrderByDescending(p => p.Share)
             .Take(1)
             .Where(p => p.Share >= NoticeableJitShare)
@@ -136,35 +143,60 @@ internal sealed class PhaseSequence
             : null;
     }
 
-    private async Task<List<HandshakeFigures>> RunHandshakesAsync(CancellationToken cancellationToken)
+    /// <summary>A note counting the rows whose repeats disagree by more than 10 % (their ratios are marked too).</summary>
+    private static string? NoisyRows(IEnumerable<HandshakeRow> handshakes, IEnumerable<ThroughputRow> throughput)
     {
-        var all = new List<HandshakeFigures>();
+        var noisy = handshakes
+            .Where(h => h.HandshakesPerSecond?.IsNoisy == true || h.P50Ms?.IsNoisy == true || h.CpuMsPerHandshake?.IsNoisy == true)
+            .Select(h => $"{h.Path}{(h.Kind == "full" ? string.Empty : " " + h.Kind)} TLS {h.TlsVersion} c={h.Concurrency}")
+            .Concat(throughput.Where(t => t.MegabytesPerSecond?.IsNoisy == true).Select(t => $"{t.Path} {t.Direction}"))
+            .ToList();
+        return noisy.Count == 0
+            ? null
+            : $"{noisy.Count} rows have a spread above 10 % across their repeats (marked !): {string.Join(", ", noisy)}; the ratios built on them are marked too";
+    }
+
+    private async Task<List<HandshakeRow>> RunHandshakesAsync(List<WarmupFigures> warmups, CancellationToken cancellationToken)
+    {
+        var rows = new List<HandshakeRow>();
         foreach (var version in settings.TlsVersions)
         {
             var paths = HandshakePaths();
-            if (settings.Warmup > 0)
+            if (settings.Warmup > TimeSpan.Zero)
             {
                 foreach (var path in paths)
                 {
-                    progress($"warming up {path.Label} TLS {version.Label()} ({settings.Warmup} handshakes)");
-                    await new HandshakePhase(path, setup.Target, version).RunAsync(WarmupConcurrency, settings.Warmup, settings.PhaseTimeout, cancellationToken);
+                    var phase = new HandshakePhase(path, setup.Target, version);
+                    warmups.Add(await Warmer().RunAsync(
+                        $"{path.Label} TLS {version.Label()} handshakes",
+                        path.Clock,
+                        (length, token) => phase.RunAsync(WarmupConcurrency, PhaseLength.For(length), settings.PhaseTimeout, token),
+                        cancellationToken));
                 }
             }
 
             foreach (var concurrency in settings.Concurrency)
             {
-                foreach (var path in paths)
+                var runs = paths.Select(_ => new List<HandshakeFigures>()).ToList();
+                for (var repeat = 1; repeat <= settings.Repeats; repeat++)
                 {
-                    var figures = await new HandshakePhase(path, setup.Target, version).RunAsync(concurrency, settings.Handshakes, settings.PhaseTimeout, cancellationToken);
-                    progress(string.Create(CultureInfo.InvariantCulture,
-                        $"{path.Label} TLS {figures.TlsVersion} c={concurrency}: {figures.Completed}/{figures.Requested} in {figures.Seconds:0.00} s, {figures.HandshakesPerSecond:0.0} hs/s, p50 {figures.P50Ms:0.00} ms, CPU {figures.CpuMsPerHandshake:0.00} ms/hs, {figures.Failed} failed"));
-                    all.Add(figures);
+                    for (var i = 0; i < paths.Count; i++)
+                    {
+                        var figures = await new HandshakePhase(paths[i], setup.Target, version).RunAsync(concurrency, settings.HandshakeLength, settings.PhaseTimeout, cancellationToken);
+                        progress(string.Create(CultureInfo.InvariantCulture,
+                            $"{paths[i].Label} TLS {figures.TlsVersion} c={concurrency} run {repeat}/{settings.Repeats}: {figures.Completed} in {figures.Seconds:0.00} s, {figures.HandshakesPerSecond:0.0} hs/s, p50 {figures.P50Ms:0.00} ms, CPU {figures.CpuMsPerHandshake:0.00} ms/hs, {figures.Failed} failed"));
+                        runs[i].Add(figures);
+                    }
                 }
+
+                rows.AddRange(runs.Select(HandshakeRow.From));
             }
         }
 
-        return all;
+        return rows;
     }
+
+    private WarmupRunner Warmer() => new(settings.Warmup, progress);
 
     /// <summary>
     /// The paths of the handshake phases: every path, and the base broker path once more
@@ -181,55 +213,45 @@ internal sealed class PhaseSequence
         return paths;
     }
 
-    private async Task<List<ThroughputFigures>> RunThroughputAsync(CancellationToken cancellationToken)
+    private async Task<List<ThroughputRow>> RunThroughputAsync(List<WarmupFigures> warmups, CancellationToken cancellationToken)
     {
         // One version keeps the phase short; TLS 1.3 when run, as the issue's targets are stated for it.
         var version = settings.TlsVersions.Contains(BenchTlsVersion.Tls13) ? BenchTlsVersion.Tls13 : settings.TlsVersions[0];
-        var all = new List<ThroughputFigures>();
-        foreach (var path in setup.Paths)
+        var phases = setup.Paths.Select(path => new ThroughputPhase(path, setup.Target, version)).ToList();
+        if (settings.Warmup > TimeSpan.Zero)
         {
-            var phase = new ThroughputPhase(path, setup.Target, version);
-            if (settings.Warmup > 0)
+            for (var i = 0; i < phases.Count; i++)
             {
-                await WarmUpThroughputAsync(path, phase, cancellationToken);
-            }
-
-            foreach (var figures in new[]
-            {
-                await phase.DownloadAsync(settings.ThroughputBytes, settings.PhaseTimeout, cancellationToken),
-                await phase.UploadAsync(settings.ThroughputBytes, settings.PhaseTimeout, cancellationToken),
-            })
-            {
-                progress(string.Create(CultureInfo.InvariantCulture,
-                    $"{path.Label} {figures.Direction}: {figures.MegabytesPerSecond:0.0} MB/s {figures.Failure}"));
-                all.Add(figures);
+                var phase = phases[i];
+                warmups.Add(await Warmer().RunAsync($"{setup.Paths[i].Label} throughput", setup.Paths[i].Clock, async (length, token) =>
+                {
+                    await phase.DownloadAsync(settings.ThroughputBytes, length / 2, settings.PhaseTimeout, token);
+                    await phase.UploadAsync(settings.ThroughputBytes, length / 2, settings.PhaseTimeout, token);
+                }, cancellationToken));
             }
         }
 
-        return all;
-    }
-
-    private async Task WarmUpThroughputAsync(IBenchPath path, ThroughputPhase phase, CancellationToken cancellationToken)
-    {
-        var warmupBytes = Math.Min(ThroughputWarmupBytes, settings.ThroughputBytes);
-        for (var round = 1; round <= MaxThroughputWarmupRounds; round++)
+        var downloads = phases.Select(_ => new List<ThroughputFigures>()).ToList();
+        var uploads = phases.Select(_ => new List<ThroughputFigures>()).ToList();
+        for (var repeat = 1; repeat <= settings.Repeats; repeat++)
         {
-            progress(string.Create(CultureInfo.InvariantCulture,
-                $"warming up {path.Label} throughput ({warmupBytes / (1024 * 1024.0):0.#} MiB each way, round {round})"));
-            var download = await phase.DownloadAsync(warmupBytes, settings.PhaseTimeout, cancellationToken);
-            var upload = await phase.UploadAsync(warmupBytes, settings.PhaseTimeout, cancellationToken);
-            if (!JitStillBusy(download) && !JitStillBusy(upload))
+            for (var i = 0; i < phases.Count; i++)
             {
-                return;
+                foreach (var (figures, runs) in new[]
+                {
+                    (await phases[i].DownloadAsync(settings.ThroughputBytes, settings.Duration, settings.PhaseTimeout, cancellationToken), downloads[i]),
+                    (await phases[i].UploadAsync(settings.ThroughputBytes, settings.Duration, settings.PhaseTimeout, cancellationToken), uploads[i]),
+                })
+                {
+                    progress(string.Create(CultureInfo.InvariantCulture,
+                        $"{setup.Paths[i].Label} {figures.Direction} run {repeat}/{settings.Repeats}: {figures.MegabytesPerSecond:0.0} MB/s over {figures.Transfers} transfers {figures.Failure}"));
+                    runs.Add(figures);
+                }
             }
-
-            progress(string.Create(CultureInfo.InvariantCulture,
-                $"  the JIT is still busy: {download.JitMs:0} ms of {download.CpuMs:0} ms CPU downloading, {upload.JitMs:0} ms of {upload.CpuMs:0} ms uploading"));
         }
-    }
 
-    private static bool JitStillBusy(ThroughputFigures transfer) =>
-        transfer is { JitMs: > 0, CpuMs: > 0 } && transfer.JitMs.Value / transfer.CpuMs.Value >= NoticeableJitShare;
+        return [.. downloads.Zip(uploads).SelectMany(pair => new[] { ThroughputRow.From(pair.First), ThroughputRow.From(pair.Second) })];
+    }
 
     private async Task<List<IdleSessionFigures>> RunIdleSessionsAsync(List<string> notes, CancellationToken cancellationToken)
     {

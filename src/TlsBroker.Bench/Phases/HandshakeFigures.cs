@@ -1,6 +1,6 @@
 namespace TlsBroker.Bench.Phases;
 
-/// <summary>What one handshake phase measured (JSON: an element of "handshakes"; README documents every field).</summary>
+/// <summary>What one run of a handshake phase measured (JSON: an element of a handshake row's "runs"; README documents every field).</summary>
 internal sealed record HandshakeFigures
 {
     /// <summary>"direct", "engine" or "broker".</summary>
@@ -16,6 +16,7 @@ internal sealed record HandshakeFigures
 
     public required int Concurrency { get; init; }
 
+    /// <summary>The count asked for with --handshakes; in a phase that runs for a time, the handshakes started.</summary>
     public required int Requested { get; init; }
 
     public required int Completed { get; init; }
@@ -25,7 +26,7 @@ internal sealed record HandshakeFigures
     /// <summary>The first failure's message, when any failed.</summary>
     public string? FirstFailure { get; init; }
 
-    /// <summary>True when the phase time limit stopped the phase before all requested handshakes completed.</summary>
+    /// <summary>True when the phase time limit (--phase-timeout) stopped the phase before its length.</summary>
     public required bool TimedOut { get; init; }
 
     public required double Seconds { get; init; }

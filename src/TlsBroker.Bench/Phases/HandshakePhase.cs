@@ -6,11 +6,14 @@ namespace TlsBroker.Bench.Phases;
 /// <summary>
 /// Handshakes (full, or resumed on a resuming path) on one path at one TLS version and concurrency: each is TCP connect + verified
 /// handshake + close_notify and close. Latency runs from the start of the TCP connect to the
-/// completed, verified handshake, on every path alike. The phase ends when the requested count
-/// has completed or its time limit passes, whichever comes first.
+/// completed, verified handshake, on every path alike. The phase runs for its <see cref="PhaseLength"/>
+/// (a time, or a count of handshakes) or until its time limit passes, whichever comes first.
 /// </summary>
 internal sealed class HandshakePhase
 {
+    /// <summary>Room for the latencies of a timed phase before the recorder grows: a few seconds at a few thousand handshakes a second.</summary>
+    private const int ExpectedTimedHandshakes = 16 * 1024;
+
     private readonly IBenchPath path;
     private readonly BenchTarget target;
     private readonly BenchTlsVersion version;
@@ -25,13 +28,13 @@ internal sealed class HandshakePhase
     /// <summary>One handshake with every failure thrown: the bench's check that a path works at all.</summary>
     public Task RunOneAsync(CancellationToken cancellationToken) => HandshakeAsync(cancellationToken);
 
-    public async Task<HandshakeFigures> RunAsync(int concurrency, int count, TimeSpan timeLimit, CancellationToken cancellationToken)
+    public async Task<HandshakeFigures> RunAsync(int concurrency, PhaseLength length, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
-        var latencies = new LatencyRecorder(count);
+        var latencies = new LatencyRecorder(length.Count ?? ExpectedTimedHandshakes);
         var failures = new FailureCount();
         var cpuStart = await path.Clock.ReadAsync(atStart: true, cancellationToken);
         var wallStart = Stopwatch.GetTimestamp();
-        await PhaseWorkers.RunAsync(count, concurrency, timeLimit, failures, async (_, token) => latencies.Record(await HandshakeAsync(token)), cancellationToken);
+        await PhaseWorkers.RunAsync(length, concurrency, timeLimit, failures, async (_, token) => latencies.Record(await HandshakeAsync(token)), cancellationToken);
         var seconds = Stopwatch.GetElapsedTime(wallStart).TotalSeconds;
         var cpu = cpuStart.Until(await path.Clock.ReadAsync(atStart: false, cancellationToken));
 
@@ -43,11 +46,11 @@ internal sealed class HandshakePhase
             Kind = path.HandshakeKind,
             TlsVersion = version.Label(),
             Concurrency = concurrency,
-            Requested = count,
+            Requested = length.Count ?? completed + failures.Count,
             Completed = completed,
             Failed = failures.Count,
             FirstFailure = failures.First,
-            TimedOut = completed + failures.Count < count,
+            TimedOut = length.Count is { } count ? completed + failures.Count < count : seconds >= timeLimit.TotalSeconds,
             Seconds = seconds,
             HandshakesPerSecond = completed / seconds,
             P50Ms = latencies.PercentileMilliseconds(50),

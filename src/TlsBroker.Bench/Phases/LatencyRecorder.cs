@@ -5,23 +5,31 @@ namespace TlsBroker.Bench.Phases;
 /// <summary>Handshake latencies of one phase, recorded from many tasks at once, and their percentiles.</summary>
 internal sealed class LatencyRecorder
 {
-    private readonly long[] ticks;
-    private int count;
+    private readonly List<long> ticks;
 
+    /// <param name="capacity">Room for this many before the list grows (a phase that runs for a time does not know its count).</param>
     public LatencyRecorder(int capacity)
     {
-        ticks = new long[capacity];
+        ticks = new List<long>(capacity);
     }
 
-    public int Count => Math.Min(Volatile.Read(ref count), ticks.Length);
+    public int Count
+    {
+        get
+        {
+            lock (ticks)
+            {
+                return ticks.Count;
+            }
+        }
+    }
 
     /// <summary>Records one latency, in <see cref="Stopwatch"/> ticks.</summary>
     public void Record(long elapsed)
     {
-        var index = Interlocked.Increment(ref count) - 1;
-        if (index < ticks.Length)
+        lock (ticks)
         {
-            ticks[index] = elapsed;
+            ticks.Add(elapsed);
         }
     }
 
@@ -31,13 +39,18 @@ internal sealed class LatencyRecorder
     /// </summary>
     public double? PercentileMilliseconds(double percent)
     {
-        var recorded = Count;
+        long[] sorted;
+        lock (ticks)
+        {
+            sorted = [.. ticks];
+        }
+
+        var recorded = sorted.Length;
         if (recorded == 0)
         {
             return null;
         }
 
-        var sorted = ticks[..recorded];
         Array.Sort(sorted);
         var rank = (int)Math.Ceiling(percent / 100 * recorded);
         return sorted[Math.Clamp(rank, 1, recorded) - 1] * 1000.0 / Stopwatch.Frequency;

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace TlsBroker.Bench.Phases;
 
-/// <summary>One transfer through one path (JSON: an element of "throughput"; README documents every field).</summary>
+/// <summary>One run of a throughput phase: transfers one after the other through one path for --duration (JSON: an element of a throughput row's "runs").</summary>
 internal sealed record ThroughputFigures
 {
     /// <summary>"direct", "engine" or "broker".</summary>
@@ -16,13 +16,18 @@ internal sealed record ThroughputFigures
 
     public required string TlsVersion { get; init; }
 
+    /// <summary>Bytes moved in all, over <see cref="Transfers"/> transfers of --throughput-size each.</summary>
     public required long Bytes { get; init; }
 
-    /// <summary>Whether all <see cref="Bytes"/> went through within the phase time limit.</summary>
+    /// <summary>Transfers of --throughput-size, each on a new connection (its handshake not timed).</summary>
+    public int Transfers { get; init; }
+
+    /// <summary>Whether every transfer went through within the phase time limit.</summary>
     public required bool Completed { get; init; }
 
     public string? Failure { get; init; }
 
+    /// <summary>Time spent transferring, summed over the transfers (handshakes excluded).</summary>
     public required double Seconds { get; init; }
 
     /// <summary>10^6 bytes per second.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TlsBroker.Bench.Warmup;
 
 namespace TlsBroker.Bench.Processes;
 
@@ -13,6 +14,8 @@ internal static class BrokerAdminMetrics
 
     private const string JitTimeMetric = "dotnet_jit_compilation_time_seconds_total";
 
+    private const string JitMethodsMetric = "dotnet_jit_compiled_methods_total";
+
     private static readonly TimeSpan ScrapeTimeout = TimeSpan.FromSeconds(10);
 
     /// <returns>Bytes, or null when the scrape fails or the broker publishes no heap size.</returns>
@@ -21,21 +24,34 @@ internal static class BrokerAdminMetrics
 
     /// <returns>Time the broker's JIT has spent compiling since it started, or null when the scrape fails.</returns>
     public static async Task<TimeSpan?> JitTimeAsync(Uri adminAddress, CancellationToken cancellationToken) =>
-        await SumAsync(adminAddress, JitTimeMetric, cancellationToken) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+        (await JitCountersAsync(adminAddress, cancellationToken))?.CompilationTime;
 
-    private static async Task<double?> SumAsync(Uri adminAddress, string metric, CancellationToken cancellationToken)
+    /// <returns>The broker's JIT counters (dotnet.jit.compiled_methods, dotnet.jit.compilation.time), or null when the scrape fails or lacks them.</returns>
+    public static async Task<JitCounters?> JitCountersAsync(Uri adminAddress, CancellationToken cancellationToken) =>
+        await ScrapeAsync(adminAddress, cancellationToken) is { } text
+            && Sum(text, JitMethodsMetric) is { } methods && Sum(text, JitTimeMetric) is { } seconds
+            ? new JitCounters((long)methods, TimeSpan.FromSeconds(seconds))
+            : null;
+
+    private static async Task<double?> SumAsync(Uri adminAddress, string metric, CancellationToken cancellationToken) =>
+        await ScrapeAsync(adminAddress, cancellationToken) is { } text ? Sum(text, metric) : null;
+
+    private static async Task<string?> ScrapeAsync(Uri adminAddress, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = ScrapeTimeout };
-        string text;
         try
         {
-            text = await http.GetStringAsync(new Uri(adminAddress, "/metrics"), cancellationToken);
+            return await http.GetStringAsync(new Uri(adminAddress, "/metrics"), cancellationToken);
         }
         catch (HttpRequestException)
         {
             return null;
         }
+    }
 
+    /// <summary>The sum of a metric's samples over all their label sets, in Prometheus text exposition format.</summary>
+    private static double? Sum(string text, string metric)
+    {
         double? total = null;
         foreach (var line in text.Split('\n'))
         {

@@ -4,7 +4,8 @@ using System.Text.RegularExpressions;
 namespace TlsBroker.Bench.Processes;
 
 /// <summary>
-/// A .NET program the bench starts (<c>dotnet X.dll ARGS</c>) and waits for until it prints a ready line.
+/// A .NET program the bench starts (<c>dotnet X.dll ARGS</c>) and waits for until it is ready: it
+/// prints a ready line, or a readiness check of the caller's (a ready file) completes.
 /// Its output is drained (the last lines kept for error messages); disposing kills it and its children.
 /// Stdin is a pipe that the bench holds open, so a child that watches stdin ends with the bench.
 /// </summary>
@@ -15,10 +16,11 @@ internal sealed class ChildProcess : IAsyncDisposable
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(10);
 
     private readonly Queue<string> lastLines = new();
-    private readonly Regex readyLine;
-    private readonly TaskCompletionSource<Match> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Regex? readyLine;
+    private readonly TaskCompletionSource<Match> readyLineSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource exitedEarly = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ChildProcess(Process process, Regex readyLine)
+    private ChildProcess(Process process, Regex? readyLine)
     {
         Process = process;
         this.readyLine = readyLine;
@@ -43,12 +45,38 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// returns once a line matches <paramref name="readyLine"/>, with that match.
     /// </summary>
     /// <exception cref="ChildProcessException">The child exited, or printed no ready line within <paramref name="timeout"/>.</exception>
-    public static async Task<(ChildProcess Child, Match Ready)> StartAsync(
+    public static Task<(ChildProcess Child, Match Ready)> StartAsync(
         string name,
         string dll,
         IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string> environment,
         Regex readyLine,
+        TimeSpan timeout,
+        CancellationToken cancellationToken) =>
+        StartAsync(name, dll, arguments, environment, readyLine, (child, _) => child.readyLineSeen.Task, timeout, cancellationToken);
+
+    /// <summary>
+    /// Starts <paramref name="dll"/> and returns once <paramref name="waitReady"/> completes (e.g. the
+    /// child has written a ready file), with its result; the wait is cancelled when the child exits first.
+    /// </summary>
+    /// <exception cref="ChildProcessException">The child exited, or was not ready within <paramref name="timeout"/>.</exception>
+    public static Task<(ChildProcess Child, T Ready)> StartAsync<T>(
+        string name,
+        string dll,
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string> environment,
+        Func<CancellationToken, Task<T>> waitReady,
+        TimeSpan timeout,
+        CancellationToken cancellationToken) =>
+        StartAsync(name, dll, arguments, environment, readyLine: null, (_, token) => waitReady(token), timeout, cancellationToken);
+
+    private static async Task<(ChildProcess Child, T Ready)> StartAsync<T>(
+        string name,
+        string dll,
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string> environment,
+        Regex? readyLine,
+        Func<ChildProcess, CancellationToken, Task<T>> waitReady,
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
@@ -83,16 +111,26 @@ internal sealed class ChildProcess : IAsyncDisposable
         {
             // Once the process has exited, WaitForExit() only waits for its redirected output to drain.
             process.WaitForExit();
-            child.ready.TrySetException(new ChildProcessException(
+            child.exitedEarly.TrySetException(new ChildProcessException(
                 $"{name} exited with code {process.ExitCode} before it was ready:{Environment.NewLine}{child.RecentOutput}"));
         };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            var match = await child.ready.Task.WaitAsync(timeout, cancellationToken);
-            return (child, match);
+            var ready = waitReady(child, waiting.Token);
+            if (await Task.WhenAny(ready, child.exitedEarly.Task).WaitAsync(timeout, cancellationToken) != ready)
+            {
+                await child.exitedEarly.Task;
+            }
+
+            var result = await ready;
+
+            // Ready: an exit from now on is the caller's to notice, not a start-up failure.
+            child.exitedEarly.TrySetResult();
+            return (child, result);
         }
         catch (TimeoutException e)
         {
@@ -103,6 +141,10 @@ internal sealed class ChildProcess : IAsyncDisposable
         {
             await child.DisposeAsync();
             throw;
+        }
+        finally
+        {
+            await waiting.CancelAsync();
         }
     }
 
@@ -143,9 +185,9 @@ internal sealed class ChildProcess : IAsyncDisposable
             }
         }
 
-        if (readyLine.Match(line) is { Success: true } match)
+        if (readyLine?.Match(line) is { Success: true } match)
         {
-            ready.TrySetResult(match);
+            readyLineSeen.TrySetResult(match);
         }
     }
 }

@@ -1,10 +1,13 @@
 using TlsBroker.Bench.Phases;
+using TlsBroker.Bench.Statistics;
 
 namespace TlsBroker.Bench.Report;
 
 /// <summary>
-/// The figures issue 4's targets are stated in, for one TLS version (JSON: an element of "ratios").
-/// A ratio is null when a figure it needs was not measured (path, phase or concurrency not run).
+/// The figures issue 4's targets are stated in, for one TLS version (JSON: an element of "ratios"),
+/// each computed from the medians of its rows. A ratio is null when a figure it needs was not
+/// measured (path, phase or concurrency not run); a ratio whose rows spread more than 10 % across
+/// their repeats is named in <see cref="Noisy"/>, with that spread in <see cref="InputSpreads"/>.
 /// </summary>
 internal sealed record BenchRatios
 {
@@ -40,6 +43,12 @@ internal sealed record BenchRatios
     /// <summary>Broker upload MB/s ÷ direct's (target ≥ 0.50).</summary>
     public double? BrokerToDirectUpload { get; init; }
 
+    /// <summary>The ratios (by JSON name) whose inputs' spread across repeats exceeds 10 %: not to be trusted from this run.</summary>
+    public IReadOnlyList<string> Noisy { get; init; } = [];
+
+    /// <summary>Per ratio (by JSON name), the larger spread of the two rows it was computed from.</summary>
+    public IReadOnlyDictionary<string, double> InputSpreads { get; init; } = new Dictionary<string, double>();
+
     public static BenchRatios Compute(BenchTlsVersion version, BenchVariant variant, BenchReport report)
     {
         var label = version.Label();
@@ -47,11 +56,24 @@ internal sealed record BenchRatios
         var concurrencies = report.Settings.Concurrency;
         var rateConcurrency = concurrencies.Contains(8) ? 8 : concurrencies.Max();
         var latencyConcurrency = concurrencies.Contains(1) ? 1 : concurrencies.Min();
-        HandshakeFigures? Handshakes(string path, int concurrency, string kind = "full") =>
+        HandshakeRow? Handshakes(string path, int concurrency, string kind = "full") =>
             report.Handshakes.FirstOrDefault(h =>
                 h.Path == path && h.Kind == kind && h.Variant == VariantOf(path) && h.TlsVersion == label && h.Concurrency == concurrency && h.Completed > 0);
-        double? Throughput(string path, string direction) =>
+        RepeatedFigure? Throughput(string path, string direction) =>
             report.Throughput.FirstOrDefault(t => t.Path == path && t.Variant == VariantOf(path) && t.Direction == direction && t.TlsVersion == label)?.MegabytesPerSecond;
+
+        var comparisons = new Dictionary<string, MedianComparison?>
+        {
+            ["brokerToEngineRate"] = MedianComparison.Divide(Handshakes("broker", rateConcurrency)?.HandshakesPerSecond, Handshakes("engine", rateConcurrency)?.HandshakesPerSecond),
+            ["brokerMinusEngineP50Ms"] = MedianComparison.Subtract(Handshakes("broker", latencyConcurrency)?.P50Ms, Handshakes("engine", latencyConcurrency)?.P50Ms),
+            ["engineToDirectCpu"] = MedianComparison.Divide(Handshakes("engine", rateConcurrency)?.CpuMsPerHandshake, Handshakes("direct", rateConcurrency)?.CpuMsPerHandshake),
+            ["brokerToEngineCpu"] = MedianComparison.Divide(Handshakes("broker", rateConcurrency)?.CpuMsPerHandshake, Handshakes("engine", rateConcurrency)?.CpuMsPerHandshake),
+            ["brokerResumedToFullRate"] = MedianComparison.Divide(
+                Handshakes("broker", rateConcurrency, "resumed")?.HandshakesPerSecond, Handshakes("broker", rateConcurrency)?.HandshakesPerSecond),
+            ["brokerToDirectDownload"] = MedianComparison.Divide(Throughput("broker", "download"), Throughput("direct", "download")),
+            ["brokerToDirectUpload"] = MedianComparison.Divide(Throughput("broker", "upload"), Throughput("direct", "upload")),
+        };
+        var measured = comparisons.Where(pair => pair.Value is not null).ToDictionary(pair => pair.Key, pair => pair.Value!);
 
         return new BenchRatios
         {
@@ -59,16 +81,15 @@ internal sealed record BenchRatios
             Variant = variant.IsBase ? null : variant.Name,
             RateConcurrency = rateConcurrency,
             LatencyConcurrency = latencyConcurrency,
-            BrokerToEngineRate = Divide(Handshakes("broker", rateConcurrency)?.HandshakesPerSecond, Handshakes("engine", rateConcurrency)?.HandshakesPerSecond),
-            BrokerMinusEngineP50Ms = Handshakes("broker", latencyConcurrency)?.P50Ms - Handshakes("engine", latencyConcurrency)?.P50Ms,
-            EngineToDirectCpu = Divide(Handshakes("engine", rateConcurrency)?.CpuMsPerHandshake, Handshakes("direct", rateConcurrency)?.CpuMsPerHandshake),
-            BrokerToEngineCpu = Divide(Handshakes("broker", rateConcurrency)?.CpuMsPerHandshake, Handshakes("engine", rateConcurrency)?.CpuMsPerHandshake),
-            BrokerResumedToFullRate = Divide(Handshakes("broker", rateConcurrency, "resumed")?.HandshakesPerSecond, Handshakes("broker", rateConcurrency)?.HandshakesPerSecond),
-            BrokerToDirectDownload = Divide(Throughput("broker", "download"), Throughput("direct", "download")),
-            BrokerToDirectUpload = Divide(Throughput("broker", "upload"), Throughput("direct", "upload")),
+            BrokerToEngineRate = comparisons["brokerToEngineRate"]?.Value,
+            BrokerMinusEngineP50Ms = comparisons["brokerMinusEngineP50Ms"]?.Value,
+            EngineToDirectCpu = comparisons["engineToDirectCpu"]?.Value,
+            BrokerToEngineCpu = comparisons["brokerToEngineCpu"]?.Value,
+            BrokerResumedToFullRate = comparisons["brokerResumedToFullRate"]?.Value,
+            BrokerToDirectDownload = comparisons["brokerToDirectDownload"]?.Value,
+            BrokerToDirectUpload = comparisons["brokerToDirectUpload"]?.Value,
+            Noisy = [.. measured.Where(pair => pair.Value.IsNoisy).Select(pair => pair.Key)],
+            InputSpreads = measured.ToDictionary(pair => pair.Key, pair => pair.Value.InputSpread),
         };
     }
-
-    private static double? Divide(double? numerator, double? denominator) =>
-        numerator is { } n && denominator is { } d && d > 0 ? n / d : null;
 }

@@ -1,4 +1,5 @@
 using TlsBroker.Bench.Phases;
+using TlsBroker.Bench.Warmup;
 
 namespace TlsBroker.Bench.Report;
 
@@ -6,7 +7,7 @@ namespace TlsBroker.Bench.Report;
 internal sealed record BenchReport
 {
     /// <summary>Bumped when a field changes meaning or disappears.</summary>
-    public int SchemaVersion { get; init; } = 1;
+    public int SchemaVersion { get; init; } = 2;
 
     public required DateTimeOffset StartedUtc { get; init; }
 
@@ -16,9 +17,12 @@ internal sealed record BenchReport
 
     public required ReportSettings Settings { get; init; }
 
-    public IReadOnlyList<HandshakeFigures> Handshakes { get; init; } = [];
+    public IReadOnlyList<HandshakeRow> Handshakes { get; init; } = [];
 
-    public IReadOnlyList<ThroughputFigures> Throughput { get; init; } = [];
+    public IReadOnlyList<ThroughputRow> Throughput { get; init; } = [];
+
+    /// <summary>How each warm-up ended: settled, or at its maximum with the JIT still compiling.</summary>
+    public IReadOnlyList<WarmupFigures> Warmups { get; init; } = [];
 
     public IReadOnlyList<IdleSessionFigures> IdleSessions { get; init; } = [];
 

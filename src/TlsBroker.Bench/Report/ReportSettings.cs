@@ -17,9 +17,15 @@ internal sealed record ReportSettings
 
     public required IReadOnlyList<int> Concurrency { get; init; }
 
-    public required int Handshakes { get; init; }
+    /// <summary>--handshakes: a fixed count per phase; null when phases ran for <see cref="DurationSeconds"/>.</summary>
+    public required int? Handshakes { get; init; }
 
-    public required int Warmup { get; init; }
+    public required double DurationSeconds { get; init; }
+
+    public required int Repeats { get; init; }
+
+    /// <summary>The longest warm-up per path and TLS version (--warmup), in seconds.</summary>
+    public required double WarmupSeconds { get; init; }
 
     public required double PhaseTimeoutSeconds { get; init; }
 
@@ -36,7 +42,9 @@ internal sealed record ReportSettings
         CryptoProvider = settings.CryptoProvider.ToString().ToLowerInvariant(),
         Concurrency = settings.Concurrency,
         Handshakes = settings.Handshakes,
-        Warmup = settings.Warmup,
+        DurationSeconds = settings.Duration.TotalSeconds,
+        Repeats = settings.Repeats,
+        WarmupSeconds = settings.Warmup.TotalSeconds,
         PhaseTimeoutSeconds = settings.PhaseTimeout.TotalSeconds,
         ThroughputBytes = settings.ThroughputBytes,
         IdleSessions = settings.IdleSessions,

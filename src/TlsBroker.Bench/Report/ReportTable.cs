@@ -1,5 +1,6 @@
 using System.Globalization;
 using TlsBroker.Bench.Phases;
+using TlsBroker.Bench.Statistics;
 
 namespace TlsBroker.Bench.Report;
 
@@ -17,13 +18,13 @@ internal static class ReportTable
         {
             text.WriteLine();
             text.WriteLine("Full handshakes (TCP connect + verified handshake + close; latency from TCP connect to verified handshake;");
-            text.WriteLine("CPU = bench process, plus the broker process on the broker path)");
+            text.WriteLine($"CPU = bench process, plus the broker process on the broker path; {RunsLine(report.Settings)})");
             Table(text, ["path", "TLS", "conc", "done", "failed", "hs/s", "p50 ms", "p99 ms", "CPU ms/hs", "broker CPU ms/hs"],
                 report.Handshakes.Select(h => new[]
                 {
-                    HandshakeLabel(h), h.TlsVersion, Int(h.Concurrency), $"{h.Completed}/{h.Requested}{(h.TimedOut ? " (time limit)" : string.Empty)}", Int(h.Failed),
-                    Number(h.HandshakesPerSecond, "0.0"), Number(h.P50Ms, "0.00"), Number(h.P99Ms, "0.00"), Number(h.CpuMsPerHandshake, "0.00"),
-                    Number(h.BrokerCpuMsPerHandshake, "0.00"),
+                    HandshakeLabel(h), h.TlsVersion, Int(h.Concurrency), $"{h.Completed}{(h.TimedOut ? " (time limit)" : string.Empty)}", Int(h.Failed),
+                    Figure(h.HandshakesPerSecond, "0.0"), Figure(h.P50Ms, "0.00"), Figure(h.P99Ms, "0.00"), Figure(h.CpuMsPerHandshake, "0.00"),
+                    Figure(h.BrokerCpuMsPerHandshake, "0.00"),
                 }));
             foreach (var failed in report.Handshakes.Where(h => h.FirstFailure is not null))
             {
@@ -34,11 +35,11 @@ internal static class ReportTable
         if (report.Throughput.Count > 0)
         {
             text.WriteLine();
-            text.WriteLine($"Throughput ({Size(report.Settings.ThroughputBytes)} in 16 KiB writes; MB = 10^6 bytes)");
+            text.WriteLine($"Throughput (transfers of {Size(report.Settings.ThroughputBytes)} in 16 KiB writes; MB = 10^6 bytes; {RunsLine(report.Settings)})");
             Table(text, ["path", "TLS", "direction", "MB/s", "CPU ms/MB", "result"],
                 report.Throughput.Select(t => new[]
                 {
-                    PathLabel(t.Path, t.Variant), t.TlsVersion, t.Direction, Number(t.MegabytesPerSecond, "0.0"), Number(t.CpuMsPerMegabyte, "0.00"), t.Failure ?? "ok",
+                    PathLabel(t.Path, t.Variant), t.TlsVersion, t.Direction, Figure(t.MegabytesPerSecond, "0.0"), Figure(t.CpuMsPerMegabyte, "0.00"), t.Failure ?? "ok",
                 }));
         }
 
@@ -58,22 +59,22 @@ internal static class ReportTable
         if (report.Ratios.Count > 0)
         {
             text.WriteLine();
-            text.WriteLine("Ratios (issue 4 targets in brackets)");
+            text.WriteLine("Ratios of medians (issue 4 targets in brackets; ± = the larger spread of the two rows compared, ! above 10 %: not to be trusted)");
             foreach (var r in report.Ratios.Where(r => r.BrokerToEngineRate is not null || r.BrokerMinusEngineP50Ms is not null || r.EngineToDirectCpu is not null))
             {
                 var which = r.Variant is null ? $"TLS {r.TlsVersion}" : $"TLS {r.TlsVersion} {r.Variant}";
-                text.WriteLine($"  {which}: broker/engine rate at c={r.RateConcurrency}: {Number(r.BrokerToEngineRate, "0.00")} [>= 0.70]; "
-                    + $"broker - engine p50 at c={r.LatencyConcurrency}: {Number(r.BrokerMinusEngineP50Ms, "0.00")} ms [<= 1]; "
-                    + $"engine/direct CPU per handshake at c={r.RateConcurrency}: {Number(r.EngineToDirectCpu, "0.00")} [<= 1]; "
-                    + $"broker/engine CPU: {Number(r.BrokerToEngineCpu, "0.00")}");
+                text.WriteLine($"  {which}: broker/engine rate at c={r.RateConcurrency}: {Ratio(r, "brokerToEngineRate", r.BrokerToEngineRate)} [>= 0.70]; "
+                    + $"broker - engine p50 at c={r.LatencyConcurrency}: {Ratio(r, "brokerMinusEngineP50Ms", r.BrokerMinusEngineP50Ms)} ms [<= 1]; "
+                    + $"engine/direct CPU per handshake at c={r.RateConcurrency}: {Ratio(r, "engineToDirectCpu", r.EngineToDirectCpu)} [<= 1]; "
+                    + $"broker/engine CPU: {Ratio(r, "brokerToEngineCpu", r.BrokerToEngineCpu)}");
                 if (r.BrokerResumedToFullRate is not null)
                 {
-                    text.WriteLine($"  {which}: broker resumed/full handshake rate at c={r.RateConcurrency}: {Number(r.BrokerResumedToFullRate, "0.00")} [>= 5]");
+                    text.WriteLine($"  {which}: broker resumed/full handshake rate at c={r.RateConcurrency}: {Ratio(r, "brokerResumedToFullRate", r.BrokerResumedToFullRate)} [>= 5]");
                 }
 
                 if (r.BrokerToDirectDownload is not null || r.BrokerToDirectUpload is not null)
                 {
-                    text.WriteLine($"  {which}: broker/direct throughput: download {Number(r.BrokerToDirectDownload, "0.00")}, upload {Number(r.BrokerToDirectUpload, "0.00")} [>= 0.50]");
+                    text.WriteLine($"  {which}: broker/direct throughput: download {Ratio(r, "brokerToDirectDownload", r.BrokerToDirectDownload)}, upload {Ratio(r, "brokerToDirectUpload", r.BrokerToDirectUpload)} [>= 0.50]");
                 }
             }
 
@@ -106,7 +107,21 @@ internal static class ReportTable
         }
     }
 
-    private static string HandshakeLabel(HandshakeFigures figures) =>
+    private static string RunsLine(ReportSettings settings) => settings.Handshakes is { } count
+        ? $"median of {settings.Repeats} runs of {count} handshakes each, ± spread = (max - min) / median, ! above 10 %"
+        : string.Create(CultureInfo.InvariantCulture, $"median of {settings.Repeats} runs of {settings.DurationSeconds:0.###} s each, ± spread = (max - min) / median, ! above 10 %");
+
+    /// <summary>"123.4 ±3%", with a "!" when the spread is above 10 %.</summary>
+    private static string Figure(RepeatedFigure? figure, string format) => figure is null
+        ? "-"
+        : string.Create(CultureInfo.InvariantCulture, $"{figure.Median.ToString(format, CultureInfo.InvariantCulture)} ±{Percent(figure.Spread)}{(figure.IsNoisy ? "!" : string.Empty)}");
+
+    private static string Ratio(BenchRatios ratios, string name, double? value) =>
+        Number(value, "0.00") + (ratios.InputSpreads.TryGetValue(name, out var spread) ? $" (±{Percent(spread)}{(ratios.Noisy.Contains(name) ? "!" : string.Empty)})" : string.Empty);
+
+    private static string Percent(double fraction) => double.IsFinite(fraction) ? string.Create(CultureInfo.InvariantCulture, $"{fraction * 100:0}%") : "inf";
+
+    private static string HandshakeLabel(HandshakeRow figures) =>
         figures.Kind == "full" ? PathLabel(figures.Path, figures.Variant) : $"{PathLabel(figures.Path, figures.Variant)} {figures.Kind}";
 
     private static string PathLabel(string path, string? variant) => variant is null ? path : $"{path}/{variant}";

@@ -135,6 +135,18 @@ internal static class BenchArgumentParsers
         return default;
     }
 
+    public static double ParseSecondsOrZero(ArgumentResult result)
+    {
+        var text = result.Tokens[0].Value;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= 86_400)
+        {
+            return seconds;
+        }
+
+        result.AddError($"'{text}' is not a time: give a number of seconds from 0 to 86400, e.g. 30 or 0");
+        return default;
+    }
+
     public static long? ParseSize(ArgumentResult result)
     {
         var text = result.Tokens[0].Value;
