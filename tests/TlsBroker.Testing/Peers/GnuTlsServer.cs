@@ -27,14 +27,12 @@ public sealed class GnuTlsServer : IAsyncDisposable
     /// <summary>Starts an echo server with <paramref name="priority"/> (e.g. "NORMAL:-VERS-ALL:+VERS-TLS1.3") plus <paramref name="extraArguments"/>.</summary>
     public static async Task<GnuTlsServer> StartAsync(TestChain chain, string priority, params string[] extraArguments)
     {
-        var port = PeerProcess.FreePort();
-        string[] arguments =
+        var (process, port) = await PeerProcess.StartOnFreePortAsync("gnutls-serv", port =>
         [
             "--echo", "--disable-client-cert", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--x509certfile", chain.ChainPath, "--x509keyfile", chain.KeyPath, "--priority", priority,
             .. extraArguments,
-        ];
-        var process = await PeerProcess.StartAsync("gnutls-serv", arguments, port);
+        ]);
         return new GnuTlsServer(process, port);
     }
 

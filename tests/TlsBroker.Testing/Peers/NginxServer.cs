@@ -40,13 +40,14 @@ public sealed class NginxServer : IAsyncDisposable
             await File.WriteAllBytesAsync(Path.Combine(webRoot, name), content);
         }
 
-        var port = PeerProcess.FreePort();
         var configPath = Path.Combine(prefix, "nginx.conf");
-        await File.WriteAllTextAsync(configPath, Configuration(prefix, port, chain));
 
         // -e: the error log from the very start (otherwise nginx first opens its compiled-in /var/log path).
-        string[] arguments = ["-p", prefix + "/", "-c", configPath, "-e", "stderr", "-g", "daemon off;"];
-        var process = await PeerProcess.StartAsync("nginx", arguments, port);
+        var (process, port) = await PeerProcess.StartOnFreePortAsync("nginx", port =>
+        {
+            File.WriteAllText(configPath, Configuration(prefix, port, chain));
+            return ["-p", prefix + "/", "-c", configPath, "-e", "stderr", "-g", "daemon off;"];
+        });
         return new NginxServer(process, port, prefix);
     }
 

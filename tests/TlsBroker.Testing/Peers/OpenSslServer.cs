@@ -52,13 +52,8 @@ public sealed class OpenSslServer : IAsyncDisposable
     /// </summary>
     public static async Task<OpenSslServer> StartAsync(string certificatePath, string keyPath, params string[] extraArguments)
     {
-        var port = PeerProcess.FreePort();
-        string[] arguments =
-        [
-            "s_server", "-accept", $"127.0.0.1:{port}", "-cert", certificatePath, "-key", keyPath,
-            .. extraArguments,
-        ];
-        var process = await PeerProcess.StartAsync("openssl", arguments, port, readyMarker: "ACCEPT");
+        var (process, port) = await PeerProcess.StartOnFreePortAsync(
+            "openssl", port => ["s_server", "-accept", $"127.0.0.1:{port}", "-cert", certificatePath, "-key", keyPath, .. extraArguments], readyMarker: "ACCEPT");
         return new OpenSslServer(process, port);
     }
 

@@ -109,6 +109,29 @@ public sealed class PeerProcess : IAsyncDisposable
         return peer;
     }
 
+    /// <summary>
+    /// Starts a peer that listens on <see cref="FreePort"/>. Another process may take that port before
+    /// the peer binds it (the ephemeral range is shared with every outgoing connection on the machine),
+    /// so a peer that exits because its address is in use is started again on a new port, twice at most.
+    /// </summary>
+    /// <param name="arguments">The peer's arguments for a port (a peer configured by file writes the file here).</param>
+    public static async Task<(PeerProcess Process, int Port)> StartOnFreePortAsync(
+        string fileName, Func<int, IReadOnlyList<string>> arguments, string? readyMarker = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            try
+            {
+                return (await StartAsync(fileName, arguments(port), port, readyMarker, environment), port);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                // Taken in between: try another port.
+            }
+        }
+    }
+
     /// <summary>A port on 127.0.0.1 that was free a moment ago.</summary>
     public static int FreePort()
     {
