@@ -84,6 +84,11 @@ public sealed class BenchSmokeTests : IDisposable
         Assert.Equal(((paths.Length + 1) * versions.Length) + paths.Length, warmups.Count);
         Assert.All(warmups, w => Assert.True(w.GetProperty("rounds").GetInt32() >= 1, w.ToString()));
 
+        // The broker's JIT counters come from its /metrics: a warm-up of the broker path read them, the others have none.
+        Assert.All(warmups, w => Assert.Equal(
+            w.GetProperty("what").GetString()!.StartsWith("broker", StringComparison.Ordinal),
+            w.GetProperty("lastRoundBrokerMethods").ValueKind == JsonValueKind.Number));
+
         var idle = Assert.Single(root.GetProperty("idleSessions").EnumerateArray());
         Assert.Equal(IdleSessions, idle.GetProperty("opened").GetInt32());
         Assert.Equal(IdleSessions, idle.GetProperty("usable").GetInt32());
