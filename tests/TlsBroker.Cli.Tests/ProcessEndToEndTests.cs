@@ -6,6 +6,7 @@ using TlsBroker.Testing.Peers;
 namespace TlsBroker.Cli.Tests;
 
 /// <summary>The built <c>tlsbroker</c> binary as a child process, the way a user runs it.</summary>
+[Trait("Category", "Functional")]
 public sealed class ProcessEndToEndTests(BrokerWithTestChain fixture) : IClassFixture<BrokerWithTestChain>
 {
     [Fact]

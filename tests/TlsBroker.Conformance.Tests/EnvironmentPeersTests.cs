@@ -21,6 +21,7 @@ namespace TlsBroker.Conformance.Tests;
 /// HttpClient, and the broker's own TLS engine where a clean EOF must be told from an unexpected one.
 /// </summary>
 [Collection(ConformanceHostCollection.Name)]
+[Trait("Category", "Functional")]
 public sealed class EnvironmentPeersTests(ConformanceHostFixture host) : IClassFixture<ConformanceHostFixture>
 {
     private readonly EnvironmentFile environment = host.Environment;

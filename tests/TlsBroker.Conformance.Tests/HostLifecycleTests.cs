@@ -8,6 +8,7 @@ namespace TlsBroker.Conformance.Tests;
 
 /// <summary>What the host promises around the command: its exit code, the results table, and nothing left running afterwards.</summary>
 [Collection(ConformanceHostCollection.Name)]
+[Trait("Category", "Functional")]
 public sealed class HostLifecycleTests : IDisposable
 {
     /// <summary>Copies the environment file to $1 and writes the command's pid to $2, so the test can check afterwards what was stopped.</summary>

@@ -2,6 +2,7 @@ using TlsBroker.Conformance.Results;
 
 namespace TlsBroker.Conformance.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ResultsTableTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("tlsbroker-conformance-results-").FullName;

@@ -3,6 +3,7 @@ using TlsBroker.Core.Results;
 
 namespace TlsBroker.Core.Tests;
 
+[Trait("Category", "Unit")]
 public sealed partial class X509VerifyCodeTests
 {
     private const string OpenSslHeader = "/usr/include/openssl/x509_vfy.h";

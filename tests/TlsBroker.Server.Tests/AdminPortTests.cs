@@ -13,6 +13,7 @@ namespace TlsBroker.Server.Tests;
 /// The admin port of a real broker process: Prometheus metrics and /healthz over HTTP/1.1,
 /// while gRPC stays h2c-only on its own port and the admin paths exist only on the admin port.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class AdminPortTests(BrokerProcessFixture fixture) : IClassFixture<BrokerProcessFixture>
 {
     private BrokerProcess Broker => fixture.Broker;

@@ -8,6 +8,7 @@ namespace TlsBroker.Server.Tests;
 
 /// <summary>Misuse of the Connect stream ends it with a clear status, and never leaks a session.</summary>
 [Collection(SharedBrokerCollection.Name)]
+[Trait("Category", "Functional")]
 public sealed class ConnectMisuseTests(BrokerFixture fixture)
 {
     private BrokerHost Broker => fixture.Broker;

@@ -12,6 +12,7 @@ namespace TlsBroker.Server.Tests;
 /// The handshake deadline and the idle timeout, on a broker whose clock is a FakeTimeProvider:
 /// the tests move time forward instead of waiting for it.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class DeadlineTests : IAsyncLifetime
 {
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(30);

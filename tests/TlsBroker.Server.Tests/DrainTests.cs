@@ -11,6 +11,7 @@ using TlsBroker.Testing.Pki;
 namespace TlsBroker.Server.Tests;
 
 /// <summary>SIGTERM on the built broker: no new sessions at once, live ones drain, the rest end with a clear status.</summary>
+[Trait("Category", "Functional")]
 public sealed class DrainTests
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace TlsBroker.Server.Tests;
 
 /// <summary>Handshakes and an echoed round trip through the broker against a real gnutls-serv on 127.0.0.1.</summary>
 [Collection(SharedBrokerCollection.Name)]
+[Trait("Category", "Functional")]
 public sealed class GnuTlsHandshakeTests(BrokerFixture fixture)
 {
     [Theory]

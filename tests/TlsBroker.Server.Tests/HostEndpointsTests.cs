@@ -9,6 +9,7 @@ namespace TlsBroker.Server.Tests;
 
 /// <summary>The standard gRPC health and reflection services next to the broker.</summary>
 [Collection(SharedBrokerCollection.Name)]
+[Trait("Category", "Functional")]
 public sealed class HostEndpointsTests(BrokerFixture fixture)
 {
     [Fact]

@@ -4,6 +4,7 @@ using TlsBroker.Server.Tests.Infrastructure;
 namespace TlsBroker.Server.Tests;
 
 /// <summary>Operators choose JSON console logs by configuration alone (README, "Operating it"): one object per line, with a UTC timestamp.</summary>
+[Trait("Category", "Functional")]
 public sealed class JsonLogsTests
 {
     [Fact]

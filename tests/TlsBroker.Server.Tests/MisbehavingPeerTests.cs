@@ -11,6 +11,7 @@ namespace TlsBroker.Server.Tests;
 /// session is freed.
 /// </summary>
 [Collection(SharedBrokerCollection.Name)]
+[Trait("Category", "Functional")]
 public sealed class MisbehavingPeerTests(BrokerFixture fixture)
 {
     [Fact]

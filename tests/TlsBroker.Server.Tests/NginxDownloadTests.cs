@@ -12,6 +12,7 @@ namespace TlsBroker.Server.Tests;
 
 /// <summary>A 1 MiB file of random bytes downloaded from a real nginx through the broker arrives intact.</summary>
 [Collection(SharedBrokerCollection.Name)]
+[Trait("Category", "Functional")]
 public sealed class NginxDownloadTests(BrokerFixture fixture)
 {
     private const int FileSize = 1024 * 1024;

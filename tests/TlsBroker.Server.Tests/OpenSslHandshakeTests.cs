@@ -8,6 +8,7 @@ namespace TlsBroker.Server.Tests;
 
 /// <summary>Handshakes and data through the broker against a real openssl s_server on 127.0.0.1.</summary>
 [Collection(SharedBrokerCollection.Name)]
+[Trait("Category", "Functional")]
 public sealed class OpenSslHandshakeTests(BrokerFixture fixture)
 {
     [Theory]

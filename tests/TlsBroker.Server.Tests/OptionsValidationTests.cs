@@ -10,6 +10,7 @@ namespace TlsBroker.Server.Tests;
 public sealed class OptionsValidationTests
 {
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_EveryScalarOutOfRange_FailsListingEveryProblem()
     {
         string[] args =
@@ -33,6 +34,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_InvalidPolicies_FailsListingEveryPolicyProblem()
     {
         var missing = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "no-such-anchors.pem");
@@ -52,6 +54,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_BadClientIdentityAndPins_FailsListingEachProblem()
     {
         var folder = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "no-such-identity");
@@ -71,6 +74,19 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
+    public async Task Start_BadTelemetryOptions_FailsListingBoth()
+    {
+        await using var app = BrokerApp.Create(["--Broker:Telemetry:OtlpEndpoint=localhost:4317", "--Broker:Telemetry:OtlpProtocol=udp"]);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync().WaitAsync(TestTimeouts.Step));
+
+        Assert.Contains(error.Failures, failure => failure.StartsWith("Broker:Telemetry:OtlpEndpoint 'localhost:4317' ", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, failure => failure.StartsWith("Broker:Telemetry:OtlpProtocol 'udp' ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_AdminPortSameAsPort_Fails()
     {
         await using var app = BrokerApp.Create(["--Broker:Port=5101", "--Broker:AdminPort=5101"]);
@@ -81,6 +97,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Functional")]
     public async Task Start_AdminPortOff_ListensForGrpcOnly()
     {
         await using var broker = await BrokerHost.StartAsync(["Broker:AdminPort=-1"]);
@@ -90,6 +107,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Create_NoArguments_EmbeddedDefaults()
     {
         await using var app = BrokerApp.Create([]);
@@ -108,6 +126,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Create_TrustAnchorsOnCommandLine_OverridesDefaultPolicy()
     {
         await using var app = BrokerApp.Create(["--Broker:Policies:default:TrustAnchors=/etc/ssl/custom.pem"]);

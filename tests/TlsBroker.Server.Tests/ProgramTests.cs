@@ -8,6 +8,7 @@ using TlsBroker.Testing.Pki;
 namespace TlsBroker.Server.Tests;
 
 /// <summary>The built broker run as its own process, configured the way README says: environment variables and arguments.</summary>
+[Trait("Category", "Functional")]
 public sealed class ProgramTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using TlsBroker.Testing;
 namespace TlsBroker.Server.Tests;
 
 /// <summary>Broker:MaxConcurrentSessions is enforced, and a freed slot can be taken again.</summary>
+[Trait("Category", "Functional")]
 public sealed class SessionLimitTests : IAsyncLifetime
 {
     private BrokerHost broker = null!;

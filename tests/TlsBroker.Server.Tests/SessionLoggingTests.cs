@@ -7,6 +7,7 @@ using TlsBroker.Testing.Pki;
 namespace TlsBroker.Server.Tests;
 
 /// <summary>Session events are logged with stable EventIds and structured values, and never carry application data.</summary>
+[Trait("Category", "Functional")]
 public sealed class SessionLoggingTests : IAsyncLifetime
 {
     private const string Secret = "a secret the broker must never log";

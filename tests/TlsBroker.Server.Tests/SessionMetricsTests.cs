@@ -9,6 +9,7 @@ namespace TlsBroker.Server.Tests;
 
 /// <summary>The broker's meter reports active sessions and handshakes by outcome.</summary>
 [Collection(SharedBrokerCollection.Name)]
+[Trait("Category", "Functional")]
 public sealed class SessionMetricsTests(BrokerFixture fixture)
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace TlsBroker.Server.Tests;
 /// (here the real clock with a short configured timeout: the call's start is not observable from
 /// the test, so a fake clock could be advanced before the broker reads it).
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class StartDeadlineTests : IAsyncLifetime
 {
     private BrokerHost broker = null!;

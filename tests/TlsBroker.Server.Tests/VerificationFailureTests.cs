@@ -12,6 +12,7 @@ namespace TlsBroker.Server.Tests;
 /// ends OK: a TLS failure is not a gRPC error.
 /// </summary>
 [Collection(SharedBrokerCollection.Name)]
+[Trait("Category", "Functional")]
 public sealed class VerificationFailureTests(BrokerFixture fixture)
 {
     [Fact]

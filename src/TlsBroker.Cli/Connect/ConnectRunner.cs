@@ -94,6 +94,10 @@ internal sealed class ConnectRunner
                 catch (BrokerTlsAuthenticationException e)
                 {
                     await console.Error.WriteLineAsync(StatusLine.HandshakeFailed(e.Result));
+                    if (!e.Result.Verify.IsOk)
+                    {
+                        await console.Error.WriteLineAsync(StatusLine.VerifiedBy(settings.Broker, settings.Policy));
+                    }
                     return ExitCodes.TlsFailure;
                 }
 

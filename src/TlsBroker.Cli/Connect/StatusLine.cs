@@ -22,6 +22,13 @@ internal static class StatusLine
     /// <summary>e.g. <c>ret=-1 error=SSL_ERROR_SSL alert=bad_certificate(42) sent verify=62 reason="..."</c>; verify is always shown, 0 when fine.</summary>
     public static string HandshakeFailed(BrokerTlsResult result) => Format(result, includeVerify: true);
 
+    /// <summary>
+    /// After a verify failure: which broker and policy judged the certificate. Its trust anchors decide, not this
+    /// machine's; a broker other than the one meant (another still holding the port) fails here with a true but misleading verify code.
+    /// </summary>
+    public static string VerifiedBy(Uri broker, string policy) =>
+        $"tlsbroker: the broker at {broker} refused the certificate under its policy '{(policy.Length == 0 ? "default" : policy)}' (its trust anchors decide)";
+
     /// <summary>How an established session ended: <c>ret=0 error=SSL_ERROR_ZERO_RETURN</c>, <c>ret=-1 error=SSL_ERROR_SYSCALL reason="unexpected eof while reading"</c>, or an error with its alert.</summary>
     public static string SessionEnded(BrokerTlsResult result) => Format(result, includeVerify: !result.Verify.IsOk);
 

@@ -3,16 +3,19 @@ using Grpc.Core;
 using TlsBroker.Core.Engine;
 using TlsBroker.Core.Results;
 using TlsBroker.Server.Mapping;
+using TlsBroker.Server.Telemetry;
 
 namespace TlsBroker.Server.Audit;
 
 /// <summary>
 /// Collects what one Connect stream did, for its <see cref="AuditRecord"/>: what was asked, the
 /// TLS results, the bytes each way and how the stream ended. Holds no plaintext and no key.
+/// Its <see cref="SessionTrace"/> follows the same steps as spans.
 /// </summary>
 internal sealed class SessionAudit(TimeProvider timeProvider)
 {
     private readonly long startTimestamp = timeProvider.GetTimestamp();
+    private readonly SessionTrace trace = new();
     private StepResult? last;
     private StepResult? failure;
     private HandshakeSummary? established;
@@ -44,6 +47,7 @@ internal sealed class SessionAudit(TimeProvider timeProvider)
         Policy = policy;
         PolicyFound = true;
         started = true;
+        trace.HandshakeStarted();
     }
 
     public void Received(int bytes) => BytesIn += bytes;
@@ -58,6 +62,7 @@ internal sealed class SessionAudit(TimeProvider timeProvider)
     public void Observe(SessionPhase before, StepResult result)
     {
         established ??= result.Established;
+        trace.Observe(before, result);
         if (result.Error is SslError.Ssl or SslError.Syscall)
         {
             failure ??= result;
@@ -78,7 +83,7 @@ internal sealed class SessionAudit(TimeProvider timeProvider)
     {
         var final = failure ?? last;
         var peer = session?.PeerCertificates ?? [];
-        return new AuditRecord(
+        var record = new AuditRecord(
             SessionId: sessionId,
             Caller: caller,
             Policy: Policy,
@@ -97,6 +102,8 @@ internal sealed class SessionAudit(TimeProvider timeProvider)
             BytesIn: BytesIn,
             BytesOut: BytesOut,
             Duration: timeProvider.GetElapsedTime(startTimestamp));
+        trace.End(record);
+        return record;
     }
 
     /// <summary>One of <see cref="AuditOutcomes"/>. A close_notify sent counts as closed without the server's answer, as SSL_shutdown(3) returning 0 allows.</summary>

@@ -82,6 +82,9 @@ public sealed class BrokerOptions
     /// <summary>Session resumption tokens (TLS 1.2 tickets and session IDs, TLS 1.3 ticket PSKs); off unless keys are configured.</summary>
     public ResumptionOptions Resumption { get; set; } = new();
 
+    /// <summary>Session traces exported with OTLP; off unless an endpoint is configured. Read at start-up.</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>HTTPS (and client certificates) on the gRPC listener; off (h2c) by default.</summary>
     public ListenerTlsOptions Tls { get; set; } = new();
 

@@ -40,6 +40,7 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
 
         ResumptionOptionsValidation.Collect(options.Resumption, prefix + "Resumption:", problems);
         ListenerOptionsValidation.Collect(options, prefix, problems);
+        TelemetryOptionsValidation.Collect(options.Telemetry, prefix + "Telemetry:", problems);
         CallerOptionsValidation.Collect(options, prefix, problems);
 
         if (!options.Policies.ContainsKey(BrokerOptions.DefaultPolicyName))

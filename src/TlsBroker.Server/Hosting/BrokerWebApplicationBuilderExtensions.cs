@@ -85,7 +85,8 @@ public static class BrokerWebApplicationBuilderExtensions
                 .AddView("dotnet.timer.count", "dotnet.timers.active")
 
                 // Every scrape sees the figures of that moment (the bench scrapes right after it acts).
-                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
+            .WithSessionTraces(builder.Configuration);
 
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = (UnvalidatedOptions.TryRead(builder.Configuration) ?? new BrokerOptions()).MaxMessageBytes);
         services.AddGrpcHealthChecks(health => health.Services.Map(BrokerServiceName, _ => true)).AddCheck<ReadinessHealthCheck>("broker");

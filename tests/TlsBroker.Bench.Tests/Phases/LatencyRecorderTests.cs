@@ -4,6 +4,7 @@ using TlsBroker.Bench.Phases;
 namespace TlsBroker.Bench.Tests.Phases;
 
 /// <summary>Nearest-rank percentiles: the smallest value with at least p% of the values at or below it.</summary>
+[Trait("Category", "Unit")]
 public sealed class LatencyRecorderTests
 {
     [Theory]

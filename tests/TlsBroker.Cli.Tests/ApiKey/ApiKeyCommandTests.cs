@@ -10,6 +10,7 @@ namespace TlsBroker.Cli.Tests.ApiKey;
 public sealed partial class ApiKeyCommandTests
 {
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task ApiKeyNew_TwoRuns_DifferentKeysEachWithItsSha256()
     {
         var first = await CliRun.InvokeAsync(string.Empty, "apikey", "new", "--caller", "billing");
@@ -26,6 +27,7 @@ public sealed partial class ApiKeyCommandTests
     }
 
     [Fact]
+    [Trait("Category", "Functional")]
     public async Task ApiKeyHash_KeyOnStdin_SameAsSha256sum()
     {
         var key = "k3y-with_url~safe." + Guid.NewGuid().ToString("N");
@@ -38,6 +40,7 @@ public sealed partial class ApiKeyCommandTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task ApiKeyHash_EmptyStdin_UsageError()
     {
         var run = await CliRun.InvokeAsync(string.Empty, "apikey", "hash");

@@ -9,6 +9,7 @@ namespace TlsBroker.Cli.Tests.Bench;
 public sealed class BenchCommandTests
 {
     [Theory]
+    [Trait("Category", "Unit")]
     [InlineData("localhost", "is not HOST:PORT")]
     [InlineData("127.0.0.1:99999", "is not a TCP port")]
     public async Task Bench_BadHostPort_ExitsUsage(string target, string message)
@@ -20,6 +21,7 @@ public sealed class BenchCommandTests
     }
 
     [Theory]
+    [Trait("Category", "Unit")]
     [InlineData]
     [InlineData("127.0.0.1:443", "--local-server")]
     public async Task Bench_NotExactlyOneTarget_ExitsUsage(params string[] arguments)
@@ -31,6 +33,7 @@ public sealed class BenchCommandTests
     }
 
     [Theory]
+    [Trait("Category", "Unit")]
     [InlineData("--concurrency", "8,0", "0")]
     [InlineData("--duration", "0", "0")]
     [InlineData("--repeats", "0", "0")]
@@ -51,6 +54,7 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    [Trait("Category", "Functional")]
     public async Task Bench_VariantWithUnknownPolicySetting_ExitsUsage()
     {
         var run = await CliRun.InvokeAsync(string.Empty, "bench", "--local-server", "--paths", "engine", "--variant", "odd:NoSuchSetting=1");
@@ -61,6 +65,7 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    [Trait("Category", "Functional")]
     public async Task Bench_NothingListening_ExitsServerUnreachable()
     {
         var port = PeerProcess.FreePort();
@@ -72,6 +77,7 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    [Trait("Category", "Functional")]
     public async Task Bench_ServerNotTrusted_ExitsTlsFailure()
     {
         using var chain = TestChain.Create();
@@ -86,6 +92,7 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    [Trait("Category", "Functional")]
     public async Task Bench_HostPortTarget_RunsOnlyHandshakesAndSaysSo()
     {
         using var chain = TestChain.Create();

@@ -9,6 +9,7 @@ using TlsBroker.Testing;
 namespace TlsBroker.Cli.Tests.Bench;
 
 /// <summary>bench-server against real clients: OpenSSL's s_client verifying with the printed root, and SslStream running the transfer protocol.</summary>
+[Trait("Category", "Functional")]
 public sealed class BenchServerTests : IAsyncLifetime
 {
     private readonly BenchCertificateChain chain = BenchCertificateChain.Create();

@@ -9,6 +9,7 @@ namespace TlsBroker.Cli.Tests.Bench;
 /// start as child processes from the test's output folder (the broker found through its ready
 /// file), every path runs every phase twice, and the JSON report holds every figure.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class BenchSmokeTests : IDisposable
 {
     private const int Handshakes = 5;

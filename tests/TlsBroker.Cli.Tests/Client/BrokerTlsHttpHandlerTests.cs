@@ -9,6 +9,7 @@ using TlsBroker.Testing.Peers;
 namespace TlsBroker.Cli.Tests.Client;
 
 /// <summary><see cref="HttpClient"/> through the handler, a real broker and a real nginx.</summary>
+[Trait("Category", "Functional")]
 public sealed class BrokerTlsHttpHandlerTests(BrokerWithTestChain fixture) : IClassFixture<BrokerWithTestChain>
 {
     [Fact]

@@ -15,6 +15,7 @@ using TlsBroker.Testing.Pki;
 namespace TlsBroker.Cli.Tests.Client;
 
 /// <summary>The client library through a real broker against a real <c>openssl s_server -rev</c>.</summary>
+[Trait("Category", "Functional")]
 public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFixture<BrokerWithTestChain>, IDisposable
 {
     private readonly GrpcChannel channel = GrpcChannel.ForAddress(fixture.BrokerAddress);

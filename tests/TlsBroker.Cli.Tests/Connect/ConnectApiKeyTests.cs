@@ -6,6 +6,7 @@ using TlsBroker.Testing.Pki;
 namespace TlsBroker.Cli.Tests.Connect;
 
 /// <summary><c>tlsbroker connect --api-key-file</c> against a real broker with one configured caller and a real <c>openssl s_server</c>.</summary>
+[Trait("Category", "Functional")]
 public sealed class ConnectApiKeyTests
 {
     [Fact]

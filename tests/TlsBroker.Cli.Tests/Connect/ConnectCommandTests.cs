@@ -5,6 +5,7 @@ using TlsBroker.Testing;
 
 namespace TlsBroker.Cli.Tests.Connect;
 
+[Trait("Category", "Unit")]
 public sealed class ConnectCommandTests
 {
     [Fact]

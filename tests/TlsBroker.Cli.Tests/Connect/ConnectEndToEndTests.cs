@@ -8,6 +8,7 @@ using TlsBroker.Testing.Pki;
 namespace TlsBroker.Cli.Tests.Connect;
 
 /// <summary><c>tlsbroker connect</c> in-process, through a real broker, against a real <c>openssl s_server</c>.</summary>
+[Trait("Category", "Functional")]
 public sealed class ConnectEndToEndTests(BrokerWithTestChain fixture) : IClassFixture<BrokerWithTestChain>
 {
     [Theory]
@@ -67,8 +68,10 @@ public sealed class ConnectEndToEndTests(BrokerWithTestChain fixture) : IClassFi
 
         Assert.True(run.ExitCode == ExitCodes.TlsFailure, run.ToString());
         Assert.NotEqual(0, expectedVerify);
-        var line = Assert.Single(StderrLines(run));
-        Assert.Matches($@"^ret=-1 error=SSL_ERROR_SSL alert=\w+\(\d+\) sent verify={expectedVerify} reason="".+""$", line);
+        var lines = StderrLines(run);
+        Assert.Equal(2, lines.Length);
+        Assert.Matches($@"^ret=-1 error=SSL_ERROR_SSL alert=\w+\(\d+\) sent verify={expectedVerify} reason="".+""$", lines[0]);
+        Assert.Equal($"tlsbroker: the broker at {fixture.BrokerAddress} refused the certificate under its policy 'default' (its trust anchors decide)", lines[1]);
         Assert.Empty(run.Stdout);
     }
 

@@ -5,6 +5,7 @@ using TlsBroker.Testing.Pki;
 namespace TlsBroker.Cli.Tests.Connect;
 
 /// <summary>Failures before any TLS: the server or the broker cannot be reached.</summary>
+[Trait("Category", "Functional")]
 public sealed class ConnectRunnerFailureTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using TlsBroker.Cli.Connect;
 
 namespace TlsBroker.Cli.Tests.Connect;
 
+[Trait("Category", "Unit")]
 public sealed class ServerEndpointTests
 {
     [Theory]

@@ -4,6 +4,7 @@ using TlsBroker.Client;
 
 namespace TlsBroker.Cli.Tests.Connect;
 
+[Trait("Category", "Unit")]
 public sealed class StatusLineTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using TlsBroker.Testing.Peers;
 namespace TlsBroker.Core.Tests.Crypto;
 
 /// <summary>Both crypto providers against the same <c>openssl s_server</c>: the same negotiated parameters, a verified chain, and data both ways.</summary>
+[Trait("Category", "Functional")]
 public sealed class CryptoProviderOverOpenSslTests(RealPeerFixture fixture) : IClassFixture<RealPeerFixture>
 {
     private static readonly SessionStart Localhost = new("localhost", []);

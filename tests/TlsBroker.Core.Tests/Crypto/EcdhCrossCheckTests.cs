@@ -7,6 +7,7 @@ using TlsBroker.Core.Crypto;
 namespace TlsBroker.Core.Tests.Crypto;
 
 /// <summary>.NET's ECDH against BouncyCastle's on the NIST curves: both ends derive the same secret; a bad share is illegal_parameter.</summary>
+[Trait("Category", "Unit")]
 public sealed class EcdhCrossCheckTests
 {
     private static readonly BcTlsCrypto BouncyCastle = new(new SecureRandom());

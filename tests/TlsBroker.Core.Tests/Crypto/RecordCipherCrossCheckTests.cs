@@ -9,6 +9,7 @@ using TlsBroker.Core.Crypto;
 namespace TlsBroker.Core.Tests.Crypto;
 
 /// <summary>.NET's record AEADs against BouncyCastle's: what one seals the other opens, and a changed tag is bad_record_mac.</summary>
+[Trait("Category", "Unit")]
 public sealed class RecordCipherCrossCheckTests
 {
     private static readonly byte[] Nonce = RandomNumberGenerator.GetBytes(12);

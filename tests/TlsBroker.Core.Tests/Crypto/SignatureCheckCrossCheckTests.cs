@@ -8,6 +8,7 @@ using TlsBroker.Core.Crypto;
 namespace TlsBroker.Core.Tests.Crypto;
 
 /// <summary>.NET's handshake signature checks against BouncyCastle's signers: a good signature verifies, a changed one does not.</summary>
+[Trait("Category", "Unit")]
 public sealed class SignatureCheckCrossCheckTests
 {
     private static readonly byte[] Content = RandomNumberGenerator.GetBytes(130);

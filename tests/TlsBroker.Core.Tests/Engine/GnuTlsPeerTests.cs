@@ -6,6 +6,7 @@ using TlsBroker.Testing.Peers;
 namespace TlsBroker.Core.Tests.Engine;
 
 /// <summary>The session over TCP against a real <c>gnutls-serv --echo</c>.</summary>
+[Trait("Category", "Functional")]
 public sealed class GnuTlsPeerTests(RealPeerFixture fixture) : IClassFixture<RealPeerFixture>
 {
     [Theory]

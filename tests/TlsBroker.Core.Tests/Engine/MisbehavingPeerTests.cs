@@ -9,6 +9,7 @@ namespace TlsBroker.Core.Tests.Engine;
 /// Peers that do not complete a TLS handshake. What the session reports is checked against what
 /// <c>openssl s_client</c> (OpenSSL 3, the behavioural reference) reports against the same peer.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class MisbehavingPeerTests(RealPeerFixture fixture) : IClassFixture<RealPeerFixture>
 {
     private static readonly SessionStart Localhost = new("localhost", []);

@@ -8,6 +8,7 @@ using TlsBroker.Testing.Pki;
 namespace TlsBroker.Core.Tests.Engine;
 
 /// <summary>The session over TCP against a real <c>openssl s_server</c> on 127.0.0.1.</summary>
+[Trait("Category", "Functional")]
 public sealed class OpenSslPeerTests(RealPeerFixture fixture) : IClassFixture<RealPeerFixture>
 {
     private static readonly SessionStart Localhost = new("localhost", []);

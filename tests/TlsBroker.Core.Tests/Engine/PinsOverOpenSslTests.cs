@@ -13,6 +13,7 @@ namespace TlsBroker.Core.Tests.Engine;
 /// A policy's pin-sha256 pins against <c>openssl s_server</c> serving leaf and intermediate of a chain whose
 /// root the policy trusts: any certificate of the verified path, the anchor included, may carry the pinned key.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class PinsOverOpenSslTests(RealPeerFixture fixture) : IClassFixture<RealPeerFixture>
 {
     private static readonly SessionStart Localhost = new("localhost", []);

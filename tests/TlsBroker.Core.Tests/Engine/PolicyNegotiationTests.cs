@@ -10,6 +10,7 @@ namespace TlsBroker.Core.Tests.Engine;
 /// Each suite and group of the default policy, offered alone to an <c>openssl s_server</c> that
 /// accepts them all: the handshake must negotiate exactly it and report it by its IANA name.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class PolicyNegotiationTests(RealPeerFixture fixture) : IClassFixture<RealPeerFixture>
 {
     public static TheoryData<string> DefaultSuites() => new(TlsParameterNames.DefaultCipherSuites);

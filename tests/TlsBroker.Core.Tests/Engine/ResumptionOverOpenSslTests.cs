@@ -12,6 +12,7 @@ namespace TlsBroker.Core.Tests.Engine;
 /// keeps a session-ID cache (<c>-no_ticket</c>), and prints "Reused session-id" for every
 /// connection it resumed: the server's own word that the handshake was abbreviated.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class ResumptionOverOpenSslTests(RealPeerFixture fixture) : IClassFixture<RealPeerFixture>
 {
     private static readonly SessionStart Localhost = new("localhost", []);

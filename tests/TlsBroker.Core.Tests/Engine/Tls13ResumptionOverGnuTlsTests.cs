@@ -11,6 +11,7 @@ namespace TlsBroker.Core.Tests.Engine;
 /// obfuscated_ticket_age does not decode to an age within the ticket's lifetime (RFC 8446 §4.2.11.1) with a full handshake,
 /// and prints "*** This is a resumed session" for every connection it resumed.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class Tls13ResumptionOverGnuTlsTests(RealPeerFixture fixture) : IClassFixture<RealPeerFixture>
 {
     private const string ResumedMarker = "*** This is a resumed session";

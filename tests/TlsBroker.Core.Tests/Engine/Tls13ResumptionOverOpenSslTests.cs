@@ -14,6 +14,7 @@ namespace TlsBroker.Core.Tests.Engine;
 /// <c>-no_ticket</c>) and prints "Reused session-id" for every connection it resumed with the PSK.
 /// s_server checks the PSK binder, so a resumed handshake also proves the "res binder" key.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class Tls13ResumptionOverOpenSslTests(RealPeerFixture fixture) : IClassFixture<RealPeerFixture>
 {
     private static readonly SessionStart Localhost = new("localhost", []);

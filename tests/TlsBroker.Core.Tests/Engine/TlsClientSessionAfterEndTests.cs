@@ -7,6 +7,7 @@ namespace TlsBroker.Core.Tests.Engine;
 /// Calls on a session that has ended get its final outcome, as OpenSSL answers them on an ended SSL
 /// object, so that a client that read ahead or shuts down after SSL_ERROR_ZERO_RETURN is not a misuser.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class TlsClientSessionAfterEndTests(EngineChainFixture fixture) : IClassFixture<EngineChainFixture>
 {
     private static readonly SessionStart Localhost = new("localhost", []);

@@ -7,6 +7,7 @@ namespace TlsBroker.Core.Tests.Engine;
 /// Data in the established phase: records cut anywhere by the transport, several rounds (the session
 /// releases its buffers between calls), and results that stay the caller's after later calls.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class TlsClientSessionDataPathTests(EngineChainFixture fixture) : IClassFixture<EngineChainFixture>
 {
     /// <summary>A full TLS 1.3 record of 16 KiB plaintext is 16,406 bytes on the wire; 16,407 splits every following record.</summary>

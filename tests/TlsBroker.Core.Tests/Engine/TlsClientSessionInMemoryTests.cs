@@ -9,6 +9,7 @@ using TlsBroker.Core.Verification;
 namespace TlsBroker.Core.Tests.Engine;
 
 /// <summary>The session against BouncyCastle's TlsServerProtocol in memory, whole and in 1-byte pieces.</summary>
+[Trait("Category", "Unit")]
 public sealed class TlsClientSessionInMemoryTests(EngineChainFixture fixture) : IClassFixture<EngineChainFixture>
 {
     private static readonly SessionStart Localhost = new("localhost", []);

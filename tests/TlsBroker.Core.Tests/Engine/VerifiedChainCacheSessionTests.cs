@@ -7,6 +7,7 @@ using TlsBroker.Core.Verification;
 namespace TlsBroker.Core.Tests.Engine;
 
 /// <summary>Sessions of one policy share its verified-chain cache; time comes from the session's TimeProvider.</summary>
+[Trait("Category", "Unit")]
 public sealed class VerifiedChainCacheSessionTests(EngineChainFixture fixture) : IClassFixture<EngineChainFixture>
 {
     private static readonly SessionStart Localhost = new("localhost", []);

@@ -13,6 +13,7 @@ namespace TlsBroker.Core.Tests.Identity;
 /// certificate, and <c>-verify 1</c>, which asks for one and goes on without. s_server prints "Client
 /// certificate" and the subject when it got one (apps/s_server.c print_connection_info): the server's own word.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class ClientCertificateOverOpenSslTests(ClientIdentityFixture fixture) : IClassFixture<ClientIdentityFixture>
 {
     private const string Password = "p12 password";

@@ -11,6 +11,7 @@ public sealed class ClientIdentityPolicyTests(ClientIdentityFixture fixture) : I
     private const string Password = "correct horse battery staple";
 
     [Theory]
+    [Trait("Category", "Unit")]
     [InlineData("p256", ClientKeyFormat.Pkcs8, "ECDSA P-256")]
     [InlineData("p256", ClientKeyFormat.Sec1, "ECDSA P-256")]
     [InlineData("p256", ClientKeyFormat.EncryptedPkcs8, "ECDSA P-256")]
@@ -37,6 +38,7 @@ public sealed class ClientIdentityPolicyTests(ClientIdentityFixture fixture) : I
     }
 
     [Fact]
+    [Trait("Category", "Functional")]
     public async Task Create_Ed25519Identity_Loads()
     {
         var identity = await fixture.Ca.IssueEd25519Async();
@@ -47,6 +49,7 @@ public sealed class ClientIdentityPolicyTests(ClientIdentityFixture fixture) : I
     }
 
     [Theory]
+    [Trait("Category", "Unit")]
     [InlineData("p256")]
     [InlineData("rsa")]
     public void Create_Pkcs12WithPasswordFromEnvironment_LoadsKeyAndChain(string name)
@@ -70,6 +73,7 @@ public sealed class ClientIdentityPolicyTests(ClientIdentityFixture fixture) : I
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void Create_ManyIdentityProblems_ReportsEveryOneAtOnce()
     {
         var options = Options(new ClientIdentityOptions
@@ -105,6 +109,7 @@ public sealed class ClientIdentityPolicyTests(ClientIdentityFixture fixture) : I
     };
 
     [Theory]
+    [Trait("Category", "Unit")]
     [MemberData(nameof(Refusals))]
     public void Create_BadIdentity_IsAConfigurationProblem(string scenario, string expected)
     {
@@ -134,6 +139,7 @@ public sealed class ClientIdentityPolicyTests(ClientIdentityFixture fixture) : I
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void Create_WorldReadableKeyAndPasswordFiles_WarnsAndStillLoads()
     {
         var identity = fixture.EcdsaP256;
@@ -153,6 +159,7 @@ public sealed class ClientIdentityPolicyTests(ClientIdentityFixture fixture) : I
 
     /// <summary>TlsPolicy is a record: its generated ToString prints every property, the identity included.</summary>
     [Theory]
+    [Trait("Category", "Unit")]
     [InlineData("p256")]
     [InlineData("rsa")]
     public void ToString_PolicyAndIdentity_ShowNoKeyMaterial(string name)
@@ -167,6 +174,7 @@ public sealed class ClientIdentityPolicyTests(ClientIdentityFixture fixture) : I
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void Create_ProblemsOfABadKey_QuoteNoKeyMaterial()
     {
         var identity = fixture.EcdsaP256;

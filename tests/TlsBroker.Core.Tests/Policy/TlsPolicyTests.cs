@@ -3,6 +3,7 @@ using TlsBroker.Core.Verification;
 
 namespace TlsBroker.Core.Tests.Policy;
 
+[Trait("Category", "Unit")]
 public sealed class TlsPolicyTests(PolicyRootFixture fixture) : IClassFixture<PolicyRootFixture>
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace TlsBroker.Core.Tests.Verification;
 /// Each row's chain is verified by the broker and by the real <c>openssl verify</c>; the numbers,
 /// depths and texts must agree, except in rows where our rules are deliberately stricter.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class CertificateVerifierMatrixTests(VerificationPki pki, ITestOutputHelper output) : IClassFixture<VerificationPki>
 {
     public static TheoryData<string> Rows => VerifyCases.Names;

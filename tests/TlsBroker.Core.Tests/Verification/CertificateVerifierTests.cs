@@ -3,6 +3,7 @@ using TlsBroker.Core.Verification;
 
 namespace TlsBroker.Core.Tests.Verification;
 
+[Trait("Category", "Unit")]
 public sealed class CertificateVerifierTests(VerificationPki pki) : IClassFixture<VerificationPki>
 {
     private static readonly Lazy<IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>> SystemRoots =

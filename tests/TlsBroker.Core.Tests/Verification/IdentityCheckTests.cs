@@ -3,6 +3,7 @@ using TlsBroker.Core.Verification;
 namespace TlsBroker.Core.Tests.Verification;
 
 /// <summary>RFC 6125 §6.4 DNS-ID matching as browsers apply it (names are already normalised by ServerIdentity).</summary>
+[Trait("Category", "Unit")]
 public sealed class IdentityCheckTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using TlsBroker.Core.Verification;
 
 namespace TlsBroker.Core.Tests.Verification;
 
+[Trait("Category", "Unit")]
 public sealed class ServerIdentityTests
 {
     [Theory]

@@ -8,6 +8,7 @@ public sealed class ServerPinsTests
 {
     /// <summary>The pin a README reader computes with the openssl command line (RFC 7469 §2.4 shows the same pipeline).</summary>
     [Theory]
+    [Trait("Category", "Functional")]
     [InlineData(KeyKind.EcdsaP256)]
     [InlineData(KeyKind.Rsa2048)]
     public async Task PinOf_Certificate_EqualsOpenSslSha256OfTheSubjectPublicKeyInfo(KeyKind key)
@@ -35,6 +36,7 @@ public sealed class ServerPinsTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void Parse_SurroundingSpaces_AreNotPartOfThePin()
     {
         var problems = new List<string>();

@@ -3,6 +3,7 @@ using TlsBroker.Testing.Pki;
 
 namespace TlsBroker.Core.Tests.Verification;
 
+[Trait("Category", "Unit")]
 public sealed class TrustAnchorsTests : IDisposable
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "anchors-" + Guid.NewGuid().ToString("N"));

@@ -13,6 +13,7 @@ namespace TlsBroker.Core.Tests.Verification;
 /// fails with SSL_ERROR_SSL, the verify number <c>openssl verify</c> gives the same chain, and the
 /// alert OpenSSL's ssl_x509err2alert sends, which s_server reports having received.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class VerificationOverRealPeerTests(VerificationPki pki) : IClassFixture<VerificationPki>
 {
     private static readonly string[] BadChains =

@@ -9,6 +9,7 @@ namespace TlsBroker.Core.Tests.Verification;
 /// The verifier with its cache of successful verifications: what is a hit, what must miss, when an
 /// entry stops being used, and that every failure is still computed with its own code and depth.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class VerifiedChainCacheTests(VerificationPki pki) : IClassFixture<VerificationPki>
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);

@@ -4,6 +4,7 @@ using TlsBroker.Core.Verification;
 namespace TlsBroker.Core.Tests.Verification;
 
 /// <summary>Rows copied from OpenSSL 3's ssl_x509err2alert table (ssl/statem/statem_lib.c).</summary>
+[Trait("Category", "Unit")]
 public sealed class VerifyAlertTests
 {
     [Theory]

@@ -12,6 +12,7 @@ using TlsBroker.Testing.Pki;
 namespace TlsBroker.Server.Tests.Audit;
 
 /// <summary>Every Connect stream ends with one audit record (category TlsBroker.Audit, EventId 310) and is counted by caller, policy and outcome.</summary>
+[Trait("Category", "Functional")]
 public sealed class SessionAuditTests : IAsyncLifetime
 {
     private const int AuditEventId = 310;

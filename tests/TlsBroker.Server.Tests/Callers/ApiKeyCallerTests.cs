@@ -16,6 +16,7 @@ namespace TlsBroker.Server.Tests.Callers;
 /// policy "default" only) and "reports" (every policy). Calls without a valid key are refused
 /// before any session exists; a policy not granted gets the unknown policy's answer.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class ApiKeyCallerTests : IAsyncLifetime
 {
     private readonly TestChain chain = TestChain.Create();

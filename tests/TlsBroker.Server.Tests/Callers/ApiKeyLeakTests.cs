@@ -17,6 +17,7 @@ namespace TlsBroker.Server.Tests.Callers;
 /// granted, a caller over its limit), every log entry at every level (with exceptions) and every
 /// response and status searched for each key as text, as its raw bytes in hex and in base64.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class ApiKeyLeakTests
 {
     [Fact]

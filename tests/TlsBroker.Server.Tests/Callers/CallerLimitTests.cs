@@ -13,6 +13,7 @@ namespace TlsBroker.Server.Tests.Callers;
 /// second. Over the limit a call ends with RESOURCE_EXHAUSTED and a message naming the limit; the
 /// other caller is not affected, and the limit frees up.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class CallerLimitTests : IAsyncLifetime
 {
     private readonly string singleKey = ApiKeys.NewKey();

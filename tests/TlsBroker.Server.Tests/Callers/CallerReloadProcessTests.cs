@@ -7,6 +7,7 @@ using TlsBroker.Testing.Pki;
 namespace TlsBroker.Server.Tests.Callers;
 
 /// <summary>Callers live in the operator's configuration file: editing it revokes a key on the running broker process.</summary>
+[Trait("Category", "Functional")]
 public sealed class CallerReloadProcessTests
 {
     [Fact]

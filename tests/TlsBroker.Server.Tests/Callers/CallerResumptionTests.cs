@@ -13,6 +13,7 @@ namespace TlsBroker.Server.Tests.Callers;
 /// so its metrics are its own) with two API-key callers, against <c>openssl s_server -tls1_2</c>,
 /// whose "Reused session-id" count is the server's own account of what was resumed.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class CallerResumptionTests
 {
     [Fact]

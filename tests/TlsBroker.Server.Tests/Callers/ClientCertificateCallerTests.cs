@@ -15,6 +15,7 @@ namespace TlsBroker.Server.Tests.Callers;
 /// "billing" is mapped by subject, "reports" by SPKI pin, "batch" has an API key. Real TLS from
 /// Grpc.Net.Client's SocketsHttpHandler to Kestrel on 127.0.0.1.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class ClientCertificateCallerTests : IAsyncLifetime
 {
     private readonly TestChain chain = TestChain.Create();

@@ -18,6 +18,7 @@ namespace TlsBroker.Server.Tests.Callers;
 public sealed class ListenerSafetyTests
 {
     [Theory]
+    [Trait("Category", "Unit")]
     [InlineData("0.0.0.0")]
     [InlineData("::")]
     public async Task Start_NetworkAddressWithoutTlsOrCallers_RefusedWithBothReasons(string address)
@@ -33,6 +34,7 @@ public sealed class ListenerSafetyTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_NetworkAddressWithTlsButNoCallers_RefusedNamingCallers()
     {
         using var chain = TestChain.Create();
@@ -50,6 +52,7 @@ public sealed class ListenerSafetyTests
 
     /// <summary>The built broker, as an operator runs it: a count, then one line per reason on stderr, exit code 2, no stack trace.</summary>
     [Fact]
+    [Trait("Category", "Functional")]
     public async Task Program_NetworkAddressWithoutAuthentication_ExitsWithOneLinePerReason()
     {
         var serverDll = typeof(BrokerApp).Assembly.Location;
@@ -66,6 +69,7 @@ public sealed class ListenerSafetyTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_TlsFilesThatDoNotLoad_RefusedListingEach()
     {
         using var chain = TestChain.Create();
@@ -87,6 +91,7 @@ public sealed class ListenerSafetyTests
     /// so that no test opens a port beyond loopback.
     /// </summary>
     [Fact]
+    [Trait("Category", "Unit")]
     public async Task Validate_InsecureOverride_AcceptedAndWarnsAtStartUp()
     {
         var logs = new CapturingLoggerProvider();
@@ -103,6 +108,7 @@ public sealed class ListenerSafetyTests
     }
 
     [Fact]
+    [Trait("Category", "Functional")]
     public async Task Start_LoopbackWithoutCallers_SaysEveryCallerIsAnonymous()
     {
         var logs = new CapturingLoggerProvider();

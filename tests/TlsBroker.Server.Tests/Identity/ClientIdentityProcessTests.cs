@@ -16,6 +16,7 @@ namespace TlsBroker.Server.Tests.Identity;
 /// mutual TLS with <c>openssl s_server -Verify 1</c>, a pin mismatch, and no trace of the private key anywhere.
 /// </summary>
 [SupportedOSPlatform("linux")]
+[Trait("Category", "Functional")]
 public sealed class ClientIdentityProcessTests
 {
     private const string PasswordVariable = "TLSBROKER_TEST_CLIENT_KEY_PASSWORD";

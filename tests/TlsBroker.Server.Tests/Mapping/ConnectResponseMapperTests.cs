@@ -6,6 +6,7 @@ using WireSslError = TlsBroker.Contracts.V1.SslError;
 
 namespace TlsBroker.Server.Tests.Mapping;
 
+[Trait("Category", "Unit")]
 public sealed class ConnectResponseMapperTests
 {
     [Theory]

@@ -15,6 +15,7 @@ namespace TlsBroker.Server.Tests.Reload;
 /// ..data/broker.json, and an update repoints ..data at a new folder in one rename (rename(2), as <c>mv -T</c>). The configuration
 /// provider's own watch does not see that; the broker's file watch does.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class ConfigMapReloadTests : IAsyncDisposable
 {
     private readonly CapturingLoggerProvider logs = new();

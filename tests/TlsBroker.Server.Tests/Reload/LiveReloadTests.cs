@@ -16,6 +16,7 @@ namespace TlsBroker.Server.Tests.Reload;
 /// An in-process broker reading an operator's configuration file (<c>--config</c>) whose policy
 /// trusts a PEM file; both are edited while sessions run, against a real openssl s_server.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class LiveReloadTests : IAsyncLifetime
 {
     /// <summary>X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY: the chain's root is not among the anchors.</summary>

@@ -10,6 +10,7 @@ using TlsBroker.Testing.Pki;
 namespace TlsBroker.Server.Tests.Reload;
 
 /// <summary>The built broker process: SIGHUP, a rejected reload seen on /metrics and in its output, and start-up failures.</summary>
+[Trait("Category", "Functional")]
 public sealed class ReloadProcessTests
 {
     private const string RejectedLine = "rejected, the configuration in force stays";

@@ -4,6 +4,7 @@ using TlsBroker.Testing;
 namespace TlsBroker.Server.Tests.Resumption;
 
 /// <summary>Bad resumption settings stop the broker at start-up; a problem names the key by its Id, never its value.</summary>
+[Trait("Category", "Unit")]
 public sealed class ResumptionOptionsTests
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace TlsBroker.Server.Tests.Resumption;
 /// server's own account of what was resumed. A token that cannot be trusted never fails the
 /// stream: the handshake is a full one.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class ResumptionTokenTests(ResumptionBrokersFixture fixture) : IClassFixture<ResumptionBrokersFixture>
 {
     [Theory]

@@ -11,6 +11,7 @@ namespace TlsBroker.Server.Tests.Resumption;
 /// to the Received that carried them. <c>openssl s_server</c> counts "Reused session-id" and
 /// <c>gnutls-serv</c> prints "*** This is a resumed session": the servers' own account of what was resumed.
 /// </summary>
+[Trait("Category", "Functional")]
 public sealed class Tls13ResumptionTokenTests(ResumptionBrokersFixture fixture) : IClassFixture<ResumptionBrokersFixture>
 {
     private const string GnuTlsResumed = "*** This is a resumed session";
