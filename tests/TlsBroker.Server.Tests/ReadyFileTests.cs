@@ -4,6 +4,7 @@ using TlsBroker.Server.Tests.Infrastructure;
 namespace TlsBroker.Server.Tests;
 
 /// <summary>The ready file (--ready-file / TLSBROKER_READY_FILE): the bound addresses as JSON once the broker serves, gone once it stops.</summary>
+[Trait("Category", "Functional")]
 public sealed class ReadyFileTests : IDisposable
 {
     private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("tlsbroker-ready-");

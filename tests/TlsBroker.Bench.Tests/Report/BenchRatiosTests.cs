@@ -4,6 +4,7 @@ using TlsBroker.Bench.Report;
 namespace TlsBroker.Bench.Tests.Report;
 
 /// <summary>The ratios, computed from the rows' medians and flagged when a row spreads more than 10 % across its repeats.</summary>
+[Trait("Category", "Unit")]
 public sealed class BenchRatiosTests
 {
     [Fact]

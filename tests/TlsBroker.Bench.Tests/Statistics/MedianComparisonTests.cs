@@ -3,6 +3,7 @@ using TlsBroker.Bench.Statistics;
 namespace TlsBroker.Bench.Tests.Statistics;
 
 /// <summary>Ratios and differences of medians, carrying the larger spread of their two inputs.</summary>
+[Trait("Category", "Unit")]
 public sealed class MedianComparisonTests
 {
     private static RepeatedFigure Figure(params double[] values) => RepeatedFigure.Of(values.Select(v => (double?)v))!;

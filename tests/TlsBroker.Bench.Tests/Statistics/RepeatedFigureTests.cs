@@ -3,6 +3,7 @@ using TlsBroker.Bench.Statistics;
 namespace TlsBroker.Bench.Tests.Statistics;
 
 /// <summary>The median and spread of a row's repeats, and when they count as noisy.</summary>
+[Trait("Category", "Unit")]
 public sealed class RepeatedFigureTests
 {
     [Theory]

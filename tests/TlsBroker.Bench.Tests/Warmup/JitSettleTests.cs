@@ -3,6 +3,7 @@ using TlsBroker.Bench.Warmup;
 namespace TlsBroker.Bench.Tests.Warmup;
 
 /// <summary>When a warm-up may end: the JIT counters of both processes stand still for enough rounds in a row, or the maximum is reached.</summary>
+[Trait("Category", "Unit")]
 public sealed class JitSettleTests
 {
     private static readonly TimeSpan Maximum = TimeSpan.FromSeconds(30);
