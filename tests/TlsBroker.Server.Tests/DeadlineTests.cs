@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using TlsBroker.Server.Tests.Infrastructure;
+using TlsBroker.Testing;
 using TlsBroker.Testing.Peers;
 using TlsBroker.Testing.Pki;
 
@@ -25,17 +26,7 @@ public sealed class DeadlineTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        broker = await BrokerHost.StartAsync(
-            [
-                $"Broker:Policies:default:TrustAnchors={chain.RootPath}",
-                $"Broker:HandshakeTimeout={HandshakeTimeout}",
-                $"Broker:IdleTimeout={IdleTimeout}",
-            ],
-            builder =>
-            {
-                builder.Services.AddSingleton<TimeProvider>(time);
-                builder.Services.AddSingleton<ILoggerProvider>(logs);
-            });
+        broker = await StartBrokerAsync();
     }
 
     public async Task DisposeAsync()
@@ -86,31 +77,42 @@ public sealed class DeadlineTests : IAsyncLifetime
     /// <summary>
     /// A caller that keeps its stream open but reads no response blocks the broker's writes (HTTP/2 flow
     /// control); the blocked write gets the idle timeout, and the session is freed without the caller's help.
+    /// Either the broker stopped reading at the first blocked answer (MaxBufferedResponseBytes 0), or it went
+    /// on answering below its limit (4 MiB: the caller's 2 MiB of writes stay under it).
     /// </summary>
-    [Fact]
-    public async Task Connect_CallerStopsReadingResponses_DeadlineExceededAndSessionFreed()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4 * 1024 * 1024)]
+    public async Task Connect_CallerStopsReadingResponses_DeadlineExceededAndSessionFreed(int maxBufferedResponseBytes)
     {
+        await using var limited = await StartBrokerAsync($"Broker:MaxBufferedResponseBytes={maxBufferedResponseBytes}");
+        using var measurements = new BrokerMeasurements(limited);
         await using var server = await OpenSslServer.StartAsync(chain);
-        await using var client = await ForwardingClient.ConnectAsync(broker.Client, server.Port, Requests.Start("localhost"));
+        await using var client = await ForwardingClient.ConnectAsync(limited.Client, server.Port, Requests.Start("localhost"));
         Assert.True(client.IsEstablished, client.Handshake.Reason);
 
         var plaintext = new byte[32 * 1024];
         var sent = 0;
-        while (sent < 256 && await client.SendWithoutReadingAsync(Requests.Write(plaintext), TimeSpan.FromSeconds(2)))
+        while (sent < 64 && await client.SendWithoutReadingAsync(Requests.Write(plaintext), TimeSpan.FromSeconds(2)))
         {
             sent++;
         }
 
+        // Far more than the caller's HTTP/2 window and Kestrel's output buffer take: the broker's write is blocked now.
+        var unreadWhenBlocked = maxBufferedResponseBytes == 0 ? 1 : 1024 * 1024;
+        await measurements.WaitForSumAsync("tlsbroker.responses.unread", unread => unread >= unreadWhenBlocked, $"at least {unreadWhenBlocked} unread response bytes");
         time.Advance(IdleTimeout + TimeSpan.FromSeconds(1));
-        await broker.WaitForActiveSessionsAsync(0);
+        await limited.WaitForActiveSessionsAsync(0);
 
-        Assert.True(sent < 256, "every request went through: the broker's writes never blocked, so this tests nothing");
+        Assert.True(maxBufferedResponseBytes == 0 ? sent < 64 : sent == 64, $"{sent} requests went through");
         var rejected = await logs.WaitForAsync(entry => entry.EventId.Id == 5, "the session's rejection");
-        Assert.Contains("DeadlineExceeded: the caller read no response", rejected.Message, StringComparison.Ordinal);
+        Assert.Contains("DeadlineExceeded: the caller read no response for 300 s", rejected.Message, StringComparison.Ordinal);
+        await measurements.WaitForSumAsync("tlsbroker.responses.unread", unread => unread == 0, "0 once the session is freed");
 
-        // The broker ends the stream while its own writes are stuck, so a caller that reads again may see the reset (CANCELLED).
-        var status = await client.WaitForEndAsync();
-        Assert.Contains(status.StatusCode, new[] { StatusCode.DeadlineExceeded, StatusCode.Cancelled });
+        // The broker ends the stream while its own writes are stuck, so a caller that reads again sees DEADLINE_EXCEEDED,
+        // or the reset that cut the stuck writes short (CANCELLED or INTERNAL, as gRPC maps it); the broker's status is the one logged above.
+        var status = await client.DrainToEndAsync();
+        Assert.NotEqual(StatusCode.OK, status.StatusCode);
     }
 
     [Fact]
@@ -127,4 +129,18 @@ public sealed class DeadlineTests : IAsyncLifetime
         Assert.Contains("idle timeout", status.Detail, StringComparison.Ordinal);
         await broker.WaitForActiveSessionsAsync(0);
     }
+
+    private Task<BrokerHost> StartBrokerAsync(params string[] settings) =>
+        BrokerHost.StartAsync(
+            [
+                $"Broker:Policies:default:TrustAnchors={chain.RootPath}",
+                $"Broker:HandshakeTimeout={HandshakeTimeout}",
+                $"Broker:IdleTimeout={IdleTimeout}",
+                .. settings,
+            ],
+            builder =>
+            {
+                builder.Services.AddSingleton<TimeProvider>(time);
+                builder.Services.AddSingleton<ILoggerProvider>(logs);
+            });
 }

@@ -20,6 +20,7 @@ public sealed class OptionsValidationTests
             "--Broker:AdminPort=-2",
             "--Broker:MaxConcurrentSessions=0",
             "--Broker:MaxMessageBytes=10",
+            "--Broker:MaxBufferedResponseBytes=1000",
             "--Broker:HandshakeTimeout=00:00:00",
             "--Broker:IdleTimeout=2.00:00:00",
         ];
@@ -27,7 +28,7 @@ public sealed class OptionsValidationTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync().WaitAsync(TestTimeouts.Step));
 
-        foreach (var key in new[] { "ListenAddress", "Port", "AdminPort", "MaxConcurrentSessions", "MaxMessageBytes", "HandshakeTimeout", "IdleTimeout" })
+        foreach (var key in new[] { "ListenAddress", "Port", "AdminPort", "MaxConcurrentSessions", "MaxMessageBytes", "MaxBufferedResponseBytes", "HandshakeTimeout", "IdleTimeout" })
         {
             Assert.Contains(error.Failures, failure => failure.StartsWith($"Broker:{key} ", StringComparison.Ordinal));
         }

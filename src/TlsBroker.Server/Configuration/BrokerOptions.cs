@@ -21,6 +21,10 @@ public sealed class BrokerOptions
 
     public const int MaxConcurrentSessionsLimit = 1_000_000;
 
+    public const int MinBufferedResponseBytes = 64 * 1024;
+
+    public const int MaxBufferedResponseBytesLimit = 1024 * 1024 * 1024;
+
     /// <summary>The <see cref="AdminPort"/> value that turns the admin port off.</summary>
     public const int AdminPortOff = -1;
 
@@ -53,6 +57,16 @@ public sealed class BrokerOptions
 
     /// <summary>Largest request message accepted, in bytes; a larger one ends the stream with RESOURCE_EXHAUSTED. Default 1 MiB; range 1 KiB to 64 MiB.</summary>
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Response bytes a session may hold that its caller has not read yet. 0 (default): none beyond the one being
+    /// written; the next request is read once the previous answer is written, so a caller that does not read holds
+    /// one answer and is ended by <see cref="IdleTimeout"/>. Above 0: the broker reads and answers the next requests
+    /// while earlier answers wait for the caller's HTTP/2 window, and an answer that would take the unread ones past
+    /// this ends the session with RESOURCE_EXHAUSTED (one answer alone is always sent); it must then exceed what
+    /// callers keep in flight. Range 0, or 64 KiB to 1 GiB.
+    /// </summary>
+    public int MaxBufferedResponseBytes { get; set; }
 
     /// <summary>
     /// Time from the Start message to the completed handshake (and the longest wait for the Start

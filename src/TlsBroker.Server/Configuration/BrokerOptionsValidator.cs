@@ -29,6 +29,10 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
 
         CheckRange(problems, prefix + "MaxConcurrentSessions", options.MaxConcurrentSessions, 1, BrokerOptions.MaxConcurrentSessionsLimit);
         CheckRange(problems, prefix + "MaxMessageBytes", options.MaxMessageBytes, BrokerOptions.MinMessageBytes, BrokerOptions.MaxMessageBytesLimit);
+        if (options.MaxBufferedResponseBytes != 0)
+        {
+            CheckRange(problems, prefix + "MaxBufferedResponseBytes", options.MaxBufferedResponseBytes, BrokerOptions.MinBufferedResponseBytes, BrokerOptions.MaxBufferedResponseBytesLimit);
+        }
         CheckRange(problems, prefix + "HandshakeTimeout", options.HandshakeTimeout, BrokerOptions.MinTimeout, BrokerOptions.MaxHandshakeTimeout);
         CheckRange(problems, prefix + "IdleTimeout", options.IdleTimeout, BrokerOptions.MinTimeout, BrokerOptions.MaxIdleTimeout);
         CheckRange(problems, prefix + "DrainTimeout", options.DrainTimeout, TimeSpan.Zero, BrokerOptions.MaxDrainTimeout);

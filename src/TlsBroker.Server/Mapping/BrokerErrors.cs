@@ -60,6 +60,9 @@ internal static class BrokerErrors
     public static RpcException ResponsesNotRead(TimeSpan timeout) =>
         new(new Status(StatusCode.DeadlineExceeded, $"the caller read no response for {timeout.TotalSeconds:0.###} s (idle timeout): the session is ended"));
 
+    public static RpcException BufferedResponsesOverLimit(int limit) =>
+        new(new Status(StatusCode.ResourceExhausted, $"the caller left more than {limit} bytes of responses unread (MaxBufferedResponseBytes): the session is ended"));
+
     public static RpcException IdleDeadlineExceeded(TimeSpan timeout) =>
         new(new Status(StatusCode.DeadlineExceeded, $"idle timeout: no message for {timeout.TotalSeconds:0.###} s"));
 }

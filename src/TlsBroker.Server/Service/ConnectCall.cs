@@ -8,6 +8,7 @@ using TlsBroker.Core.Results;
 using TlsBroker.Core.Verification;
 using TlsBroker.Server.Audit;
 using TlsBroker.Server.Callers;
+using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Logging;
 using TlsBroker.Server.Mapping;
 using TlsBroker.Server.Reload;
@@ -19,7 +20,8 @@ namespace TlsBroker.Server.Service;
 
 /// <summary>
 /// One Connect stream, adapted onto one <see cref="TlsClientSession"/>. Lockstep: every request
-/// gets exactly one response. The engine owns the phases and says when a message is out of
+/// gets exactly one response, in order; the next request is read once the answer is written or, with
+/// <see cref="BrokerOptions.MaxBufferedResponseBytes"/>, while earlier answers still wait for the caller to read them. The engine owns the phases and says when a message is out of
 /// order (<see cref="SessionMisuseException"/>); this class only adds what the engine cannot know:
 /// which policy, whether a slot is free, and how long the caller may stay silent.
 /// After a fatal result or a completed shutdown the session is Closed and its slot is given back
@@ -27,28 +29,26 @@ namespace TlsBroker.Server.Service;
 /// Received, Write or Shutdown is answered by the engine with the session's final outcome.
 /// The configuration is the one in force when the Start arrives; the session keeps it to its end,
 /// whatever reloads happen meanwhile. Its end writes one audit record (<see cref="SessionAuditor"/>).
+/// The parts that can be read and tested alone live beside it: the slot and the end (<see cref="SessionLifecycle"/>),
+/// the deadlines (<see cref="SessionDeadlines"/>, <see cref="RequestReader"/>), the response writes
+/// (<see cref="ResponseWriter"/>) and the resumption tokens (<see cref="SessionResumption"/>).
 /// </summary>
 internal sealed class ConnectCall : IDisposable
 {
     private readonly LiveConfiguration live;
-    private readonly ActiveSessions activeSessions;
     private readonly TimeProvider timeProvider;
     private readonly BrokerMetrics metrics;
     private readonly SessionAuditor auditor;
     private readonly SessionAudit audit;
     private readonly ILogger logger;
     private readonly Caller caller;
+    private readonly SessionLifecycle lifecycle;
+    private readonly SessionDeadlines deadlines;
     private BrokerSnapshot configuration;
     private TlsClientSession? session;
-    private ResumptionScope? scope;
-    private byte[]? issuedToken;
-    private int tokenUpdates;
+    private SessionResumption? resumption;
     private string policyName = string.Empty;
     private string serverName = string.Empty;
-    private DateTimeOffset handshakeDeadline;
-    private DateTimeOffset lastRequestAt;
-    private bool holdsSlot;
-    private bool closeLogged;
 
     public ConnectCall(
         LiveConfiguration live,
@@ -60,7 +60,6 @@ internal sealed class ConnectCall : IDisposable
         Caller caller)
     {
         this.live = live;
-        this.activeSessions = activeSessions;
         this.timeProvider = timeProvider;
         this.metrics = metrics;
         this.auditor = auditor;
@@ -69,7 +68,8 @@ internal sealed class ConnectCall : IDisposable
         configuration = live.Current;
         audit = new SessionAudit(timeProvider);
         Id = Guid.NewGuid().ToString("N")[..16];
-        lastRequestAt = timeProvider.GetUtcNow();
+        lifecycle = new SessionLifecycle(activeSessions, audit, logger, Id);
+        deadlines = new SessionDeadlines(timeProvider, configuration.Options);
     }
 
     /// <summary>Names the session in logs.</summary>
@@ -80,46 +80,74 @@ internal sealed class ConnectCall : IDisposable
         IServerStreamWriter<ConnectResponse> responses,
         CancellationToken callCancelled)
     {
-        using var readTimeout = new ReadTimeout(timeProvider, callCancelled);
-        while (await ReadNextAsync(requests, readTimeout) is { } request)
+        using var readsStopped = CancellationTokenSource.CreateLinkedTokenSource(callCancelled);
+        using var writesStopped = CancellationTokenSource.CreateLinkedTokenSource(callCancelled);
+        using var readTimeout = new ReadTimeout(timeProvider, readsStopped.Token);
+        using var writeTimeout = new ReadTimeout(timeProvider, writesStopped.Token);
+        var writer = new ResponseWriter(responses, writeTimeout, timeProvider, readsStopped.Cancel, metrics.ResponsesUnread);
+        var reader = new RequestReader(requests, readTimeout, deadlines, () => writer.BufferedBytes > 0);
+        try
         {
-            if (request.StepCase == ConnectRequest.StepOneofCase.Received)
+            while (await reader.ReadNextAsync(session?.Phase) is { } request)
             {
-                audit.Received(request.Received.Data.Length);
+                var limit = configuration.Options.MaxBufferedResponseBytes;
+                writer.Enqueue(Answer(request), deadlines.IdleTimeout, limit);
+                if (limit == 0)
+                {
+                    await writer.FlushAsync();
+                }
             }
 
-            var starts = session is null;
-            var result = Handle(request);
-            audit.Answered(result);
-            var response = ConnectResponseMapper.ToResponse(result, issuedToken);
-            if (starts)
+            await writer.FlushAsync();
+        }
+        catch (Exception e)
+        {
+            // A caller that misused the stream still gets the answers to its earlier requests, then the status;
+            // one that reads nothing (a deadline, a limit), is gone, or whose write failed gets no more writes.
+            if (callCancelled.IsCancellationRequested || writer.Failed || e is RpcException { StatusCode: StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted })
             {
-                response.Session = new SessionInfo { Id = Id, MaxMessageBytes = live.AtStartup.Options.MaxMessageBytes };
+                await writesStopped.CancelAsync();
             }
 
-            issuedToken = null;
-            await WriteAsync(responses, response, readTimeout);
+            await writer.SettleAsync();
+            if (e is not RpcException && writer.Failed)
+            {
+                // The read failed because a write did: the write woke it, or gRPC aborted the call when it
+                // cancelled an overdue write. The write's failure says why the call ends.
+                await writer.FlushAsync();
+            }
+
+            throw;
         }
     }
 
     /// <summary>Frees the session and its slot, however the stream ended, and logs how it ended (<paramref name="status"/>: the gRPC status it ends with).</summary>
-    public void End(string outcome, StatusCode status = StatusCode.OK)
-    {
-        audit.EndedWith(status);
-        if (session is not null && !closeLogged)
-        {
-            closeLogged = true;
-            BrokerLog.SessionClosed(logger, Id, outcome);
-        }
-
-        ReleaseSlot();
-    }
+    public void End(string outcome, StatusCode status = StatusCode.OK) => lifecycle.End(outcome, status);
 
     public void Dispose()
     {
         End("stream ended");
         auditor.Write(audit.Complete(caller.Name, Id, session), audit.PolicyFound);
         session?.Dispose();
+    }
+
+    private ConnectResponse Answer(ConnectRequest request)
+    {
+        if (request.StepCase == ConnectRequest.StepOneofCase.Received)
+        {
+            audit.Received(request.Received.Data.Length);
+        }
+
+        var starts = session is null;
+        var result = Handle(request);
+        audit.Answered(result);
+        var response = ConnectResponseMapper.ToResponse(result, resumption?.TakeIssued());
+        if (starts)
+        {
+            response.Session = new SessionInfo { Id = Id, MaxMessageBytes = live.AtStartup.Options.MaxMessageBytes };
+        }
+
+        return response;
     }
 
     private StepResult Handle(ConnectRequest request)
@@ -171,67 +199,22 @@ internal sealed class ConnectCall : IDisposable
             throw BrokerErrors.ServerNameOutsidePolicy(start.ServerName, policy.Name);
         }
 
-        if (!activeSessions.TryAcquire())
+        if (!lifecycle.TryStart())
         {
-            throw BrokerErrors.SessionLimitReached(activeSessions.Limit);
+            throw BrokerErrors.SessionLimitReached(lifecycle.SlotLimit);
         }
 
-        holdsSlot = true;
         audit.Started(policy.Name);
         policyName = policy.Name;
         serverName = start.ServerName;
-        handshakeDeadline = timeProvider.GetUtcNow() + configuration.Options.HandshakeTimeout;
+        deadlines.Started(configuration.Options);
         session = new TlsClientSession(policy, timeProvider, configuration.Options.CryptoProvider);
         BrokerLog.SessionStarted(logger, Id, policyName, serverName);
 
-        scope = new ResumptionScope(caller.Name, policyName, identity!.Name);
-        var result = session.Start(new SessionStart(identity, [.. start.Alpn]) { Resumption = OpenToken(start.ResumptionToken.Span) });
+        resumption = new SessionResumption(configuration.Resumption, new ResumptionScope(caller.Name, policyName, identity!.Name), metrics, logger, Id);
+        var result = session.Start(new SessionStart(identity, [.. start.Alpn]) { Resumption = resumption.Open(start.ResumptionToken.Span) });
         Observe(SessionPhase.AwaitingStart, result);
         return result;
-    }
-
-    /// <summary>A token that cannot be trusted is not an error: the handshake is a full one, and the reason is logged and counted.</summary>
-    private ResumptionState? OpenToken(ReadOnlySpan<byte> token)
-    {
-        if (token.IsEmpty || !configuration.Resumption.IsActive)
-        {
-            return null;
-        }
-
-        if (!configuration.Resumption.TryOpen(scope!, token, out var state, out var rejection))
-        {
-            var outcome = ResumptionOutcomes.Rejected(rejection);
-            metrics.ResumptionToken(outcome);
-            BrokerLog.ResumptionTokenRejected(logger, Id, outcome);
-            return null;
-        }
-
-        metrics.ResumptionToken(ResumptionOutcomes.Accepted);
-        return state;
-    }
-
-    /// <summary>
-    /// Seals the session's state whenever it changed: at Established for TLS 1.2 (and for a resumed
-    /// session), and after the handshake with every TLS 1.3 NewSessionTicket (RFC 8446 §4.6.1), so
-    /// the token rides on the response to the Received that carried the ticket.
-    /// </summary>
-    private void IssueTokenIfUpdated()
-    {
-        var updates = session!.ResumptionUpdates;
-        if (updates == tokenUpdates || !configuration.Resumption.IsActive)
-        {
-            return;
-        }
-
-        tokenUpdates = updates;
-        if (session.ExportResumption() is { } state)
-        {
-            issuedToken = configuration.Resumption.Seal(scope!, state);
-            if (issuedToken is not null)
-            {
-                metrics.ResumptionToken(ResumptionOutcomes.Issued);
-            }
-        }
     }
 
     private void Observe(SessionPhase before, StepResult result)
@@ -263,88 +246,12 @@ internal sealed class ConnectCall : IDisposable
         }
         else
         {
-            IssueTokenIfUpdated();
+            resumption!.IssueIfUpdated(session!);
         }
 
         if (session!.Phase == SessionPhase.Closed)
         {
             End(CloseOutcome(result));
-        }
-    }
-
-    /// <summary>
-    /// A caller that stops reading responses blocks this write (HTTP/2 flow control) and would hold
-    /// its session forever: the write gets the idle timeout, then the session ends with DEADLINE_EXCEEDED.
-    /// </summary>
-    private async Task WriteAsync(IServerStreamWriter<ConnectResponse> responses, ConnectResponse response, ReadTimeout readTimeout)
-    {
-        var idleTimeout = configuration.Options.IdleTimeout;
-        var deadline = timeProvider.GetUtcNow() + idleTimeout;
-        var cancelled = readTimeout.Arm(idleTimeout);
-        try
-        {
-            await responses.WriteAsync(response, cancelled);
-            readTimeout.Disarm();
-        }
-        catch (Exception e) when (e is not RpcException && timeProvider.GetUtcNow() >= deadline)
-        {
-            // By the clock, not by ReadTimeout.Expired: gRPC may abort the whole call when it cancels a
-            // write, and the write then fails with whatever the aborted call gives.
-            throw BrokerErrors.ResponsesNotRead(idleTimeout);
-        }
-    }
-
-    private async Task<ConnectRequest?> ReadNextAsync(IAsyncStreamReader<ConnectRequest> requests, ReadTimeout readTimeout)
-    {
-        var deadline = CurrentDeadline();
-        var cancelled = readTimeout.Arm(Max(deadline - timeProvider.GetUtcNow(), TimeSpan.Zero));
-
-        // Checked after the timer is armed, so that time passing in between cannot be missed.
-        if (timeProvider.GetUtcNow() >= deadline)
-        {
-            throw DeadlineExceeded();
-        }
-
-        try
-        {
-            var more = await requests.MoveNext(cancelled);
-            readTimeout.Disarm();
-            lastRequestAt = timeProvider.GetUtcNow();
-            return more ? requests.Current : null;
-        }
-        catch (OperationCanceledException) when (readTimeout.Expired)
-        {
-            throw DeadlineExceeded();
-        }
-    }
-
-    /// <summary>
-    /// Until when the caller may stay silent: the handshake deadline counts from the call's start
-    /// (for the Start message) or from the Start; the idle timeout from the last request.
-    /// </summary>
-    private DateTimeOffset CurrentDeadline() => session?.Phase switch
-    {
-        null => lastRequestAt + configuration.Options.HandshakeTimeout,
-        SessionPhase.AwaitingStart or SessionPhase.Handshaking => handshakeDeadline,
-        _ => lastRequestAt + configuration.Options.IdleTimeout,
-    };
-
-    /// <summary>The answer when the caller stayed silent past <see cref="CurrentDeadline"/>; built only then.</summary>
-    private RpcException DeadlineExceeded() => session?.Phase switch
-    {
-        null => BrokerErrors.StartDeadlineExceeded(configuration.Options.HandshakeTimeout),
-        SessionPhase.AwaitingStart or SessionPhase.Handshaking => BrokerErrors.HandshakeDeadlineExceeded(configuration.Options.HandshakeTimeout),
-        _ => BrokerErrors.IdleDeadlineExceeded(configuration.Options.IdleTimeout),
-    };
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    private void ReleaseSlot()
-    {
-        if (holdsSlot)
-        {
-            holdsSlot = false;
-            activeSessions.Release();
         }
     }
 

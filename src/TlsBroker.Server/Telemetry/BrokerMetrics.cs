@@ -20,6 +20,7 @@ internal sealed class BrokerMetrics
     private readonly Counter<long> sessions;
     private readonly Counter<long> sessionBytes;
     private readonly Counter<long> configurationReloads;
+    private readonly UpDownCounter<long> unreadResponseBytes;
 
     public BrokerMetrics(IMeterFactory meterFactory)
     {
@@ -38,6 +39,8 @@ internal sealed class BrokerMetrics
             "tlsbroker.sessions", "{session}", "Connect streams that ended, by caller, policy and outcome (rejected, verify_failed, handshake_failed, closed, failed, aborted).");
         sessionBytes = meter.CreateCounter<long>(
             "tlsbroker.session.io", "By", "TLS bytes of ended sessions, by caller, policy and direction (in: from the server; out: to the server).");
+        unreadResponseBytes = meter.CreateUpDownCounter<long>(
+            "tlsbroker.responses.unread", "By", "Response bytes the broker holds that their callers have not read yet (waiting for the caller's HTTP/2 window).");
         configurationReloads = meter.CreateCounter<long>(
             "tlsbroker.config.reloads", "{reload}", "Configuration reloads, by outcome (applied, rejected, unchanged).");
     }
@@ -63,6 +66,8 @@ internal sealed class BrokerMetrics
         sessionBytes.Add(bytesIn, new("tlsbroker.caller", caller), new("tlsbroker.policy", policy), new("tlsbroker.direction", "in"));
         sessionBytes.Add(bytesOut, new("tlsbroker.caller", caller), new("tlsbroker.policy", policy), new("tlsbroker.direction", "out"));
     }
+
+    internal void ResponsesUnread(long delta) => unreadResponseBytes.Add(delta);
 
     internal void ConfigurationReload(string outcome) => configurationReloads.Add(1, new KeyValuePair<string, object?>("tlsbroker.outcome", outcome));
 }

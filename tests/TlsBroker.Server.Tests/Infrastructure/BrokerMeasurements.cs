@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using TlsBroker.Server.Telemetry;
+using TlsBroker.Testing;
 
 namespace TlsBroker.Server.Tests.Infrastructure;
 
@@ -38,6 +39,21 @@ internal sealed class BrokerMeasurements : IDisposable
     /// <summary>The sum of <paramref name="instrument"/>'s measurements carrying every given tag.</summary>
     public long Sum(string instrument, params (string Key, string Value)[] tags) =>
         Recorded.Where(m => m.Instrument == instrument && tags.All(tag => m.Tags.GetValueOrDefault(tag.Key) == tag.Value)).Sum(m => m.Value);
+
+    /// <summary>Waits (bounded, polling) until the sum of <paramref name="instrument"/>'s measurements satisfies <paramref name="done"/>.</summary>
+    public async Task WaitForSumAsync(string instrument, Func<long, bool> done, string what)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Step);
+        while (!done(Sum(instrument)))
+        {
+            if (timeout.IsCancellationRequested)
+            {
+                Assert.Fail($"{instrument} is {Sum(instrument)} after {TestTimeouts.Step}, expected {what}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
+        }
+    }
 
     public void Dispose() => listener.Dispose();
 }

@@ -139,6 +139,29 @@ internal sealed class ForwardingClient : IAsyncDisposable
         return await WaitForEndAsync();
     }
 
+    /// <summary>
+    /// Reads again after having stopped: drops the responses still on their way and returns the status the call
+    /// ended with (waiting, bounded, for the broker to end it).
+    /// </summary>
+    public async Task<Status> DrainToEndAsync()
+    {
+        try
+        {
+            while (await (nextResponse ?? call.ResponseStream.MoveNext()).WaitAsync(TestTimeouts.Step))
+            {
+                nextResponse = null;
+            }
+
+            nextResponse = null;
+        }
+        catch (RpcException e)
+        {
+            return e.Status;
+        }
+
+        return call.GetStatus();
+    }
+
     /// <summary>Sends nothing and waits for the broker to end the call; returns the status it ended with.</summary>
     public async Task<Status> WaitForEndAsync()
     {
