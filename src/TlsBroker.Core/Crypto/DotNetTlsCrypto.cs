@@ -13,8 +13,9 @@ namespace TlsBroker.Core.Crypto;
 /// secp256r1/384/521, and the ECDSA and RSA checks of the server's CertificateVerify and
 /// ServerKeyExchange signatures. Everything else (X25519, which .NET has no API for, the key
 /// schedule, transcript hashes) stays BouncyCastle's. Stateless, so one instance serves all sessions.
+/// Not sealed: the fuzzing harness (tests/TlsBroker.Fuzz) derives a seeded, repeatable one from it.
 /// </summary>
-internal sealed class DotNetTlsCrypto(SecureRandom random) : BcTlsCrypto(random)
+internal class DotNetTlsCrypto(SecureRandom random) : BcTlsCrypto(random)
 {
     public override TlsCertificate CreateCertificate(short type, byte[] encoding) =>
         type == CertificateType.X509 ? new DotNetTlsCertificate(this, encoding) : base.CreateCertificate(type, encoding);

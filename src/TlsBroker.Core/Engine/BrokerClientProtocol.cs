@@ -182,7 +182,18 @@ internal sealed class BrokerClientProtocol(SessionResumer resumer) : TlsClientPr
     protected override void HandleHandshakeMessage(short type, HandshakeMessageInput buf)
     {
         warningAlertsInARow = 0;
-        base.HandleHandshakeMessage(type, buf);
+        try
+        {
+            base.HandleHandshakeMessage(type, buf);
+        }
+        catch (ArgumentException e) when (type == HandshakeType.certificate && e.TargetSite?.DeclaringType?.Assembly == typeof(TlsProtocol).Assembly)
+        {
+            // BouncyCastle's ASN.1 reads a certificate structure it cannot take (an RSASSA-PSS signature algorithm with
+            // NULL parameters ...) with ArgumentException, which would become internal_error. OpenSSL's
+            // tls_process_server_certificate answers a certificate it cannot decode with bad_certificate (ERR_R_ASN1_LIB).
+            // Only BouncyCastle's own: the same exception from the broker's verification is a defect and stays one.
+            throw new TlsFatalAlert(AlertDescription.bad_certificate, PeerInputFailure.UndecodableCertificate.Reason, e);
+        }
     }
 
     /// <summary>The alert sent is the one OpenSSL sends for the same input (<see cref="PeerInputFailure"/>), not internal_error.</summary>

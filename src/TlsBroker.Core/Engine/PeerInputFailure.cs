@@ -31,6 +31,10 @@ internal sealed record PeerInputFailure(short Alert, string Reason, VerifyOutcom
     public static PeerInputFailure TooManyWarningAlerts { get; } =
         new(AlertDescription.unexpected_message, "too many warn alerts", VerifyOutcome.Ok);
 
+    /// <summary>OpenSSL tls_process_server_certificate: a certificate d2i_X509 cannot decode is bad_certificate, ERR_R_ASN1_LIB.</summary>
+    public static PeerInputFailure UndecodableCertificate { get; } =
+        new(AlertDescription.bad_certificate, "ASN1 lib", VerifyOutcome.Ok);
+
     /// <summary>The failure's OpenSSL naming, or null when BouncyCastle's own alert and reason already say it.</summary>
     public static PeerInputFailure? Classify(Exception exception) => exception switch
     {
@@ -40,6 +44,13 @@ internal sealed record PeerInputFailure(short Alert, string Reason, VerifyOutcom
             new(AlertDescription.illegal_parameter, "excessive message size", VerifyOutcome.Ok),
         TlsFatalAlert { AlertDescription: AlertDescription.internal_error } alert when Says(alert, "Certificate chain longer than maximum") => ChainTooLong(),
         TlsFatalAlert { AlertDescription: AlertDescription.unexpected_message } alert when Says(alert, TooManyWarningAlerts.Reason) => TooManyWarningAlerts,
+        TlsFatalAlert { AlertDescription: AlertDescription.bad_certificate } alert when Says(alert, UndecodableCertificate.Reason) => UndecodableCertificate,
+
+        // OpenSSL ssl3_get_record: a record whose version is not 3.x is SSL_R_WRONG_VERSION_NUMBER, protocol_version.
+        // BouncyCastle reads the DTLS-reserved versions {0xFE, 0xFE/0xFF} with an ArgumentException, then wraps it in internal_error.
+        ArgumentException argument when argument.Message.Contains("is a reserved protocol version", StringComparison.Ordinal) =>
+            new(AlertDescription.protocol_version, OpenSslReasons.WrongVersionNumber, VerifyOutcome.Ok),
+        TlsFatalAlert { AlertDescription: AlertDescription.internal_error, InnerException: ArgumentException inner } => Classify(inner),
         _ => null,
     };
 

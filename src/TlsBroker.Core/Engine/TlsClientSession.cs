@@ -1,5 +1,6 @@
 using System.Text;
 using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using TlsBroker.Core.Crypto;
 using TlsBroker.Core.Policy;
 using TlsBroker.Core.Results;
@@ -36,6 +37,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     private static readonly StepResult WantRead = new() { Ret = -1, Error = SslError.WantRead };
 
     private readonly FirstRecordHeader firstRecordHeader = new();
+    private readonly BcTlsCrypto crypto = EngineCrypto.For(cryptoProvider);
     private BrokerClientProtocol? protocol;
     private BrokerTlsClient? client;
     private long startTimestamp;
@@ -44,6 +46,13 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     private IReadOnlyList<byte[]> peerCertificates = [];
     private (int Updates, ResumptionState? State) exported;
     private StepResult? ending;
+
+    /// <summary>
+    /// A session over <paramref name="crypto"/> instead of the shared instance: the fuzzing harness passes a seeded one,
+    /// so that the ClientHello, and with it a server flight recorded for it, repeat byte for byte.
+    /// </summary>
+    internal TlsClientSession(TlsPolicy policy, TimeProvider timeProvider, DotNetTlsCrypto crypto)
+        : this(policy, timeProvider, TlsCryptoProvider.DotNet) => this.crypto = crypto;
 
     public TlsPolicy Policy { get; } = policy;
 
@@ -73,7 +82,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         ValidateAlpn(start.Alpn);
         startTimestamp = TimeProvider.GetTimestamp();
         resumer = new SessionResumer(ResumableUnderPins(start.Resumption, identity!), TimeProvider);
-        var newClient = new BrokerTlsClient(EngineCrypto.For(CryptoProvider), Policy, identity!, [.. start.Alpn], resumer, TimeProvider);
+        var newClient = new BrokerTlsClient(crypto, Policy, identity!, [.. start.Alpn], resumer, TimeProvider);
         var newProtocol = new BrokerClientProtocol(resumer);
         (client, protocol) = (newClient, newProtocol);
         Phase = SessionPhase.Handshaking;

@@ -89,6 +89,13 @@ public sealed class CertificateVerifier(TrustAnchors trustAnchors, VerifiedChain
             validity = outcome.IsOk ? path.Validity : default;
             return outcome;
         }
+        catch (CryptographicException e)
+        {
+            // A certificate that loads but whose key or extensions OpenSSL's X509_verify_cert cannot decode (behind .NET's
+            // X509Chain): OpenSSL ends that verification with X509_V_ERR_UNSPECIFIED ("unable to get certs public key",
+            // "invalid certificate"), and so does the broker, instead of letting the exception end the handshake unnamed.
+            return VerifyFailure.At(X509VerifyCode.Unspecified, 0, $"the chain cannot be processed: {e.Message}");
+        }
         finally
         {
             foreach (var certificate in sent)
