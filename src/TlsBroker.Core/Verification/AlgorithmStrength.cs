@@ -40,9 +40,9 @@ internal static class AlgorithmStrength
         var algorithm = certificate.PublicKey.Oid.Value;
         var (bits, minimum, name) = algorithm switch
         {
-            RsaOid or RsaPssOid => (KeyBits(certificate.GetRSAPublicKey), MinimumRsaBits, "RSA"),
-            DsaOid => (KeyBits(certificate.GetDSAPublicKey), MinimumRsaBits, "DSA"),
-            EcOid => (KeyBits(certificate.GetECDsaPublicKey), MinimumEcBits, "EC"),
+            RsaOid or RsaPssOid => (KeyBits(() => certificate.PublicKey.GetRSAPublicKey() ?? certificate.GetRSAPublicKey()), MinimumRsaBits, "RSA"),
+            DsaOid => (KeyBits(certificate.PublicKey.GetDSAPublicKey), MinimumRsaBits, "DSA"),
+            EcOid => (KeyBits(certificate.PublicKey.GetECDsaPublicKey), MinimumEcBits, "EC"),
             _ => (int.MaxValue, 0, algorithm ?? "unknown"),
         };
         description = $"{name} {bits} bits, at least {minimum} required";
@@ -61,7 +61,11 @@ internal static class AlgorithmStrength
         return algorithm != RsaPssOid || PssHashAlgorithm(certificate.RawData) != Sha1Oid;
     }
 
-    /// <summary>The key's size in bits, or 0 when .NET cannot read the key (which then counts as too weak).</summary>
+    /// <summary>
+    /// The key's size in bits, or 0 when .NET cannot read the key (which then counts as too weak). Read
+    /// from the SubjectPublicKeyInfo alone, as OpenSSL's X509_get0_pubkey: X509Certificate2's own
+    /// Get...PublicKey also decodes keyUsage, and a keyUsage that does not decode is not a weak key.
+    /// </summary>
     private static int KeyBits(Func<AsymmetricAlgorithm?> read)
     {
         try

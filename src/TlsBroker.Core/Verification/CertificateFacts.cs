@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -9,6 +10,10 @@ internal sealed class CertificateFacts
     private const string BasicConstraintsOid = "2.5.29.19";
     private const string KeyUsageOid = "2.5.29.15";
     private const string ExtendedKeyUsageOid = "2.5.29.37";
+    private const string SubjectAltNameOid = "2.5.29.17";
+    private const string NameConstraintsOid = "2.5.29.30";
+    private const string SubjectKeyIdentifierOid = "2.5.29.14";
+    private const string AuthorityKeyIdentifierOid = "2.5.29.35";
 
     /// <summary>
     /// The extensions OpenSSL 3 knows how to process (X509_supported_extension in crypto/x509/v3_purp.c);
@@ -18,7 +23,7 @@ internal sealed class CertificateFacts
     [
         "2.16.840.1.113730.1.1", // Netscape certificate type
         KeyUsageOid,
-        "2.5.29.17", // subjectAltName
+        SubjectAltNameOid,
         BasicConstraintsOid,
         "2.5.29.32", // certificatePolicies
         "2.5.29.31", // cRLDistributionPoints
@@ -28,7 +33,7 @@ internal sealed class CertificateFacts
         "1.3.6.1.5.5.7.48.1.5", // OCSP no-check
         "2.5.29.36", // policyConstraints
         "1.3.6.1.5.5.7.1.14", // proxyCertInfo
-        "2.5.29.30", // nameConstraints
+        NameConstraintsOid,
         "2.5.29.33", // policyMappings
         "2.5.29.54", // inhibitAnyPolicy
     ];
@@ -39,9 +44,15 @@ internal sealed class CertificateFacts
         IsSelfIssued = certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);
         NotBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime());
         NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var extension in certificate.Extensions)
         {
             var oid = extension.Oid?.Value ?? string.Empty;
+            if (!seen.Add(oid))
+            {
+                DuplicatedExtension ??= oid;
+            }
+
             if (extension.Critical && !ProcessedExtensions.Contains(oid) && UnhandledCriticalExtension is null)
             {
                 UnhandledCriticalExtension = oid;
@@ -51,7 +62,7 @@ internal sealed class CertificateFacts
             {
                 Read(oid, extension);
             }
-            catch (CryptographicException)
+            catch (Exception e) when (e is CryptographicException or AsnContentException)
             {
                 MalformedExtension ??= oid;
             }
@@ -77,6 +88,21 @@ internal sealed class CertificateFacts
     public bool IsCertificateAuthority { get; private set; }
 
     public int? PathLengthConstraint { get; private set; }
+
+    /// <summary>
+    /// The OID of the first extension that appears twice, or null. RFC 5280 §4.2: "A certificate MUST
+    /// NOT include more than one instance of a particular extension."
+    /// </summary>
+    public string? DuplicatedExtension { get; private set; }
+
+    /// <summary>What makes the extensions invalid in OpenSSL's sense (duplicated or undecodable), or null.</summary>
+    public string? InvalidExtensionReason =>
+        DuplicatedExtension is { } duplicated ? $"has extension {duplicated} twice"
+        : MalformedExtension is { } malformed ? $"has extension {malformed} that does not decode"
+        : null;
+
+    /// <summary>A subjectAltName extension is present and holds no name.</summary>
+    public bool HasEmptySubjectAltName { get; private set; }
 
     /// <summary>Null when the certificate has no keyUsage extension.</summary>
     public X509KeyUsageFlags? KeyUsage { get; private set; }
@@ -126,6 +152,13 @@ internal sealed class CertificateFacts
                 IsCertificateAuthority = constraints.CertificateAuthority;
                 PathLengthConstraint = constraints.HasPathLengthConstraint ? constraints.PathLengthConstraint : null;
                 HasBasicConstraints = true;
+
+                // RFC 5280 §4.2.1.9: pathLenConstraint INTEGER (0..MAX); OpenSSL marks a negative one invalid.
+                if (PathLengthConstraint < 0)
+                {
+                    MalformedExtension ??= oid;
+                }
+
                 break;
             case KeyUsageOid:
                 KeyUsage = new X509KeyUsageExtension(extension, extension.Critical).KeyUsages;
@@ -133,6 +166,21 @@ internal sealed class CertificateFacts
             case ExtendedKeyUsageOid:
                 var usages = new X509EnhancedKeyUsageExtension(extension, extension.Critical).EnhancedKeyUsages;
                 ExtendedKeyUsages = usages.Cast<Oid>().Select(o => o.Value ?? string.Empty).ToList();
+                break;
+            case SubjectAltNameOid:
+                HasEmptySubjectAltName = !new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadSequence().HasData;
+                break;
+
+            // Read only to tell whether they decode, as OpenSSL's ossl_x509v3_cache_extensions does;
+            // X509Chain applies name constraints, and key identifiers only guide path building.
+            case NameConstraintsOid:
+                new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadSequence();
+                break;
+            case SubjectKeyIdentifierOid:
+                _ = new X509SubjectKeyIdentifierExtension(extension, extension.Critical).SubjectKeyIdentifierBytes;
+                break;
+            case AuthorityKeyIdentifierOid:
+                _ = new X509AuthorityKeyIdentifierExtension(extension.RawData, extension.Critical).KeyIdentifier;
                 break;
         }
     }

@@ -5,23 +5,29 @@ using TlsBroker.Core.Results;
 namespace TlsBroker.Core.Verification;
 
 /// <summary>
-/// The path .NET's <see cref="X509Chain"/> built from the server's certificate to a trust anchor
-/// (or as far as it got), leaf first. Only the path, its signatures and its name constraints come
-/// from X509Chain; every other rule is checked by the verifier on <see cref="Certificates"/>.
+/// One candidate path from <see cref="PathBuilder"/>, checked by .NET's <see cref="X509Chain"/>
+/// given only that path's certificates, leaf first. Only its signatures and its name constraints
+/// (and the anchor's own issuers, for an anchor that is not self-signed) come from X509Chain; every
+/// other rule is checked by the verifier on <see cref="Certificates"/>.
 /// </summary>
 internal sealed class CertificatePath : IDisposable
 {
-    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
-
     private readonly X509Chain chain;
 
-    private CertificatePath(X509Chain chain)
+    private CertificatePath(X509Chain chain, CandidatePath candidate)
     {
         this.chain = chain;
         Certificates = chain.ChainElements.Select(e => new CertificateFacts(e.Certificate)).ToList();
         Untrusted = (Flags(chain.ChainStatus) & (X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) != 0
-            ? DescribeUntrusted()
+            ? DescribeUntrusted(candidate)
             : null;
+    }
+
+    private CertificatePath(X509Chain chain, VerifyOutcome failure)
+    {
+        this.chain = chain;
+        Certificates = [];
+        Untrusted = failure;
     }
 
     /// <summary>Leaf first; the last one is the trust anchor when <see cref="Untrusted"/> is null.</summary>
@@ -35,23 +41,37 @@ internal sealed class CertificatePath : IDisposable
         Certificates.Max(c => c.NotBefore.ToUnixTimeSeconds()),
         Certificates.Min(c => c.NotAfter.ToUnixTimeSeconds()));
 
-    public static CertificatePath Build(IReadOnlyList<X509Certificate2> sent, TrustAnchors anchors, DateTimeOffset now)
+    public static CertificatePath Build(CandidatePath candidate, TrustAnchors anchors, DateTimeOffset now)
     {
         var chain = new X509Chain();
         var policy = chain.ChainPolicy;
         policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.AddRange(anchors.CandidatesFor(sent));
-        policy.ExtraStore.AddRange(sent.Skip(1).ToArray());
+        if (candidate.EndsAtAnchor)
+        {
+            policy.CustomTrustStore.AddRange(anchors.CandidatesFor([candidate.Certificates[^1]]));
+        }
+
+        policy.ExtraStore.AddRange(candidate.Certificates.Skip(1).ToArray());
         policy.DisableCertificateDownloads = true;
         policy.RevocationMode = X509RevocationMode.NoCheck;
         policy.VerificationTime = now.UtcDateTime;
         policy.VerificationTimeIgnored = false;
-        policy.ApplicationPolicy.Add(ServerAuth);
 
-        // Build's verdict is not used: the status flags are too coarse to number errors, so the
-        // verifier reads the path and re-checks every rule on the certificates themselves.
-        chain.Build(sent[0]);
-        return new CertificatePath(chain);
+        // extendedKeyUsage is not asked of X509Chain (ApplicationPolicy): ExtensionRules checks it,
+        // and X509Chain would throw on one that does not decode. Build's verdict is not used: the
+        // status flags are too coarse to number errors, so the verifier reads the path and re-checks
+        // every rule on the certificates themselves.
+        try
+        {
+            chain.Build(candidate.Certificates[0]);
+        }
+        catch (CryptographicException e)
+        {
+            chain.Reset();
+            return new CertificatePath(chain, VerifyFailure.At(X509VerifyCode.Unspecified, 0, $"the path's certificates cannot be processed: {e.Message}"));
+        }
+
+        return new CertificatePath(chain, candidate);
     }
 
     /// <summary>
@@ -141,7 +161,7 @@ internal sealed class CertificatePath : IDisposable
     private X509ChainStatusFlags ElementFlags(int depth) => Flags(chain.ChainElements[depth].ChainElementStatus);
 
     /// <summary>OpenSSL 3 build_chain's verdict on a path that did not reach an anchor.</summary>
-    private VerifyOutcome DescribeUntrusted()
+    private VerifyOutcome DescribeUntrusted(CandidatePath candidate)
     {
         var top = Certificates.Count - 1;
         var certificate = Certificates[top];
@@ -152,6 +172,27 @@ internal sealed class CertificatePath : IDisposable
                 : VerifyFailure.At(X509VerifyCode.SelfSignedCertInChain, top, $"the root '{certificate.Subject}' is not a trust anchor");
         }
 
-        return VerifyFailure.At(X509VerifyCode.UnableToGetIssuerCertLocally, top, $"no trust anchor or sent certificate is the issuer '{certificate.Certificate.Issuer}'");
+        return VerifyFailure.At(X509VerifyCode.UnableToGetIssuerCertLocally, top, $"no trust anchor or sent certificate is the issuer '{certificate.Certificate.Issuer}'{WhyNotLinked(certificate, candidate, top)}");
+    }
+
+    /// <summary>
+    /// OpenSSL 3's check_issued (x509_likely_issued) links no certificate whose extensions are invalid,
+    /// on either side (ossl_x509v3_cache_extensions: a duplicated or undecodable extension), so such a
+    /// certificate ends the path with this error; say which extension it was.
+    /// </summary>
+    private static string WhyNotLinked(CertificateFacts certificate, CandidatePath candidate, int top)
+    {
+        if (certificate.InvalidExtensionReason is { } own)
+        {
+            return $" ('{certificate.Subject}' {own}, so no issuer can be linked to it)";
+        }
+
+        if (top + 1 < candidate.Certificates.Count
+            && new CertificateFacts(candidate.Certificates[top + 1]).InvalidExtensionReason is { } issuers)
+        {
+            return $" that has valid extensions (the candidate issuer {issuers})";
+        }
+
+        return string.Empty;
     }
 }

@@ -10,8 +10,11 @@ namespace TlsBroker.Core.Verification;
 /// result numbered as OpenSSL 3 numbers it.
 /// </summary>
 /// <remarks>
-/// .NET's <see cref="X509Chain"/> only builds the path and checks its signatures and name
-/// constraints; every other rule is checked here on the built path's certificates, in the order
+/// <see cref="PathBuilder"/> proposes candidate paths (RFC 4158, depth-first with backtracking, within
+/// <see cref="PathBudget"/>) until one passes every check; when none does, the error of the path that
+/// got furthest (<see cref="PathAttempt.IsFurtherThan"/>) is reported. On each candidate .NET's
+/// <see cref="X509Chain"/> only checks signatures and name constraints; every other rule is checked
+/// here on the path's certificates, in the order
 /// OpenSSL 3's X509_verify_cert reports them (crypto/x509/x509_vfy.c: leaf key level, build_chain,
 /// check_extensions, check_auth_level, check_id, internal_verify, check_name_constraints), so the
 /// first failure has the number and depth OpenSSL would give it. Where our rules are stricter
@@ -77,17 +80,28 @@ public sealed class CertificateVerifier(TrustAnchors trustAnchors, VerifiedChain
                 return VerifyFailure.At(X509VerifyCode.EeKeyTooSmall, 0, $"the server's key is {leafKey}");
             }
 
-            using var path = CertificatePath.Build(sent, TrustAnchors, now);
-            var outcome = path.Untrusted
-                ?? ExtensionRules.Check(path.Certificates)
-                ?? CheckAlgorithms(path.Certificates)
-                ?? IdentityCheck.Check(sent[0], identity)
-                ?? path.CheckSignaturesAndTimes(now)
-                ?? path.CheckNameConstraints()
-                ?? CheckPins(path.Certificates)
-                ?? VerifyOutcome.Ok;
-            validity = outcome.IsOk ? path.Validity : default;
-            return outcome;
+            var builder = new PathBuilder(sent, TrustAnchors, now);
+            PathAttempt? furthest = null;
+            foreach (var candidate in builder.Paths())
+            {
+                var attempt = Check(candidate, sent[0], identity, now);
+                if (attempt.Outcome.IsOk)
+                {
+                    validity = attempt.Validity;
+                    return attempt.Outcome;
+                }
+
+                if (furthest is null || attempt.IsFurtherThan(furthest))
+                {
+                    furthest = attempt;
+                }
+            }
+
+            var outcome = furthest?.Outcome
+                ?? VerifyFailure.At(X509VerifyCode.UnableToGetIssuerCertLocally, 0, "no candidate path was tried");
+            return builder.Budget.Exhausted
+                ? outcome with { Reason = $"{outcome.Reason}; {builder.Budget.Describe()}" }
+                : outcome;
         }
         catch (CryptographicException e)
         {
@@ -103,6 +117,41 @@ public sealed class CertificateVerifier(TrustAnchors trustAnchors, VerifiedChain
                 certificate.Dispose();
             }
         }
+    }
+
+    /// <summary>One candidate path through every check, in OpenSSL 3's order, stopping at the first failure.</summary>
+    private PathAttempt Check(CandidatePath candidate, X509Certificate2 leaf, ServerIdentity identity, DateTimeOffset now)
+    {
+        if (candidate.TooLong)
+        {
+            var top = candidate.Certificates.Count - 1;
+            return new PathAttempt(
+                VerifyFailure.At(X509VerifyCode.CertChainTooLong, top, $"no trust anchor within {PathBudget.MaxPathLength} certificates"),
+                0,
+                candidate.Certificates.Count,
+                default);
+        }
+
+        using var path = CertificatePath.Build(candidate, TrustAnchors, now);
+        Func<VerifyOutcome?>[] steps =
+        [
+            () => path.Untrusted,
+            () => ExtensionRules.Check(path.Certificates),
+            () => CheckAlgorithms(path.Certificates),
+            () => IdentityCheck.Check(leaf, identity),
+            () => path.CheckSignaturesAndTimes(now),
+            () => path.CheckNameConstraints(),
+            () => CheckPins(path.Certificates),
+        ];
+        for (var passed = 0; passed < steps.Length; passed++)
+        {
+            if (steps[passed]() is { } failure)
+            {
+                return new PathAttempt(failure, passed, path.Certificates.Count, default);
+            }
+        }
+
+        return new PathAttempt(VerifyOutcome.Ok, steps.Length, path.Certificates.Count, path.Validity);
     }
 
     /// <summary>

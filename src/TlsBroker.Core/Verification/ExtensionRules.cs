@@ -39,6 +39,14 @@ internal static class ExtensionRules
                 return caCheck;
             }
 
+            // RFC 5280 §4.2.1.6: "If the subjectAltName extension is present, the sequence MUST contain
+            // at least one entry." OpenSSL 3 checks it in check_extensions under -x509_strict only; an
+            // empty list proves no identity, so the broker always applies it.
+            if (certificate.HasEmptySubjectAltName)
+            {
+                return VerifyFailure.At(X509VerifyCode.EmptySubjectAltName, depth, $"'{certificate.Subject}' has a subjectAltName extension with no name");
+            }
+
             if (!ServesTlsServerPurpose(certificate, depth))
             {
                 return VerifyFailure.At(X509VerifyCode.InvalidPurpose, depth, depth == 0

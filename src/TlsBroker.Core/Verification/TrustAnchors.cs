@@ -105,6 +105,15 @@ public sealed class TrustAnchors
         return [.. candidates];
     }
 
+    /// <summary>The anchors whose subject is the issuer name of <paramref name="certificate"/>: its candidate issuers among them.</summary>
+    internal IReadOnlyList<X509Certificate2> IssuersNamedBy(X509Certificate2 certificate) =>
+        bySubject.TryGetValue(NameKey(certificate.IssuerName), out var anchors) ? anchors : [];
+
+    /// <summary>Whether <paramref name="certificate"/> is itself one of the anchors (byte for byte), as a server may send one.</summary>
+    internal bool Contains(X509Certificate2 certificate) =>
+        bySubject.TryGetValue(NameKey(certificate.SubjectName), out var anchors)
+        && anchors.Any(anchor => anchor.RawData.AsSpan().SequenceEqual(certificate.RawData));
+
     /// <summary>Wraps certificates a caller already holds (tests, embedded anchors).</summary>
     internal static TrustAnchors FromCertificates(IEnumerable<X509Certificate2> certificates, string source)
     {
@@ -137,7 +146,7 @@ public sealed class TrustAnchors
     /// A name in a form at least as coarse as OpenSSL's canonical comparison (x509_name_canon: string types
     /// unified, case folded, whitespace runs collapsed), so that two names OpenSSL matches always get one key.
     /// </summary>
-    private static string NameKey(X500DistinguishedName name) =>
+    internal static string NameKey(X500DistinguishedName name) =>
         string.Join(' ', name.Name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
 
     private static List<X509Certificate2> LoadPemFile(string path)

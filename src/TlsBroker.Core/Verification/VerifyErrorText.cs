@@ -14,6 +14,7 @@ internal static class VerifyErrorText
         [X509VerifyCode.DepthZeroSelfSignedCert] = "self-signed certificate",
         [X509VerifyCode.SelfSignedCertInChain] = "self-signed certificate in certificate chain",
         [X509VerifyCode.UnableToGetIssuerCertLocally] = "unable to get local issuer certificate",
+        [X509VerifyCode.CertChainTooLong] = "certificate chain too long",
         [X509VerifyCode.PathLengthExceeded] = "path length constraint exceeded",
         [X509VerifyCode.InvalidPurpose] = "unsuitable certificate purpose",
         [X509VerifyCode.InvalidNonCa] = "invalid non-CA certificate (has CA markings)",
@@ -29,6 +30,7 @@ internal static class VerifyErrorText
         [X509VerifyCode.CaMdTooWeak] = "CA signature digest algorithm too weak",
         [X509VerifyCode.InvalidCa] = "invalid CA certificate",
         [X509VerifyCode.DaneNoMatch] = "no matching DANE TLSA records",
+        [X509VerifyCode.EmptySubjectAltName] = "Empty Subject Alternative Name extension",
     };
 
     public static string For(X509VerifyCode code) =>

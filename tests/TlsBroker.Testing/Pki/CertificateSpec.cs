@@ -32,6 +32,18 @@ public sealed record CertificateSpec
 
     public HashAlgorithmName SignatureHash { get; init; } = HashAlgorithmName.SHA256;
 
+    /// <summary>
+    /// An existing key to certify instead of a fresh one (cross-signed twins, loops); the issued
+    /// <see cref="TestCertificate"/> then shares it.
+    /// </summary>
+    public AsymmetricAlgorithm? SubjectKey { get; init; }
+
+    /// <summary>Null: the SHA-1 of the key, as usual. Otherwise the subjectKeyIdentifier to write instead.</summary>
+    public IReadOnlyList<byte>? SubjectKeyIdentifier { get; init; }
+
+    /// <summary>Null: the issuer's subjectKeyIdentifier, as usual. Otherwise the authorityKeyIdentifier keyIdentifier to write instead.</summary>
+    public IReadOnlyList<byte>? AuthorityKeyIdentifier { get; init; }
+
     /// <summary>Further extensions, added as given (name constraints, an unknown critical extension ...).</summary>
     public IReadOnlyList<X509Extension> ExtraExtensions { get; init; } = [];
 

@@ -12,7 +12,7 @@ public static class TestPki
     /// <summary>Issues <paramref name="spec"/>, signed by <paramref name="issuer"/> or self-signed when null.</summary>
     public static TestCertificate Issue(CertificateSpec spec, TestCertificate? issuer = null)
     {
-        var key = CreateKey(spec.Key);
+        var key = spec.SubjectKey ?? CreateKey(spec.Key);
         var subject = new X500DistinguishedName($"CN={spec.CommonName}, O=TlsBroker Tests");
         var request = key switch
         {
@@ -29,7 +29,9 @@ public static class TestPki
             return new TestCertificate(X509CertificateLoader.LoadCertificate(selfSigned.RawData), key);
         }
 
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer.Certificate, true, false));
+        request.CertificateExtensions.Add(spec.AuthorityKeyIdentifier is { } authorityKeyId
+            ? X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier([.. authorityKeyId])
+            : X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer.Certificate, true, false));
         using var signed = request.Create(issuer.Certificate.SubjectName, CreateSigner(issuer.PrivateKey, spec.SignatureHash), spec.NotBefore, spec.NotAfter, serialNumber);
         return new TestCertificate(X509CertificateLoader.LoadCertificate(signed.RawData), key);
     }
@@ -74,7 +76,9 @@ public static class TestPki
             request.CertificateExtensions.Add(san.Build());
         }
 
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        request.CertificateExtensions.Add(spec.SubjectKeyIdentifier is { } subjectKeyId
+            ? new X509SubjectKeyIdentifierExtension([.. subjectKeyId], critical: false)
+            : new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
         foreach (var extension in spec.ExtraExtensions)
         {
             request.CertificateExtensions.Add(extension);
