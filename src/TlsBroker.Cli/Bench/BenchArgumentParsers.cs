@@ -1,5 +1,6 @@
 using System.CommandLine.Parsing;
 using System.Globalization;
+using TlsBroker.Bench;
 using TlsBroker.Cli.Connect;
 
 namespace TlsBroker.Cli.Bench;
@@ -131,6 +132,18 @@ internal static class BenchArgumentParsers
         }
 
         result.AddError($"'{text}' is not a time limit: give a number of seconds greater than 0, e.g. 60 or 2.5");
+        return default;
+    }
+
+    public static double ParseSecondsOrZero(ArgumentResult result)
+    {
+        var text = result.Tokens[0].Value;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= 86_400)
+        {
+            return seconds;
+        }
+
+        result.AddError($"'{text}' is not a time: give a number of seconds from 0 to 86400, e.g. 30 or 0");
         return default;
     }
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Net;
+using TlsBroker.Bench;
 using TlsBroker.Cli.Connect;
 using TlsBroker.Core.Crypto;
 
@@ -16,13 +18,14 @@ internal static class BenchCommand
     /// <summary>Printed after the options by <c>bench --help</c>.</summary>
     public const string HelpEpilog = """
         Phases: handshakes (full handshakes: TCP connect + handshake with chain and name verification + close_notify
-        and close; latency from the start of the TCP connect to the verified handshake), throughput (--throughput-size
-        downloaded and uploaded in 16 KiB writes, TLS 1.3), idle (broker RSS per idle established session, then
-        every session must still echo a byte). Throughput and idle need --local-server; against HOST:PORT only the
-        handshake phases run.
+        and close; latency from the start of the TCP connect to the verified handshake), throughput (transfers of
+        --throughput-size downloaded and uploaded in 16 KiB writes, TLS 1.3), idle (broker RSS per idle established
+        session, then every session must still echo a byte; measured once). Handshake and throughput phases run for
+        --duration each, --repeats times, after a warm-up that lasts until the JIT has settled (at most --warmup).
+        Throughput and idle need --local-server; against HOST:PORT only the handshake phases run.
 
-        Broker: by default the bench starts `dotnet TlsBroker.Server.dll` from its own folder on a free loopback port,
-        with policies bench-tls13 and bench-tls12 trusting the target's anchors, and stops it at the end. With
+        Broker: by default the bench starts `dotnet TlsBroker.Server.dll` from its own folder on a free loopback port
+        (learning its addresses from the broker's --ready-file), with policies bench-tls13 and bench-tls12 trusting the target's anchors, and stops it at the end. With
         --broker URL the running broker must define those two policies (MinVersion = MaxVersion = 1.3 / 1.2).
 
         Exit codes:
@@ -60,13 +63,28 @@ internal static class BenchCommand
             HelpName = "PEM",
             Description = "Trust anchors for a HOST:PORT target (PEM file). [default: the system store; --local-server trusts its generated root]",
         };
-        var handshakes = PositiveInt("--handshakes", "N", "Full handshakes per phase (one path, TLS version and concurrency).", 200, 1_000_000);
-        var warmup = new Option<int>("--warmup")
+        var duration = new Option<double>("--duration")
+        {
+            HelpName = "SECONDS",
+            Description = "How long each measured phase runs: a path's handshakes at one TLS version and concurrency, or its transfers in one direction.",
+            DefaultValueFactory = _ => BenchSettings.DefaultDuration.TotalSeconds,
+            CustomParser = BenchArgumentParsers.ParseSeconds,
+        };
+        var repeats = PositiveInt("--repeats", "N", "Runs of every row; the tables give the median and the spread, (max - min) / median, and ratios are computed from medians.", BenchSettings.DefaultRepeats, 100);
+        var handshakes = new Option<int?>("--handshakes")
         {
             HelpName = "N",
-            Description = "Unmeasured handshakes per path and TLS version before its phases, run 8 at a time, so that the JIT has settled; any value above 0 also transfers --throughput-size (at most 64 MiB) each way per path before the throughput figures, up to 5 times while the JIT is still busy.",
-            DefaultValueFactory = _ => BenchSettings.DefaultWarmup,
-            CustomParser = result => BenchArgumentParsers.ParseInt(result, 0, 100_000),
+            Description = "Run exactly N handshakes per phase instead of for --duration (quick checks, not figures to compare).",
+            CustomParser = result => BenchArgumentParsers.ParseInt(result, 1, 1_000_000),
+        };
+        var warmup = new Option<double>("--warmup")
+        {
+            HelpName = "SECONDS",
+            Description = "Longest warm-up per path and TLS version (and per path before the throughput figures): unmeasured work, 8 handshakes "
+                + "at a time, in rounds of 1 s until the JIT counters of the bench and of the broker stand still for 2 rounds; the report "
+                + "says when a warm-up ended here instead. 0 turns the warm-up off.",
+            DefaultValueFactory = _ => BenchSettings.DefaultWarmup.TotalSeconds,
+            CustomParser = BenchArgumentParsers.ParseSecondsOrZero,
         };
         var phaseTimeout = new Option<double>("--phase-timeout")
         {
@@ -160,7 +178,7 @@ internal static class BenchCommand
 
         var command = new Command("bench", Description)
         {
-            server, localServer, serverName, trust, handshakes, warmup, phaseTimeout, concurrency, tls, paths, phases, variant, cryptoProvider,
+            server, localServer, serverName, trust, duration, repeats, handshakes, warmup, phaseTimeout, concurrency, tls, paths, phases, variant, cryptoProvider,
             throughputSize, idleSessions, broker, brokerPid, brokerAdmin, json,
         };
         command.Validators.Add(result =>
@@ -182,12 +200,14 @@ internal static class BenchCommand
         command.SetAction((parseResult, cancellationToken) => run(
             new BenchSettings
             {
-                Server = parseResult.GetValue(server),
+                Server = parseResult.GetValue(server) is { } endpoint ? new DnsEndPoint(endpoint.Host, endpoint.Port) : null,
                 LocalServer = parseResult.GetValue(localServer),
                 ServerName = parseResult.GetValue(serverName),
                 Trust = parseResult.GetValue(trust),
+                Duration = TimeSpan.FromSeconds(parseResult.GetValue(duration)),
+                Repeats = parseResult.GetValue(repeats),
                 Handshakes = parseResult.GetValue(handshakes),
-                Warmup = parseResult.GetValue(warmup),
+                Warmup = TimeSpan.FromSeconds(parseResult.GetValue(warmup)),
                 PhaseTimeout = TimeSpan.FromSeconds(parseResult.GetValue(phaseTimeout)),
                 Concurrency = OrDefault(parseResult.GetValue(concurrency), defaults.Concurrency),
                 TlsVersions = OrDefault(parseResult.GetValue(tls), defaults.TlsVersions),

@@ -1,17 +1,12 @@
-using System.Security.Authentication;
 using System.Text;
-using Grpc.Core;
-using TlsBroker.Cli.Bench.Paths;
-using TlsBroker.Cli.Bench.Phases;
-using TlsBroker.Cli.Bench.Report;
-using TlsBroker.Client;
+using TlsBroker.Bench;
+using TlsBroker.Bench.Report;
 
 namespace TlsBroker.Cli.Bench;
 
 /// <summary>
-/// <c>tlsbroker bench</c>: sets up the target, the broker and the paths, checks that every path
-/// completes a verified handshake, runs the phases one after the other (progress on stderr), then
-/// prints the tables and ratios on stdout and writes --json.
+/// <c>tlsbroker bench</c>: runs the bench library (<see cref="BenchRun"/>) with progress on
+/// stderr, then prints the tables and ratios on stdout, writes --json, and turns the outcome into an exit code.
 /// </summary>
 internal sealed class BenchRunner
 {
@@ -25,14 +20,9 @@ internal sealed class BenchRunner
     /// <returns>One of <see cref="ExitCodes"/>, as listed in <see cref="BenchCommand.HelpEpilog"/>.</returns>
     public async Task<int> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
-        var startedUtc = DateTimeOffset.UtcNow;
         try
         {
-            await using var setup = await BenchSetup.CreateAsync(settings, cancellationToken);
-            await PreflightAsync(setup, settings, cancellationToken);
-            var phases = new PhaseSequence(setup, settings, Progress);
-            var report = await phases.RunAsync(startedUtc, cancellationToken);
-
+            var report = await BenchRun.RunAsync(settings, Progress, cancellationToken);
             await using (var output = new StreamWriter(console.Output, new UTF8Encoding(false), leaveOpen: true) { AutoFlush = true })
             {
                 await output.WriteAsync(ReportTable.Format(report));
@@ -48,7 +38,7 @@ internal sealed class BenchRunner
         catch (BenchSetupException e)
         {
             await console.Error.WriteLineAsync($"tlsbroker bench: {e.Message}");
-            return e.ExitCode;
+            return ExitCode(e.Failure);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -57,35 +47,13 @@ internal sealed class BenchRunner
         }
     }
 
-    /// <summary>One handshake per path and TLS version, every failure reported with the exit code of its cause.</summary>
-    private static async Task PreflightAsync(BenchSetup setup, BenchSettings settings, CancellationToken cancellationToken)
+    private static int ExitCode(BenchSetupFailure failure) => failure switch
     {
-        foreach (var path in setup.Paths)
-        {
-            foreach (var version in settings.TlsVersions)
-            {
-                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                deadline.CancelAfter(settings.PhaseTimeout);
-                try
-                {
-                    await new HandshakePhase(path, setup.Target, version).RunOneAsync(deadline.Token);
-                }
-                catch (Exception e) when (!cancellationToken.IsCancellationRequested && PreflightExitCode(e) is { } exitCode)
-                {
-                    throw new BenchSetupException(
-                        exitCode, $"the {path.Label} path cannot complete a TLS {version.Label()} handshake with {setup.Target.Display}: {e.GetType().Name}: {e.Message}", e);
-                }
-            }
-        }
-    }
-
-    private static int? PreflightExitCode(Exception e) => e switch
-    {
-        RpcException or BrokerException => ExitCodes.BrokerError,
-        AuthenticationException or BenchTlsException or BrokerTlsException => ExitCodes.TlsFailure,
-        OperationCanceledException or TimeoutException => ExitCodes.Timeout,
-        IOException or System.Net.Sockets.SocketException => ExitCodes.ServerUnreachable,
-        _ => null,
+        BenchSetupFailure.Usage => ExitCodes.Usage,
+        BenchSetupFailure.ServerUnreachable => ExitCodes.ServerUnreachable,
+        BenchSetupFailure.BrokerError => ExitCodes.BrokerError,
+        BenchSetupFailure.TlsFailure => ExitCodes.TlsFailure,
+        _ => ExitCodes.Timeout,
     };
 
     private void Progress(string line) => console.Error.WriteLine($"bench: {line}");

@@ -65,6 +65,7 @@ public static class BrokerWebApplicationBuilderExtensions
         services.TryAddSingleton<CallerDirectory>();
         services.AddRateLimiter(CallerRateLimiting.Configure);
         services.AddHostedService<BrokerStartup>();
+        services.AddHostedService<BrokerReadyFile>();
         services.AddHostedService<ConfigurationReloader>();
 
         // Drains in StoppingAsync, which runs before Kestrel's StopAsync: Kestrel serves on meanwhile.

@@ -35,6 +35,9 @@ public sealed class BenchCommandTests
     [Theory]
     [Trait("Category", "Unit")]
     [InlineData("--concurrency", "8,0", "0")]
+    [InlineData("--duration", "0", "0")]
+    [InlineData("--repeats", "0", "0")]
+    [InlineData("--warmup", "soon", "soon")]
     [InlineData("--tls", "1.3,1.1", "1.1")]
     [InlineData("--paths", "direct,openssl", "openssl")]
     [InlineData("--throughput-size", "64MB", "64MB")]
@@ -98,7 +101,7 @@ public sealed class BenchCommandTests
 
         var run = await CliRun.InvokeAsync(
             string.Empty, "bench", $"127.0.0.1:{server.Port}", "--servername", "localhost", "--trust", chain.RootPath,
-            "--paths", "direct,engine", "--handshakes", "3", "--warmup", "0", "--concurrency", "1", "--json", jsonPath,
+            "--paths", "direct,engine", "--handshakes", "3", "--repeats", "1", "--warmup", "0", "--concurrency", "1", "--json", jsonPath,
             "--variant", "nocache:VerifiedChainCache:MaxEntries=0");
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());

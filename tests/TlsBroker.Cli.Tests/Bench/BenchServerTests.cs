@@ -3,7 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using TlsBroker.Cli.Bench.Server;
+using TlsBroker.Bench.Server;
 using TlsBroker.Testing;
 
 namespace TlsBroker.Cli.Tests.Bench;

@@ -6,13 +6,14 @@ namespace TlsBroker.Cli.Tests.Bench;
 
 /// <summary>
 /// A whole <c>tlsbroker bench --local-server</c> run with tiny counts: bench-server and the broker
-/// start as child processes from the test's output folder, every path runs every phase, and the
-/// JSON report holds every figure.
+/// start as child processes from the test's output folder (the broker found through its ready
+/// file), every path runs every phase twice, and the JSON report holds every figure.
 /// </summary>
 [Trait("Category", "Functional")]
 public sealed class BenchSmokeTests : IDisposable
 {
     private const int Handshakes = 5;
+    private const int Repeats = 2;
     private const int IdleSessions = 20;
     private const long ThroughputBytes = 256 * 1024;
 
@@ -27,7 +28,7 @@ public sealed class BenchSmokeTests : IDisposable
 
         // Two child processes start and every path runs every phase: on a loaded 2-core machine that takes more than one scenario's time.
         var run = await CliRun.InvokeWithinAsync(
-            TestTimeouts.Scenario * 3, Stream.Null, "bench", "--local-server", "--handshakes", $"{Handshakes}", "--warmup", "2", "--concurrency", "1,2",
+            TestTimeouts.Scenario * 3, Stream.Null, "bench", "--local-server", "--handshakes", $"{Handshakes}", "--repeats", $"{Repeats}", "--duration", "0.2", "--warmup", "0.5", "--concurrency", "1,2",
             "--throughput-size", "256KiB", "--idle-sessions", $"{IdleSessions}", "--phase-timeout", "30", "--json", jsonPath);
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
@@ -45,14 +46,19 @@ public sealed class BenchSmokeTests : IDisposable
                     var figures = handshakes.Single(h =>
                         h.GetProperty("path").GetString() == path && h.GetProperty("kind").GetString() == kind
                         && h.GetProperty("tlsVersion").GetString() == version && h.GetProperty("concurrency").GetInt32() == c);
-                    Assert.Equal(Handshakes, figures.GetProperty("completed").GetInt32());
+                    Assert.Equal(Handshakes * Repeats, figures.GetProperty("completed").GetInt32());
                     Assert.Equal(0, figures.GetProperty("failed").GetInt32());
+                    Assert.Equal(Repeats, figures.GetProperty("runs").GetArrayLength());
+                    Assert.All(figures.GetProperty("runs").EnumerateArray(), run => Assert.Equal(Handshakes, run.GetProperty("completed").GetInt32()));
                     foreach (var field in new[] { "handshakesPerSecond", "p50Ms", "p99Ms", "cpuMsPerHandshake" })
                     {
-                        Assert.True(figures.GetProperty(field).GetDouble() > 0, $"{path} {kind} {version} c={c}: {field} = {figures.GetProperty(field)}");
+                        var figure = figures.GetProperty(field);
+                        Assert.True(figure.GetProperty("median").GetDouble() > 0, $"{path} {kind} {version} c={c}: {field} = {figure}");
+                        Assert.Equal(Repeats, figure.GetProperty("count").GetInt32());
+                        Assert.True(figure.GetProperty("spread").GetDouble() >= 0, figure.ToString());
                     }
 
-                    Assert.Equal(path == "broker", figures.GetProperty("brokerCpuMsPerHandshake").ValueKind == JsonValueKind.Number);
+                    Assert.Equal(path == "broker", figures.GetProperty("brokerCpuMsPerHandshake").ValueKind == JsonValueKind.Object);
                     Assert.True(figures.GetProperty("jitMs").GetDouble() >= 0, figures.ToString());
                 }
             }
@@ -63,10 +69,26 @@ public sealed class BenchSmokeTests : IDisposable
         Assert.All(throughput, t =>
         {
             Assert.True(t.GetProperty("completed").GetBoolean(), t.ToString());
-            Assert.Equal(ThroughputBytes, t.GetProperty("bytes").GetInt64());
-            Assert.True(t.GetProperty("megabytesPerSecond").GetDouble() > 0, t.ToString());
+            Assert.True(t.GetProperty("megabytesPerSecond").GetProperty("median").GetDouble() > 0, t.ToString());
             Assert.True(t.GetProperty("jitMs").GetDouble() >= 0, t.ToString());
+            Assert.Equal(Repeats, t.GetProperty("runs").GetArrayLength());
+            Assert.All(t.GetProperty("runs").EnumerateArray(), run =>
+            {
+                // Transfers of --throughput-size each, repeated until they add up to --duration.
+                Assert.True(run.GetProperty("transfers").GetInt32() >= 1, run.ToString());
+                Assert.Equal(ThroughputBytes * run.GetProperty("transfers").GetInt32(), run.GetProperty("bytes").GetInt64());
+            });
         });
+
+        // Every path's handshakes at both versions, then every path's throughput: each warm-up ran and says how it ended.
+        var warmups = root.GetProperty("warmups").EnumerateArray().ToList();
+        Assert.Equal(((paths.Length + 1) * versions.Length) + paths.Length, warmups.Count);
+        Assert.All(warmups, w => Assert.True(w.GetProperty("rounds").GetInt32() >= 1, w.ToString()));
+
+        // The broker's JIT counters come from its /metrics: a warm-up of the broker path read them, the others have none.
+        Assert.All(warmups, w => Assert.Equal(
+            w.GetProperty("what").GetString()!.StartsWith("broker", StringComparison.Ordinal),
+            w.GetProperty("lastRoundBrokerMethods").ValueKind == JsonValueKind.Number));
 
         var idle = Assert.Single(root.GetProperty("idleSessions").EnumerateArray());
         Assert.Equal(IdleSessions, idle.GetProperty("opened").GetInt32());
@@ -76,9 +98,10 @@ public sealed class BenchSmokeTests : IDisposable
         Assert.True(idle.GetProperty("brokerHeapAfterBytes").GetInt64() > 0, idle.ToString());
         Assert.Equal(JsonValueKind.Number, idle.GetProperty("managedHeapBytesPerSession").ValueKind);
 
-        Assert.Contains("Ratios (issue 4 targets in brackets)", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Ratios of medians", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("warming up broker throughput", run.Stderr, StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Number, root.GetProperty("ratios")[0].GetProperty("brokerToEngineRate").ValueKind);
+        Assert.True(root.GetProperty("ratios")[0].GetProperty("inputSpreads").GetProperty("brokerToEngineRate").GetDouble() >= 0);
         Assert.All(root.GetProperty("ratios").EnumerateArray(), r => Assert.Equal(JsonValueKind.Number, r.GetProperty("brokerResumedToFullRate").ValueKind));
     }
 
@@ -87,7 +110,7 @@ public sealed class BenchSmokeTests : IDisposable
     {
         var run = await CliRun.InvokeWithinAsync(
             TestTimeouts.Scenario * 2, Stream.Null, "bench", "--local-server", "--crypto-provider", "bouncycastle", "--paths", "engine,broker",
-            "--phases", "handshakes", "--tls", "1.3", "--concurrency", "1", "--handshakes", $"{Handshakes}", "--warmup", "0", "--phase-timeout", "30", "--json", jsonPath);
+            "--phases", "handshakes", "--tls", "1.3", "--concurrency", "1", "--handshakes", $"{Handshakes}", "--repeats", "1", "--warmup", "0", "--phase-timeout", "30", "--json", jsonPath);
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(jsonPath));

@@ -1,18 +1,12 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using TlsBroker.Bench.Server;
 
 namespace TlsBroker.Cli.Bench.Server;
 
 /// <summary>The <c>bench-server</c> command's syntax: a loopback TLS server for <c>tlsbroker bench</c> and for trying things out.</summary>
 internal static class BenchServerCommand
 {
-    public const string Name = "bench-server";
-
-    /// <summary>The first line bench-server prints on stdout once it accepts connections; the bench waits for it.</summary>
-    public const string ListeningLinePrefix = "bench-server listening on 127.0.0.1:";
-
-    public const string ExitOnStdinEofOption = "--exit-on-stdin-eof";
-
     private const string Description =
         "Run a TLS server on 127.0.0.1 for `tlsbroker bench --local-server` (which starts it itself) or for tests: "
         + "SslStream, TLS 1.2 and 1.3, session resumption allowed, a certificate chain generated at start "
@@ -34,24 +28,24 @@ internal static class BenchServerCommand
 
     public static Command Create(Func<BenchServerSettings, CancellationToken, Task<int>> run)
     {
-        var port = new Option<int>("--port")
+        var port = new Option<int>(BenchServerCommandLine.PortOption)
         {
             HelpName = "PORT",
             Description = "TCP port on 127.0.0.1; 0 takes a free port.",
             DefaultValueFactory = _ => 0,
             CustomParser = ParsePort,
         };
-        var rootOut = new Option<FileInfo>("--root-out")
+        var rootOut = new Option<FileInfo>(BenchServerCommandLine.RootOutOption)
         {
             HelpName = "FILE",
             Description = "Write the generated root certificate (PEM) to FILE instead of printing it.",
         };
-        var exitOnStdinEof = new Option<bool>(ExitOnStdinEofOption)
+        var exitOnStdinEof = new Option<bool>(BenchServerCommandLine.ExitOnStdinEofOption)
         {
             Description = "Stop when stdin ends, so that a parent holding the pipe takes the server with it when it exits.",
         };
 
-        var command = new Command(Name, Description) { port, rootOut, exitOnStdinEof };
+        var command = new Command(BenchServerCommandLine.Name, Description) { port, rootOut, exitOnStdinEof };
         command.SetAction((parseResult, cancellationToken) => run(
             new BenchServerSettings
             {

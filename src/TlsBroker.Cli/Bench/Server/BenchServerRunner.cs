@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using TlsBroker.Bench.Server;
 
 namespace TlsBroker.Cli.Bench.Server;
 
@@ -37,7 +38,7 @@ internal sealed class BenchServerRunner
 
             await using (var output = new StreamWriter(console.Output, new UTF8Encoding(false), leaveOpen: true) { AutoFlush = true })
             {
-                await output.WriteLineAsync(BenchServerCommand.ListeningLinePrefix + server.Port);
+                await output.WriteLineAsync(BenchServerCommandLine.ListeningLinePrefix + server.Port);
                 if (settings.RootOut is null)
                 {
                     await output.WriteAsync(chain.RootPem());

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Runtime;
+using TlsBroker.Bench.Processes;
+using TlsBroker.Bench.Warmup;
+
+namespace TlsBroker.Bench;
+
+/// <summary>
+/// CPU time (user + system) of the bench process, plus one other process when the path runs
+/// there too (the broker), and the time each spent in the JIT. Read at the start and end of a
+/// phase; the difference is the phase's cost. JIT time inside a measured phase means the warm-up
+/// was too short for the figures to describe a running service.
+/// </summary>
+internal sealed class CpuClock
+{
+    private readonly Process? other;
+    private readonly Uri? otherAdmin;
+
+    /// <param name="other">The broker process, or null for paths that run entirely in the bench.</param>
+    /// <param name="otherAdmin">The broker's admin address, whose /metrics publish its JIT time; null when unknown.</param>
+    public CpuClock(Process? other, Uri? otherAdmin)
+    {
+        this.other = other;
+        this.otherAdmin = otherAdmin;
+    }
+
+    /// <summary>Whether <see cref="CpuSample.Other"/> is measured.</summary>
+    public bool HasOther => other is not null;
+
+    /// <summary>
+    /// Reads the other process's JIT time first on the way in and last on the way out, so that the
+    /// scrape's own cost stays outside the CPU figures it brackets.
+    /// </summary>
+    public async Task<CpuSample> ReadAsync(bool atStart, CancellationToken cancellationToken)
+    {
+        var otherJit = atStart ? await OtherJitAsync(cancellationToken) : null;
+        using var self = Process.GetCurrentProcess();
+        var bench = self.TotalProcessorTime;
+        var benchJit = JitInfo.GetCompilationTime(currentThread: false);
+        TimeSpan? otherCpu = null;
+        if (other is not null)
+        {
+            other.Refresh();
+            otherCpu = other.HasExited ? null : other.TotalProcessorTime;
+        }
+
+        if (!atStart)
+        {
+            otherJit = await OtherJitAsync(cancellationToken);
+        }
+
+        return new CpuSample(bench, otherCpu, benchJit, otherJit);
+    }
+
+    /// <summary>The JIT counters of the bench and, when its admin address is known, the other process, for a warm-up's settle check.</summary>
+    public async Task<JitReading> ReadJitAsync(CancellationToken cancellationToken)
+    {
+        var bench = new JitCounters(JitInfo.GetCompiledMethodCount(currentThread: false), JitInfo.GetCompilationTime(currentThread: false));
+        var other = otherAdmin is { } admin ? await BrokerAdminMetrics.JitCountersAsync(admin, cancellationToken) : null;
+        return new JitReading(bench, other);
+    }
+
+    private async Task<TimeSpan?> OtherJitAsync(CancellationToken cancellationToken) =>
+        otherAdmin is { } admin ? await BrokerAdminMetrics.JitTimeAsync(admin, cancellationToken) : null;
+}

@@ -1,0 +1,81 @@
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using TlsBroker.Client;
+
+namespace TlsBroker.Bench.Paths;
+
+/// <summary>
+/// The real path: a broker process over gRPC on loopback, driven with the public client library
+/// (<see cref="BrokerTlsStream"/>), which is what a .NET caller runs,
+/// so its costs are part of the figure. The channel may open several HTTP/2 connections, because
+/// Kestrel allows 100 streams per connection and the idle phase holds thousands.
+/// </summary>
+internal sealed class BrokerPath : IBenchPath
+{
+    private static readonly TimeSpan BrokerStepTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string serverName;
+    private readonly GrpcChannel channel;
+
+    /// <param name="clock">Counts the broker process's CPU and JIT time too, when the broker is known.</param>
+    /// <param name="variant">Selects the broker policies (bench-tls13[-NAME]) this path uses.</param>
+    public BrokerPath(string serverName, Uri broker, CpuClock clock, BenchVariant variant)
+    {
+        this.serverName = serverName;
+        Variant = variant;
+        channel = GrpcChannel.ForAddress(broker, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                ConnectTimeout = BrokerStepTimeout,
+            },
+        });
+        Clock = clock;
+    }
+
+    public BenchPathKind Kind => BenchPathKind.Broker;
+
+    public BenchVariant Variant { get; }
+
+    public CpuClock Clock { get; }
+
+    public async Task<IBenchConnection> HandshakeAsync(Socket connected, BenchTlsVersion version, CancellationToken cancellationToken)
+    {
+        var tls = await ConnectAsync(connected, version, sessionCache: null, cancellationToken);
+        return new StreamConnection(tls, tls.ShutdownAsync);
+    }
+
+    /// <summary>The broker, policy and server name a session of <paramref name="version"/> keeps its resumption token under.</summary>
+    public BrokerTlsSessionKey SessionKey(BenchTlsVersion version) => new(channel.Target, Variant.BrokerPolicy(version), serverName);
+
+    /// <summary>The handshake through the broker, resuming from <paramref name="sessionCache"/> when it holds a token.</summary>
+    public async Task<BrokerTlsStream> ConnectAsync(Socket connected, BenchTlsVersion version, BrokerTlsSessionCache? sessionCache, CancellationToken cancellationToken)
+    {
+        var options = new BrokerTlsClientOptions
+        {
+            TargetHost = serverName,
+            Broker = channel,
+            Policy = Variant.BrokerPolicy(version),
+            Timeout = BrokerStepTimeout,
+            SessionCache = sessionCache,
+        };
+        var tls = new BrokerTlsStream(new NetworkStream(connected, ownsSocket: true));
+        try
+        {
+            await tls.AuthenticateAsClientAsync(options, cancellationToken);
+            return tls;
+        }
+        catch
+        {
+            await tls.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        channel.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

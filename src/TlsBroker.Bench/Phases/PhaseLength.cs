@@ -1,0 +1,14 @@
+namespace TlsBroker.Bench.Phases;
+
+/// <summary>
+/// How long a measured phase runs: for a time (the default; operations start until it has passed,
+/// and those in flight finish), or for a fixed count of operations (--handshakes, for quick checks).
+/// </summary>
+internal sealed record PhaseLength(TimeSpan Duration, int? Count)
+{
+    public static PhaseLength For(TimeSpan duration) => new(duration, null);
+
+    public static PhaseLength Of(int count) => new(TimeSpan.Zero, count);
+
+    public override string ToString() => Count is { } count ? $"{count} operations" : $"{Duration.TotalSeconds:0.###} s";
+}

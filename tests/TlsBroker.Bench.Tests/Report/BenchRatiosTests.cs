@@ -1,0 +1,68 @@
+using TlsBroker.Bench.Phases;
+using TlsBroker.Bench.Report;
+
+namespace TlsBroker.Bench.Tests.Report;
+
+/// <summary>The ratios, computed from the rows' medians and flagged when a row spreads more than 10 % across its repeats.</summary>
+[Trait("Category", "Unit")]
+public sealed class BenchRatiosTests
+{
+    [Fact]
+    public void Compute_RepeatedRows_RatioOfMediansFlaggedWhenAnInputIsNoisy()
+    {
+        var report = Report(
+            Row("engine", rates: [100, 101, 99], p50s: [1.0, 1.02, 1.0]),
+            Row("broker", rates: [80, 90, 100], p50s: [1.5, 1.5, 1.5]),
+            Row("direct", rates: [200, 200, 200], p50s: [0.5, 0.5, 0.5]));
+
+        var ratios = BenchRatios.Compute(BenchTlsVersion.Tls13, BenchVariant.Base, report);
+
+        Assert.Equal(0.9, ratios.BrokerToEngineRate!.Value, precision: 12);
+        Assert.Equal(20.0 / 90, ratios.InputSpreads["brokerToEngineRate"], precision: 12);
+        Assert.Contains("brokerToEngineRate", ratios.Noisy);
+        Assert.Equal(0.5, ratios.BrokerMinusEngineP50Ms!.Value, precision: 12);
+        Assert.Equal(0.02, ratios.InputSpreads["brokerMinusEngineP50Ms"], precision: 12);
+        Assert.DoesNotContain("brokerMinusEngineP50Ms", ratios.Noisy);
+    }
+
+    [Fact]
+    public void Compute_PathNotRun_RatioNullAndNeitherFlaggedNorSpread()
+    {
+        var report = Report(Row("engine", rates: [100, 100, 100], p50s: [1.0, 1.0, 1.0]));
+
+        var ratios = BenchRatios.Compute(BenchTlsVersion.Tls13, BenchVariant.Base, report);
+
+        Assert.Null(ratios.BrokerToEngineRate);
+        Assert.False(ratios.InputSpreads.ContainsKey("brokerToEngineRate"));
+        Assert.Empty(ratios.Noisy);
+    }
+
+    private static HandshakeRow Row(string path, double[] rates, double[] p50s) =>
+        HandshakeRow.From([.. rates.Zip(p50s, (rate, p50) => new HandshakeFigures
+        {
+            Path = path,
+            Kind = "full",
+            TlsVersion = "1.3",
+            Concurrency = 8,
+            Requested = 100,
+            Completed = 100,
+            Failed = 0,
+            TimedOut = false,
+            Seconds = 100 / rate,
+            HandshakesPerSecond = rate,
+            P50Ms = p50,
+            P99Ms = p50 * 2,
+            CpuMsPerHandshake = 1,
+            BenchCpuMsPerHandshake = 1,
+            BrokerCpuMsPerHandshake = null,
+        })]);
+
+    private static BenchReport Report(params HandshakeRow[] rows) => new()
+    {
+        StartedUtc = DateTimeOffset.UnixEpoch,
+        Machine = new MachineInfo { ProcessorCount = 2, CpuModel = "test", MemoryBytes = null, Os = "test", Dotnet = "test" },
+        Target = new ReportTarget { Server = "127.0.0.1:1", ServerName = "localhost", LocalServer = true, BrokerStartedByBench = true },
+        Settings = ReportSettings.From(new BenchSettings { LocalServer = true, Concurrency = [8] }),
+        Handshakes = rows,
+    };
+}
