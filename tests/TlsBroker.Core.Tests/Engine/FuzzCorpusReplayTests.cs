@@ -64,8 +64,8 @@ public sealed class FuzzCorpusReplayTests
     [InlineData("crash-record-version-reserved.bin", 70, "wrong version number", X509VerifyCode.Ok, "")]
     [InlineData("crash-tls12-certificate-list-empty.bin", 50, "decode error", X509VerifyCode.Ok, "")]
     [InlineData("crash-tls12-certificate-pss-null-parameters.bin", 42, "ASN1 lib", X509VerifyCode.Ok, "")]
-    [InlineData("crash-tls12-certificate-key-undecodable.bin", 80, "certificate verify failed", X509VerifyCode.Unspecified, "the chain cannot be processed")]
-    [InlineData("crash-tls12-certificate-extension-undecodable.bin", 80, "certificate verify failed", X509VerifyCode.Unspecified, "the chain cannot be processed")]
+    [InlineData("crash-tls12-certificate-key-undecodable.bin", 80, "certificate verify failed", X509VerifyCode.Unspecified, "cannot be processed")]
+    [InlineData("crash-tls12-certificate-extension-undecodable.bin", 48, "certificate verify failed", X509VerifyCode.DepthZeroSelfSignedCert, "is self-signed and not a trust anchor")]
     [InlineData("crash-tls12-certificate-not-der.bin", 80, "certificate verify failed", X509VerifyCode.Unspecified, "does not parse as DER X.509")]
     public void Run_InputAflFuzzFoundFailing_EndsWithOpenSslsAlertAndReason(string name, int alert, string reason, X509VerifyCode verify, string verifyDetail)
     {
