@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -34,17 +35,32 @@ public sealed class AdminPortTests(BrokerProcessFixture fixture) : IClassFixture
             Assert.Equal(StatusCode.OK, (await session.CompleteAsync()).StatusCode);
         }
 
+        string mismatchVerifyCode;
         await using (var mismatch = await ForwardingClient.ConnectAsync(client, server.Port, Requests.Start("other.test")))
         {
             Assert.False(mismatch.IsEstablished);
+            mismatchVerifyCode = mismatch.Handshake.Verify.Code.ToString(CultureInfo.InvariantCulture);
             Assert.Equal(StatusCode.OK, (await mismatch.CompleteAsync()).StatusCode);
+        }
+
+        using (var unknownPolicy = client.Connect())
+        {
+            await CallAssert.RejectedAsync(unknownPolicy, Requests.StartRequest("localhost", "no-such-policy"), StatusCode.PermissionDenied);
+        }
+
+        using (var badName = client.Connect())
+        {
+            await CallAssert.RejectedAsync(badName, Requests.StartRequest("bad..name"), StatusCode.InvalidArgument);
         }
 
         var after = await MetricsScrape.GetAsync(Broker.AdminAddress);
 
-        Assert.Equal(established, Delta(before, after, "tlsbroker_handshakes_total", ("tlsbroker_outcome", "established")));
-        Assert.Equal(1, Delta(before, after, "tlsbroker_handshakes_total", ("tlsbroker_outcome", "verify_failed")));
+        Assert.Equal(established, Delta(before, after, "tlsbroker_handshakes_total", ("tlsbroker_outcome", "established"), ("tlsbroker_verify_code", "0")));
+        Assert.Equal(1, Delta(before, after, "tlsbroker_handshakes_total", ("tlsbroker_outcome", "verify_failed"), ("tlsbroker_verify_code", mismatchVerifyCode)));
         Assert.Equal(established, Delta(before, after, "tlsbroker_handshake_duration_seconds_count", ("tlsbroker_policy", "default")));
+        Assert.Equal(established + 1, Delta(before, after, "tlsbroker_session_duration_seconds_count", ("tlsbroker_policy", "default")));
+        Assert.Equal(1, Delta(before, after, "tlsbroker_calls_rejected_total", ("tlsbroker_reason", "policy")));
+        Assert.Equal(1, Delta(before, after, "tlsbroker_calls_rejected_total", ("tlsbroker_reason", "malformed")));
         Assert.True(after.Has("tlsbroker_sessions_active"), after.Text);
         Assert.Equal(0, after.Sum("tlsbroker_sessions_active"));
     }

@@ -12,7 +12,7 @@ internal sealed partial class SessionAuditor(ILoggerFactory loggerFactory, Broke
 
     public void Write(AuditRecord record, bool policyFound)
     {
-        metrics.SessionEnded(record.Caller, policyFound ? record.Policy : "none", record.Outcome, record.BytesIn, record.BytesOut);
+        metrics.SessionEnded(record.Caller, policyFound ? record.Policy : "none", record.Outcome, record.BytesIn, record.BytesOut, record.Duration);
         SessionAudited(
             logger, record.SessionId, record.Caller, record.Policy, record.ServerName, record.Outcome, record.Ret, record.SslError, record.Alert,
             record.VerifyCode, record.GrpcStatus, record.TlsVersion, record.CipherSuite, record.ClientCertificateSent, record.PeerLeafSha256,

@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using Grpc.Core;
 using TlsBroker.Contracts.V1;
 using TlsBroker.Server.Logging;
+using TlsBroker.Server.Mapping;
+using TlsBroker.Server.Telemetry;
 
 namespace TlsBroker.Server.Callers;
 
@@ -11,7 +13,7 @@ namespace TlsBroker.Server.Callers;
 /// the HTTPS connection. When no callers are configured every call is <see cref="Caller.Anonymous"/>.
 /// A call that proves nothing ends here with UNAUTHENTICATED and a reason that never repeats the key.
 /// </summary>
-internal sealed class CallerAuthenticationMiddleware(RequestDelegate next, CallerDirectory callers, ILoggerFactory loggerFactory)
+internal sealed class CallerAuthenticationMiddleware(RequestDelegate next, CallerDirectory callers, BrokerMetrics metrics, ILoggerFactory loggerFactory)
 {
     private static readonly PathString ServicePath = "/" + BrokerService.Descriptor.FullName;
 
@@ -30,6 +32,7 @@ internal sealed class CallerAuthenticationMiddleware(RequestDelegate next, Calle
         if (caller is null)
         {
             CallerLog.CallUnauthenticated(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", rejection!);
+            metrics.CallRejected(RejectionReason.Auth);
             await GrpcStatusResponse.WriteAsync(context, StatusCode.Unauthenticated, rejection!);
             return;
         }

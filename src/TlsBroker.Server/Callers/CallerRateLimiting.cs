@@ -2,6 +2,8 @@ using System.Threading.RateLimiting;
 using Grpc.Core;
 using Microsoft.AspNetCore.RateLimiting;
 using TlsBroker.Server.Logging;
+using TlsBroker.Server.Mapping;
+using TlsBroker.Server.Telemetry;
 
 namespace TlsBroker.Server.Callers;
 
@@ -52,6 +54,7 @@ internal static class CallerRateLimiting
             : $"caller '{limits.Caller}' may hold {limits.MaxConcurrentSessions} sessions at once; retry when one has ended";
         var logger = rejected.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(CallerLog.Category);
         CallerLog.CallerLimited(logger, limits.Caller, reason);
+        rejected.HttpContext.RequestServices.GetRequiredService<BrokerMetrics>().CallRejected(RejectionReason.Limit);
         await GrpcStatusResponse.WriteAsync(rejected.HttpContext, StatusCode.ResourceExhausted, "limit reached: " + reason);
     }
 }

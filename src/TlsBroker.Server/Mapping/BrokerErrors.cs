@@ -14,55 +14,55 @@ namespace TlsBroker.Server.Mapping;
 internal static class BrokerErrors
 {
     public static RpcException EmptyRequest() =>
-        new(new Status(StatusCode.InvalidArgument, "request has no step: set one of start, received, write, shutdown"));
+        new BrokerRejection(StatusCode.InvalidArgument, "request has no step: set one of start, received, write, shutdown", RejectionReason.Malformed);
 
     public static RpcException FirstMessageMustBeStart(ConnectRequest.StepOneofCase step) =>
-        new(new Status(StatusCode.InvalidArgument, $"first message must be start, got {step.ToString().ToLowerInvariant()}"));
+        new BrokerRejection(StatusCode.InvalidArgument, $"first message must be start, got {step.ToString().ToLowerInvariant()}", RejectionReason.Malformed);
 
     public static RpcException MalformedRequest(InvalidProtocolBufferException malformed) =>
-        new(new Status(StatusCode.InvalidArgument, $"request is not a valid ConnectRequest (protobuf): {malformed.Message}"));
+        new BrokerRejection(StatusCode.InvalidArgument, $"request is not a valid ConnectRequest (protobuf): {malformed.Message}", RejectionReason.Malformed);
 
     public static RpcException Misuse(SessionMisuseException misuse) =>
-        new(new Status(StatusCode.InvalidArgument, misuse.Message));
+        new BrokerRejection(StatusCode.InvalidArgument, misuse.Message, RejectionReason.Malformed);
 
     public static RpcException InvalidServerName(string serverName, string error) =>
-        new(new Status(StatusCode.InvalidArgument, $"server_name '{Excerpt.Of(serverName)}' is invalid: {error}"));
+        new BrokerRejection(StatusCode.InvalidArgument, $"server_name '{Excerpt.Of(serverName)}' is invalid: {error}", RejectionReason.Malformed);
 
     public static RpcException InvalidPolicyName(string policy) =>
-        new(new Status(StatusCode.InvalidArgument, $"policy '{Excerpt.Of(policy)}' is not a policy name: {PolicyName.Rule}"));
+        new BrokerRejection(StatusCode.InvalidArgument, $"policy '{Excerpt.Of(policy)}' is not a policy name: {PolicyName.Rule}", RejectionReason.Malformed);
 
     /// <remarks>An unknown policy and a policy the caller may not use get the same answer, so that policy names do not leak.</remarks>
     public static RpcException PolicyNotGranted(string policy) =>
-        new(new Status(StatusCode.PermissionDenied, $"policy '{Excerpt.Of(policy)}' does not exist or is not granted to this caller"));
+        new BrokerRejection(StatusCode.PermissionDenied, $"policy '{Excerpt.Of(policy)}' does not exist or is not granted to this caller", RejectionReason.Policy);
 
     /// <remarks>The authentication middleware names every caller before the service runs; a call without one is refused, never served.</remarks>
     public static RpcException NoCaller() =>
-        new(new Status(StatusCode.Unauthenticated, "the call was not authenticated"));
+        new BrokerRejection(StatusCode.Unauthenticated, "the call was not authenticated", RejectionReason.Auth);
 
     public static RpcException ServerNameOutsidePolicy(string serverName, string policy) =>
-        new(new Status(StatusCode.PermissionDenied, $"server_name '{Excerpt.Of(serverName)}' is not allowed by policy '{policy}'"));
+        new BrokerRejection(StatusCode.PermissionDenied, $"server_name '{Excerpt.Of(serverName)}' is not allowed by policy '{policy}'", RejectionReason.Policy);
 
     public static RpcException SessionLimitReached(int limit) =>
-        new(new Status(StatusCode.ResourceExhausted, $"session limit reached: the broker holds {limit} sessions at most; retry later"));
+        new BrokerRejection(StatusCode.ResourceExhausted, $"session limit reached: the broker holds {limit} sessions at most; retry later", RejectionReason.Capacity);
 
     public static RpcException ShuttingDown() =>
-        new(new Status(StatusCode.Unavailable, "broker is shutting down: it starts no new session; retry on another replica"));
+        new BrokerRejection(StatusCode.Unavailable, "broker is shutting down: it starts no new session; retry on another replica", RejectionReason.Shutdown);
 
     public static RpcException DrainTimeExpired(TimeSpan drainTimeout) =>
-        new(new Status(StatusCode.Unavailable, $"broker is shutting down: the session did not end within the drain time ({drainTimeout.TotalSeconds:0.###} s)"));
+        new BrokerRejection(StatusCode.Unavailable, $"broker is shutting down: the session did not end within the drain time ({drainTimeout.TotalSeconds:0.###} s)", RejectionReason.Shutdown);
 
     public static RpcException StartDeadlineExceeded(TimeSpan timeout) =>
-        new(new Status(StatusCode.DeadlineExceeded, $"no start message within the handshake timeout ({timeout.TotalSeconds:0.###} s)"));
+        new BrokerRejection(StatusCode.DeadlineExceeded, $"no start message within the handshake timeout ({timeout.TotalSeconds:0.###} s)", RejectionReason.Deadline);
 
     public static RpcException HandshakeDeadlineExceeded(TimeSpan timeout) =>
-        new(new Status(StatusCode.DeadlineExceeded, $"handshake timeout: the handshake did not complete within {timeout.TotalSeconds:0.###} s (the server never answered?)"));
+        new BrokerRejection(StatusCode.DeadlineExceeded, $"handshake timeout: the handshake did not complete within {timeout.TotalSeconds:0.###} s (the server never answered?)", RejectionReason.Deadline);
 
     public static RpcException ResponsesNotRead(TimeSpan timeout) =>
-        new(new Status(StatusCode.DeadlineExceeded, $"the caller read no response for {timeout.TotalSeconds:0.###} s (idle timeout): the session is ended"));
+        new BrokerRejection(StatusCode.DeadlineExceeded, $"the caller read no response for {timeout.TotalSeconds:0.###} s (idle timeout): the session is ended", RejectionReason.Deadline);
 
     public static RpcException BufferedResponsesOverLimit(int limit) =>
-        new(new Status(StatusCode.ResourceExhausted, $"the caller left more than {limit} bytes of responses unread (MaxBufferedResponseBytes): the session is ended"));
+        new BrokerRejection(StatusCode.ResourceExhausted, $"the caller left more than {limit} bytes of responses unread (MaxBufferedResponseBytes): the session is ended", RejectionReason.Limit);
 
     public static RpcException IdleDeadlineExceeded(TimeSpan timeout) =>
-        new(new Status(StatusCode.DeadlineExceeded, $"idle timeout: no message for {timeout.TotalSeconds:0.###} s"));
+        new BrokerRejection(StatusCode.DeadlineExceeded, $"idle timeout: no message for {timeout.TotalSeconds:0.###} s", RejectionReason.Deadline);
 }

@@ -238,7 +238,7 @@ internal sealed class ConnectCall : IDisposable
         {
             if (before is SessionPhase.AwaitingStart or SessionPhase.Handshaking)
             {
-                metrics.HandshakeFailed(policyName, result.Verify.IsOk ? "failed" : "verify_failed");
+                metrics.HandshakeFailed(policyName, result.Verify.IsOk ? "failed" : "verify_failed", (int)result.Verify.Code);
             }
 
             BrokerLog.SessionFailed(

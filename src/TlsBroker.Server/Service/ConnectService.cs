@@ -82,6 +82,7 @@ internal sealed class ConnectService(
     private void Reject(ConnectCall call, RpcException error)
     {
         BrokerLog.CallRejected(logger, call.Id, error.StatusCode.ToString(), error.Status.Detail);
+        metrics.CallRejected(error is BrokerRejection rejection ? rejection.Reason : "other");
         call.End($"{error.StatusCode}: {error.Status.Detail}", error.StatusCode);
     }
 }

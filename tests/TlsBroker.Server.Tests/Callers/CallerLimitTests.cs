@@ -20,6 +20,7 @@ public sealed class CallerLimitTests : IAsyncLifetime
     private readonly string slowKey = ApiKeys.NewKey();
     private BrokerHost broker = null!;
     private GrpcChannel channel = null!;
+    private BrokerMeasurements measurements = null!;
 
     public async Task InitializeAsync()
     {
@@ -33,10 +34,12 @@ public sealed class CallerLimitTests : IAsyncLifetime
             "Broker:Callers:slow:HandshakesPerSecond=1",
         ]);
         channel = GrpcChannel.ForAddress(broker.Address);
+        measurements = new BrokerMeasurements(broker);
     }
 
     public async Task DisposeAsync()
     {
+        measurements.Dispose();
         channel.Dispose();
         await broker.DisposeAsync();
     }
@@ -84,6 +87,18 @@ public sealed class CallerLimitTests : IAsyncLifetime
             Assert.StartsWith("limit reached: caller 'slow' may start 1 sessions per second; retry in ", status.Detail, StringComparison.Ordinal);
         });
         Assert.Equal(StatusCode.OK, freed.StatusCode);
+        // The retries until one is accepted may have been refused too.
+        Assert.InRange(measurements.Sum("tlsbroker.calls.rejected", ("tlsbroker.reason", "limit")), refused.Count, long.MaxValue);
+    }
+
+    [Fact]
+    public async Task Connect_WrongApiKey_UnauthenticatedAndCountedAsAuth()
+    {
+        var (_, status) = await CallerClients.StartAsync(CallerClients.WithApiKey(channel, ApiKeys.NewKey()));
+
+        Assert.Equal(StatusCode.Unauthenticated, status.StatusCode);
+        Assert.Equal(1, measurements.Sum("tlsbroker.calls.rejected", ("tlsbroker.reason", "auth")));
+        Assert.Equal(0, measurements.Sum("tlsbroker.calls.rejected", ("tlsbroker.reason", "limit")));
     }
 
     /// <summary>Starts sessions (each ended at once) until one is accepted, within one step's time.</summary>
