@@ -77,7 +77,8 @@ public sealed record TlsPolicy
 
         var cache = CreateCache(options.VerifiedChainCache, problems);
         var pins = ServerPins.Parse(options.Pins, problems);
-        var verifier = LoadVerifier(options.TrustAnchors, cache, pins, problems);
+        var requirements = ChainRequirements.Parse(options.ExtendedKeyUsages, options.MaxDepth, problems);
+        var verifier = LoadVerifier(options.TrustAnchors, cache, pins, requirements, problems);
         var warnings = new List<string>();
         var clientIdentity = options.ClientIdentity is { } identityOptions ? ClientIdentityLoader.Load(identityOptions, problems, warnings) : null;
         if (problems.Count > 0)
@@ -183,11 +184,12 @@ public sealed record TlsPolicy
         return valid && options.MaxEntries > 0 ? new VerifiedChainCache(options.MaxEntries, options.MaxAge) : null;
     }
 
-    private static CertificateVerifier? LoadVerifier(string trustAnchors, VerifiedChainCache? cache, ServerPins? pins, List<string> problems)
+    private static CertificateVerifier? LoadVerifier(
+        string trustAnchors, VerifiedChainCache? cache, ServerPins? pins, ChainRequirements? requirements, List<string> problems)
     {
         try
         {
-            return new CertificateVerifier(TrustAnchors.Load(trustAnchors), cache, pins);
+            return new CertificateVerifier(TrustAnchors.Load(trustAnchors), cache, pins, requirements);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
         {

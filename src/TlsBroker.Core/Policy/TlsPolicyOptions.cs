@@ -33,6 +33,15 @@ public sealed class TlsPolicyOptions
     /// </summary>
     public List<string> Pins { get; set; } = [];
 
+    /// <summary>
+    /// Extended key usages the server's certificate must allow, any one of them: "serverAuth" (default), "clientAuth",
+    /// or dotted OIDs. An extendedKeyUsage on any certificate of the path must list one; a certificate without one is not restricted.
+    /// </summary>
+    public List<string> ExtendedKeyUsages { get; set; } = [];
+
+    /// <summary>Most intermediates between the server's certificate and the trust anchor: 0–100, default 100 (OpenSSL's verify depth).</summary>
+    public int MaxDepth { get; set; } = Verification.ChainRequirements.DefaultMaxDepth;
+
     /// <summary>The client certificate and key presented when a server asks for one. Default: none (an empty Certificate is sent).</summary>
     public ClientIdentityOptions? ClientIdentity { get; set; }
 

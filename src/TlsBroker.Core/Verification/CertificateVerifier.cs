@@ -21,9 +21,13 @@ namespace TlsBroker.Core.Verification;
 /// (no subject CN fallback, no partial-label wildcards, no CA certificate as the leaf) the stricter
 /// rule reports at the step where OpenSSL would have applied it.
 /// </remarks>
-public sealed class CertificateVerifier(TrustAnchors trustAnchors, VerifiedChainCache? cache = null, ServerPins? pins = null)
+public sealed class CertificateVerifier(
+    TrustAnchors trustAnchors, VerifiedChainCache? cache = null, ServerPins? pins = null, ChainRequirements? requirements = null)
 {
     public TrustAnchors TrustAnchors { get; } = trustAnchors;
+
+    /// <summary>The policy's required extended key usages and maximum depth; part of the cache key.</summary>
+    public ChainRequirements Requirements { get; } = requirements ?? ChainRequirements.Default;
 
     /// <summary>
     /// The policy's pins, or null. They are part of every verification, so a cached success (same
@@ -43,7 +47,7 @@ public sealed class CertificateVerifier(TrustAnchors trustAnchors, VerifiedChain
             return VerifyPath(chainDer, identity, now, out _);
         }
 
-        var key = VerifiedChainKey.Compute(chainDer, identity);
+        var key = VerifiedChainKey.Compute(chainDer, identity, Requirements);
         if (Cache.TryHit(key, now))
         {
             return VerifyOutcome.Ok;
@@ -80,7 +84,7 @@ public sealed class CertificateVerifier(TrustAnchors trustAnchors, VerifiedChain
                 return VerifyFailure.At(X509VerifyCode.EeKeyTooSmall, 0, $"the server's key is {leafKey}");
             }
 
-            var builder = new PathBuilder(sent, TrustAnchors, now);
+            var builder = new PathBuilder(sent, TrustAnchors, now, Requirements.MaxPathLength);
             PathAttempt? furthest = null;
             foreach (var candidate in builder.Paths())
             {
@@ -126,7 +130,7 @@ public sealed class CertificateVerifier(TrustAnchors trustAnchors, VerifiedChain
         {
             var top = candidate.Certificates.Count - 1;
             return new PathAttempt(
-                VerifyFailure.At(X509VerifyCode.CertChainTooLong, top, $"no trust anchor within {PathBudget.MaxPathLength} certificates"),
+                VerifyFailure.At(X509VerifyCode.CertChainTooLong, top, $"no trust anchor within {Requirements.MaxPathLength} certificates (at most {Requirements.MaxDepth} intermediates)"),
                 0,
                 candidate.Certificates.Count,
                 default);
@@ -136,7 +140,7 @@ public sealed class CertificateVerifier(TrustAnchors trustAnchors, VerifiedChain
         Func<VerifyOutcome?>[] steps =
         [
             () => path.Untrusted,
-            () => ExtensionRules.Check(path.Certificates),
+            () => ExtensionRules.Check(path.Certificates, Requirements),
             () => CheckAlgorithms(path.Certificates),
             () => IdentityCheck.Check(leaf, identity),
             () => path.CheckSignaturesAndTimes(now),

@@ -5,18 +5,20 @@ namespace TlsBroker.Core.Verification;
 
 /// <summary>
 /// The per-certificate extension rules, leaf first, in the order of OpenSSL 3's check_extensions
-/// (crypto/x509/x509_vfy.c) with the purpose "SSL server" (check_purpose_ssl_server, v3_purp.c).
+/// (crypto/x509/x509_vfy.c) with the policy's purpose: "SSL server" (check_purpose_ssl_server, v3_purp.c)
+/// by default, "SSL client" (check_purpose_ssl_client) for clientAuth, or another extended key usage.
 /// </summary>
 internal static class ExtensionRules
 {
-    private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
     private const string NetscapeServerGatedCryptoOid = "2.16.840.1.113730.4.1";
     private const string MicrosoftServerGatedCryptoOid = "1.3.6.1.4.1.311.10.3.3";
 
     private const X509KeyUsageFlags TlsServerKeyUsages =
         X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyAgreement;
 
-    public static VerifyOutcome? Check(IReadOnlyList<CertificateFacts> path)
+    private const X509KeyUsageFlags TlsClientKeyUsages = X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement;
+
+    public static VerifyOutcome? Check(IReadOnlyList<CertificateFacts> path, ChainRequirements requirements)
     {
         var certificatesBelow = 0;
         for (var depth = 0; depth < path.Count; depth++)
@@ -47,11 +49,12 @@ internal static class ExtensionRules
                 return VerifyFailure.At(X509VerifyCode.EmptySubjectAltName, depth, $"'{certificate.Subject}' has a subjectAltName extension with no name");
             }
 
-            if (!ServesTlsServerPurpose(certificate, depth))
+            if (!requirements.ExtendedKeyUsages.Any(usage => ServesPurpose(certificate, depth, usage)))
             {
+                var wanted = string.Join(" or ", requirements.ExtendedKeyUsages.Select(UsageName));
                 return VerifyFailure.At(X509VerifyCode.InvalidPurpose, depth, depth == 0
-                    ? $"'{certificate.Subject}' is not for TLS server authentication (extendedKeyUsage lacks serverAuth or keyUsage fits no TLS key exchange)"
-                    : $"the CA '{certificate.Subject}' has an extendedKeyUsage without serverAuth");
+                    ? $"'{certificate.Subject}' is not for {wanted} (extendedKeyUsage lacks it or keyUsage does not allow it)"
+                    : $"the CA '{certificate.Subject}' has an extendedKeyUsage without {wanted}");
             }
 
             // RFC 5280 §4.2.1.9: pathLenConstraint is the most non-self-issued intermediates that may follow this CA.
@@ -96,15 +99,36 @@ internal static class ExtensionRules
             : null;
     }
 
-    /// <summary>RFC 5280 §4.2.1.12 and §4.2.1.3 for "TLS WWW server authentication", as OpenSSL's SSL server purpose reads them.</summary>
-    private static bool ServesTlsServerPurpose(CertificateFacts certificate, int depth)
+    /// <summary>
+    /// RFC 5280 §4.2.1.12 and §4.2.1.3 as OpenSSL's purposes read them (v3_purp.c xku_reject, ku_reject):
+    /// an extendedKeyUsage, when present on any certificate of the path, must list the usage; only the
+    /// leaf's keyUsage must also allow the TLS role. No extendedKeyUsage restricts nothing (RFC 5280 §4.2.1.12).
+    /// </summary>
+    private static bool ServesPurpose(CertificateFacts certificate, int depth, string usage)
     {
-        if (certificate.ExtendedKeyUsages is { } usages
-            && !usages.Any(u => u is ServerAuthOid or NetscapeServerGatedCryptoOid or MicrosoftServerGatedCryptoOid))
+        if (certificate.ExtendedKeyUsages is { } usages && !usages.Any(u => Satisfies(u, usage)))
         {
             return false;
         }
 
-        return depth > 0 || certificate.KeyUsage is not { } keyUsage || (keyUsage & TlsServerKeyUsages) != 0;
+        X509KeyUsageFlags? role = usage switch
+        {
+            ChainRequirements.ServerAuthOid => TlsServerKeyUsages,
+            ChainRequirements.ClientAuthOid => TlsClientKeyUsages,
+            _ => null,
+        };
+        return depth > 0 || role is not { } roleUsages || certificate.KeyUsage is not { } keyUsage || (keyUsage & roleUsages) != 0;
     }
+
+    /// <summary>OpenSSL's SSL server purpose also accepts the two Server Gated Crypto usages (XKU_SGC).</summary>
+    private static bool Satisfies(string listed, string usage) =>
+        listed == usage
+        || (usage == ChainRequirements.ServerAuthOid && listed is NetscapeServerGatedCryptoOid or MicrosoftServerGatedCryptoOid);
+
+    private static string UsageName(string usage) => usage switch
+    {
+        ChainRequirements.ServerAuthOid => "TLS server authentication (serverAuth)",
+        ChainRequirements.ClientAuthOid => "TLS client authentication (clientAuth)",
+        _ => $"extended key usage {usage}",
+    };
 }

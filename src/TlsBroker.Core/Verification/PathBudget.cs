@@ -19,9 +19,10 @@ internal sealed class PathBudget
 
     /// <summary>
     /// Certificates in one path, trust anchor included: OpenSSL's default verify depth of 100
-    /// intermediates (X509_VERIFY_PARAM_set_depth(3)), plus the leaf and the anchor.
+    /// intermediates (X509_VERIFY_PARAM_set_depth(3)), plus the leaf and the anchor; a policy's
+    /// MaxDepth may only lower it.
     /// </summary>
-    public const int MaxPathLength = 102;
+    public const int MaxPathLength = ChainRequirements.DefaultMaxDepth + 2;
 
     public int CandidatePaths { get; private set; }
 

@@ -23,13 +23,17 @@ internal sealed class PathBuilder
     private readonly List<PathNode> sent;
     private readonly TrustAnchors anchors;
     private readonly DateTimeOffset now;
+    private readonly int maxPathLength;
     private readonly Dictionary<X509Certificate2, PathNode> anchorNodes = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<(PathNode Child, PathNode Issuer), bool?> signatures = [];
 
-    public PathBuilder(IReadOnlyList<X509Certificate2> sentChain, TrustAnchors anchors, DateTimeOffset now)
+    /// <param name="maxPathLength">Certificates in one path, anchor included; at most <see cref="PathBudget.MaxPathLength"/>.</param>
+    public PathBuilder(IReadOnlyList<X509Certificate2> sentChain, TrustAnchors anchors, DateTimeOffset now, int maxPathLength = PathBudget.MaxPathLength)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxPathLength, PathBudget.MaxPathLength);
         this.anchors = anchors;
         this.now = now;
+        this.maxPathLength = maxPathLength;
         sent = sentChain.Select((certificate, index) => new PathNode(certificate, anchors.Contains(certificate), index)).ToList();
         leaf = sent[0];
     }
@@ -47,7 +51,7 @@ internal sealed class PathBuilder
             return Yield(path, endsAtAnchor: true, tooLong: false);
         }
 
-        if (path.Count >= PathBudget.MaxPathLength)
+        if (path.Count >= maxPathLength)
         {
             return Yield(path, endsAtAnchor: false, tooLong: true);
         }
