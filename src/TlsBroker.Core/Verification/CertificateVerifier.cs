@@ -130,7 +130,7 @@ public sealed class CertificateVerifier(
         {
             var top = candidate.Certificates.Count - 1;
             return new PathAttempt(
-                VerifyFailure.At(X509VerifyCode.CertChainTooLong, top, $"no trust anchor within {Requirements.MaxPathLength} certificates (at most {Requirements.MaxDepth} intermediates)"),
+                VerifyFailure.At(X509VerifyCode.CertChainTooLong, top, $"no trust anchor within {Requirements.MaxPathLength} certificates (MaxDepth: at most {Requirements.MaxDepth} intermediate(s))"),
                 0,
                 candidate.Certificates.Count,
                 default);

@@ -5,7 +5,8 @@ using System.Text.RegularExpressions;
 namespace TlsBroker.Testing.Pki;
 
 /// <summary>
-/// Runs the real <c>openssl verify -x509_strict -purpose sslserver</c> on a chain, as the oracle
+/// Runs the real <c>openssl verify -x509_strict -purpose sslserver</c> (or another purpose, and a
+/// <c>-verify_depth</c> when asked) on a chain, as the oracle
 /// for the verify number the broker must report.
 /// </summary>
 public static partial class OpenSslVerify
@@ -27,7 +28,9 @@ public static partial class OpenSslVerify
         string? hostName = null,
         IPAddress? ipAddress = null,
         DateTimeOffset? at = null,
-        int authLevel = DebianSecurityLevel)
+        int authLevel = DebianSecurityLevel,
+        string purpose = "sslserver",
+        int? verifyDepth = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "verify-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -41,7 +44,9 @@ public static partial class OpenSslVerify
                 hostName,
                 ipAddress,
                 at,
-                authLevel);
+                authLevel,
+                purpose,
+                verifyDepth);
         }
         finally
         {
@@ -61,7 +66,9 @@ public static partial class OpenSslVerify
             hostName,
             ipAddress: null,
             at: null,
-            DebianSecurityLevel);
+            DebianSecurityLevel,
+            "sslserver",
+            verifyDepth: null);
 
     /// <summary>Reads the first "error N at D depth lookup: TEXT" line, or OK.</summary>
     public static OpenSslVerdict Parse(string output)
@@ -82,11 +89,11 @@ public static partial class OpenSslVerify
     }
 
     private static async Task<OpenSslVerdict> RunAsync(
-        string leafPath, string rootsPath, string? untrustedPath, string? hostName, IPAddress? ipAddress, DateTimeOffset? at, int authLevel)
+        string leafPath, string rootsPath, string? untrustedPath, string? hostName, IPAddress? ipAddress, DateTimeOffset? at, int authLevel, string purpose, int? verifyDepth)
     {
         List<string> arguments =
         [
-            "verify", "-x509_strict", "-purpose", "sslserver", "-auth_level", authLevel.ToString(CultureInfo.InvariantCulture), "-CAfile", rootsPath,
+            "verify", "-x509_strict", "-purpose", purpose, "-auth_level", authLevel.ToString(CultureInfo.InvariantCulture), "-CAfile", rootsPath,
         ];
         if (untrustedPath is not null)
         {
@@ -101,6 +108,11 @@ public static partial class OpenSslVerify
         if (ipAddress is not null)
         {
             arguments.AddRange(["-verify_ip", ipAddress.ToString()]);
+        }
+
+        if (verifyDepth is { } depth)
+        {
+            arguments.AddRange(["-verify_depth", depth.ToString(CultureInfo.InvariantCulture)]);
         }
 
         if (at is { } time)
