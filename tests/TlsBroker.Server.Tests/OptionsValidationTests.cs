@@ -76,6 +76,25 @@ public sealed class OptionsValidationTests
 
     [Fact]
     [Trait("Category", "Unit")]
+    public async Task Start_BadExtendedKeyUsageAndMaxDepth_FailsListingEachProblem()
+    {
+        string[] args =
+        [
+            "--Broker:Policies:knobs:ExtendedKeyUsages:0=clientAuth",
+            "--Broker:Policies:knobs:ExtendedKeyUsages:1=1.3.6.x",
+            "--Broker:Policies:knobs:MaxDepth=101",
+        ];
+        await using var app = BrokerApp.Create(args);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync().WaitAsync(TestTimeouts.Step));
+
+        Assert.Contains(error.Failures, failure => failure.StartsWith("Broker:Policies:knobs: ExtendedKeyUsages: '1.3.6.x'", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, failure => failure.StartsWith("Broker:Policies:knobs: MaxDepth is 101", StringComparison.Ordinal));
+        Assert.Equal(2, error.Failures.Count(failure => failure.StartsWith("Broker:Policies:knobs:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    [Trait("Category", "Unit")]
     public async Task Start_BadTelemetryOptions_FailsListingBoth()
     {
         await using var app = BrokerApp.Create(["--Broker:Telemetry:OtlpEndpoint=localhost:4317", "--Broker:Telemetry:OtlpProtocol=udp"]);
@@ -135,5 +154,18 @@ public sealed class OptionsValidationTests
         var options = app.Configuration.GetSection(BrokerOptions.SectionName).Get<BrokerOptions>()!;
 
         Assert.Equal("/etc/ssl/custom.pem", options.Policies["default"].TrustAnchors);
+    }
+
+    [Fact]
+    [Trait("Category", "Unit")]
+    public async Task Create_ExtendedKeyUsagesAndMaxDepthInConfiguration_BindToThePolicy()
+    {
+        await using var app = BrokerApp.Create(
+            ["--Broker:Policies:default:ExtendedKeyUsages:0=clientAuth", "--Broker:Policies:default:ExtendedKeyUsages:1=1.3.6.1.4.1.99999.1", "--Broker:Policies:default:MaxDepth=3"]);
+
+        var options = app.Configuration.GetSection(BrokerOptions.SectionName).Get<BrokerOptions>()!;
+
+        Assert.Equal(["clientAuth", "1.3.6.1.4.1.99999.1"], options.Policies["default"].ExtendedKeyUsages);
+        Assert.Equal(3, options.Policies["default"].MaxDepth);
     }
 }
