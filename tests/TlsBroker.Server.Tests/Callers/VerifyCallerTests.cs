@@ -8,7 +8,8 @@ namespace TlsBroker.Server.Tests.Callers;
 
 /// <summary>
 /// With callers configured, Verify is authorized exactly as Connect: no key is UNAUTHENTICATED, a
-/// policy not granted gets Connect's PERMISSION_DENIED, word for word.
+/// policy not granted gets Connect's PERMISSION_DENIED, word for word, counted
+/// under the same rejection reason.
 /// </summary>
 [Trait("Category", "Functional")]
 public sealed class VerifyCallerTests : IAsyncLifetime
@@ -41,13 +42,16 @@ public sealed class VerifyCallerTests : IAsyncLifetime
     public async Task Verify_PolicyNotGranted_PermissionDeniedAsConnect()
     {
         var billing = CallerClients.WithApiKey(channel, billingKey);
+        using var measurements = new BrokerMeasurements(broker);
 
         var verifyStatus = await VerifyCalls.StatusOfAsync(billing, VerifyCalls.Request(chain, "localhost", "internal"));
+        var countedAfterVerify = measurements.Sum("tlsbroker.calls.rejected", ("tlsbroker.reason", "policy"));
         var (_, connectStatus) = await CallerClients.StartAsync(billing, "internal");
         var granted = await VerifyCalls.VerifyAsync(billing, VerifyCalls.Request(chain, "localhost", "default"));
 
         Assert.Equal(StatusCode.PermissionDenied, verifyStatus.StatusCode);
         Assert.Equal(connectStatus, verifyStatus);
+        Assert.Equal(1, countedAfterVerify);
         Assert.Equal(0, granted.Verify.Code);
     }
 
