@@ -31,6 +31,9 @@ internal static class BrokerErrors
     public static RpcException InvalidPolicyName(string policy) =>
         new BrokerRejection(StatusCode.InvalidArgument, $"policy '{Excerpt.Of(policy)}' is not a policy name: {PolicyName.Rule}", RejectionReason.Malformed);
 
+    public static RpcException NoCertificates() =>
+        new BrokerRejection(StatusCode.InvalidArgument, "certificates is empty: give the chain as the server sends it, DER, its own certificate first", RejectionReason.Malformed);
+
     /// <remarks>An unknown policy and a policy the caller may not use get the same answer, so that policy names do not leak.</remarks>
     public static RpcException PolicyNotGranted(string policy) =>
         new BrokerRejection(StatusCode.PermissionDenied, $"policy '{Excerpt.Of(policy)}' does not exist or is not granted to this caller", RejectionReason.Policy);

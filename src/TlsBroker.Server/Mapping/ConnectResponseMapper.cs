@@ -53,7 +53,7 @@ internal static class ConnectResponseMapper
         Sent = alert.Sent,
     };
 
-    private static VerifyResult ToWire(VerifyOutcome verify) => new()
+    internal static VerifyResult ToWire(VerifyOutcome verify) => new()
     {
         Code = (int)verify.Code,
         Name = verify.OpenSslName,

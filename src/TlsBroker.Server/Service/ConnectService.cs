@@ -14,7 +14,8 @@ using TlsBroker.Server.Telemetry;
 namespace TlsBroker.Server.Service;
 
 /// <summary>
-/// tlsbroker.v1.BrokerService: a thin adapter from the gRPC stream to a <see cref="ConnectCall"/>.
+/// tlsbroker.v1.BrokerService: a thin adapter from the gRPC stream to a <see cref="ConnectCall"/>,
+/// and from the unary Verify to a <see cref="VerifyCall"/>.
 /// Whatever ends the stream (completion, misuse, a deadline, the caller cancelling or vanishing),
 /// the session and its slot are freed before this method returns.
 /// </summary>
@@ -75,6 +76,21 @@ internal sealed class ConnectService(
         catch (Exception) when (context.CancellationToken.IsCancellationRequested)
         {
             call.End("caller cancelled or disconnected", StatusCode.Cancelled);
+            throw;
+        }
+    }
+
+    public override Task<VerifyResponse> Verify(VerifyRequest request, ServerCallContext context)
+    {
+        var caller = context.GetHttpContext().Features.Get<Caller>() ?? throw BrokerErrors.NoCaller();
+        try
+        {
+            return Task.FromResult(VerifyCall.Run(request, caller, live, timeProvider));
+        }
+        catch (BrokerRejection rejection)
+        {
+            BrokerLog.CallRejected(logger, context.GetHttpContext().TraceIdentifier, rejection.StatusCode.ToString(), rejection.Status.Detail);
+            metrics.CallRejected(rejection.Reason);
             throw;
         }
     }

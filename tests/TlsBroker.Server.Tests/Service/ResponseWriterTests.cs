@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Time.Testing;
 using TlsBroker.Contracts.V1;
+using TlsBroker.Server.Mapping;
 using TlsBroker.Server.Service;
 using TlsBroker.Testing;
 
@@ -64,8 +65,8 @@ public sealed class ResponseWriterTests : IDisposable
         Assert.False(writer.FlushAsync().IsCompleted, "the write ended before its idle timeout");
         time.Advance(TimeSpan.FromSeconds(1));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => writer.FlushAsync().WaitAsync(TestTimeouts.Step));
-        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        var error = await Assert.ThrowsAsync<BrokerRejection>(() => writer.FlushAsync().WaitAsync(TestTimeouts.Step));
+        Assert.Equal((StatusCode.DeadlineExceeded, RejectionReason.Deadline), (error.StatusCode, error.Reason));
         Assert.Equal("the caller read no response for 300 s (idle timeout): the session is ended", error.Status.Detail);
         Assert.True(writer.Failed);
         Assert.Equal(1, readerWoken);
@@ -84,9 +85,9 @@ public sealed class ResponseWriterTests : IDisposable
         writer.Enqueue(first, IdleTimeout, Limit);
         await stream.WriteStarted.WaitAsync(TestTimeouts.Step);
 
-        var error = Assert.Throws<RpcException>(() => writer.Enqueue(Response(Limit / 2), IdleTimeout, Limit));
+        var error = Assert.Throws<BrokerRejection>(() => writer.Enqueue(Response(Limit / 2), IdleTimeout, Limit));
 
-        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Equal((StatusCode.ResourceExhausted, RejectionReason.Limit), (error.StatusCode, error.Reason));
         Assert.Equal($"the caller left more than {Limit} bytes of responses unread (MaxBufferedResponseBytes): the session is ended", error.Status.Detail);
         Assert.Equal(size, writer.BufferedBytes);
         Assert.Equal(size, Interlocked.Read(ref unread));
@@ -164,8 +165,8 @@ public sealed class ResponseWriterTests : IDisposable
 
         failsLate.Enqueue(Response(10), IdleTimeout, Limit);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => failsLate.FlushAsync().WaitAsync(TestTimeouts.Step));
-        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        var error = await Assert.ThrowsAsync<BrokerRejection>(() => failsLate.FlushAsync().WaitAsync(TestTimeouts.Step));
+        Assert.Equal((StatusCode.DeadlineExceeded, RejectionReason.Deadline), (error.StatusCode, error.Reason));
     }
 
     [Fact]

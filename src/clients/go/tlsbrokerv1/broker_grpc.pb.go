@@ -25,6 +25,11 @@ type BrokerServiceClient interface {
 	// outcome rather than refused, so that a client that read ahead or shuts down after
 	// SSL_ERROR_ZERO_RETURN (as OpenSSL users do) is not treated as misbehaving.
 	Connect(ctx context.Context, opts ...grpc.CallOption) (BrokerService_ConnectClient, error)
+	// Verifies a certificate chain as a handshake with the same policy and server_name would, with
+	// the same verifier and verified-chain cache, so the two routes cannot decide differently. A
+	// rejected chain is a result (VerifyResponse.verify), not an error; status codes are kept for
+	// API misuse and authorization, as for Connect.
+	Verify(ctx context.Context, in *VerifyRequest, opts ...grpc.CallOption) (*VerifyResponse, error)
 }
 
 type brokerServiceClient struct {
@@ -66,6 +71,15 @@ func (x *brokerServiceConnectClient) Recv() (*ConnectResponse, error) {
 	return m, nil
 }
 
+func (c *brokerServiceClient) Verify(ctx context.Context, in *VerifyRequest, opts ...grpc.CallOption) (*VerifyResponse, error) {
+	out := new(VerifyResponse)
+	err := c.cc.Invoke(ctx, "/tlsbroker.v1.BrokerService/Verify", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // BrokerServiceServer is the server API for BrokerService service.
 // All implementations must embed UnimplementedBrokerServiceServer
 // for forward compatibility
@@ -78,6 +92,11 @@ type BrokerServiceServer interface {
 	// outcome rather than refused, so that a client that read ahead or shuts down after
 	// SSL_ERROR_ZERO_RETURN (as OpenSSL users do) is not treated as misbehaving.
 	Connect(BrokerService_ConnectServer) error
+	// Verifies a certificate chain as a handshake with the same policy and server_name would, with
+	// the same verifier and verified-chain cache, so the two routes cannot decide differently. A
+	// rejected chain is a result (VerifyResponse.verify), not an error; status codes are kept for
+	// API misuse and authorization, as for Connect.
+	Verify(context.Context, *VerifyRequest) (*VerifyResponse, error)
 	mustEmbedUnimplementedBrokerServiceServer()
 }
 
@@ -87,6 +106,9 @@ type UnimplementedBrokerServiceServer struct {
 
 func (UnimplementedBrokerServiceServer) Connect(BrokerService_ConnectServer) error {
 	return status.Errorf(codes.Unimplemented, "method Connect not implemented")
+}
+func (UnimplementedBrokerServiceServer) Verify(context.Context, *VerifyRequest) (*VerifyResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Verify not implemented")
 }
 func (UnimplementedBrokerServiceServer) mustEmbedUnimplementedBrokerServiceServer() {}
 
@@ -127,10 +149,33 @@ func (x *brokerServiceConnectServer) Recv() (*ConnectRequest, error) {
 	return m, nil
 }
 
+func _BrokerService_Verify_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BrokerServiceServer).Verify(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/tlsbroker.v1.BrokerService/Verify",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BrokerServiceServer).Verify(ctx, req.(*VerifyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var _BrokerService_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "tlsbroker.v1.BrokerService",
 	HandlerType: (*BrokerServiceServer)(nil),
-	Methods:     []grpc.MethodDesc{},
+	Methods: []grpc.MethodDesc{
+		{
+			MethodName: "Verify",
+			Handler:    _BrokerService_Verify_Handler,
+		},
+	},
 	Streams: []grpc.StreamDesc{
 		{
 			StreamName:    "Connect",

@@ -116,6 +116,24 @@ class Start(_message.Message):
     server_name: str
     def __init__(self, policy: _Optional[str] = ..., server_name: _Optional[str] = ..., alpn: _Optional[_Iterable[str]] = ..., resumption_token: _Optional[bytes] = ...) -> None: ...
 
+class VerifyRequest(_message.Message):
+    __slots__ = ["certificates", "policy", "server_name"]
+    CERTIFICATES_FIELD_NUMBER: _ClassVar[int]
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    SERVER_NAME_FIELD_NUMBER: _ClassVar[int]
+    certificates: _containers.RepeatedScalarFieldContainer[bytes]
+    policy: str
+    server_name: str
+    def __init__(self, policy: _Optional[str] = ..., server_name: _Optional[str] = ..., certificates: _Optional[_Iterable[bytes]] = ...) -> None: ...
+
+class VerifyResponse(_message.Message):
+    __slots__ = ["reason", "verify"]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    VERIFY_FIELD_NUMBER: _ClassVar[int]
+    reason: str
+    verify: VerifyResult
+    def __init__(self, verify: _Optional[_Union[VerifyResult, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
+
 class VerifyResult(_message.Message):
     __slots__ = ["code", "depth", "name"]
     CODE_FIELD_NUMBER: _ClassVar[int]

@@ -21,6 +21,11 @@ class BrokerServiceStub(object):
                 request_serializer=tlsbroker_dot_v1_dot_broker__pb2.ConnectRequest.SerializeToString,
                 response_deserializer=tlsbroker_dot_v1_dot_broker__pb2.ConnectResponse.FromString,
                 )
+        self.Verify = channel.unary_unary(
+                '/tlsbroker.v1.BrokerService/Verify',
+                request_serializer=tlsbroker_dot_v1_dot_broker__pb2.VerifyRequest.SerializeToString,
+                response_deserializer=tlsbroker_dot_v1_dot_broker__pb2.VerifyResponse.FromString,
+                )
 
 
 class BrokerServiceServicer(object):
@@ -41,6 +46,16 @@ class BrokerServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Verify(self, request, context):
+        """Verifies a certificate chain as a handshake with the same policy and server_name would, with
+        the same verifier and verified-chain cache, so the two routes cannot decide differently. A
+        rejected chain is a result (VerifyResponse.verify), not an error; status codes are kept for
+        API misuse and authorization, as for Connect.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BrokerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -48,6 +63,11 @@ def add_BrokerServiceServicer_to_server(servicer, server):
                     servicer.Connect,
                     request_deserializer=tlsbroker_dot_v1_dot_broker__pb2.ConnectRequest.FromString,
                     response_serializer=tlsbroker_dot_v1_dot_broker__pb2.ConnectResponse.SerializeToString,
+            ),
+            'Verify': grpc.unary_unary_rpc_method_handler(
+                    servicer.Verify,
+                    request_deserializer=tlsbroker_dot_v1_dot_broker__pb2.VerifyRequest.FromString,
+                    response_serializer=tlsbroker_dot_v1_dot_broker__pb2.VerifyResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -75,5 +95,22 @@ class BrokerService(object):
         return grpc.experimental.stream_stream(request_iterator, target, '/tlsbroker.v1.BrokerService/Connect',
             tlsbroker_dot_v1_dot_broker__pb2.ConnectRequest.SerializeToString,
             tlsbroker_dot_v1_dot_broker__pb2.ConnectResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def Verify(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/tlsbroker.v1.BrokerService/Verify',
+            tlsbroker_dot_v1_dot_broker__pb2.VerifyRequest.SerializeToString,
+            tlsbroker_dot_v1_dot_broker__pb2.VerifyResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
