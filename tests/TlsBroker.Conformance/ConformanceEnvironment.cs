@@ -156,9 +156,10 @@ internal sealed class ConformanceEnvironment : IAsyncDisposable
         var sink = Track(Task.FromResult(DotNetTlsPeer.Sink(certificate)));
         var closeWithoutNotify = Track(Task.FromResult(DotNetTlsPeer.ClosingWithoutNotify(certificate, Greeting)));
         var silent = Track(Task.FromResult(ScriptedTcpPeer.Silent()));
-        var unreachablePort = PeerProcess.FreePort();
+        var unreachable = Track(Task.FromResult(ClosedPort.Reserve()));
 
-        await Task.WhenAll(broker, doomed, nginx, echo, tls12Only, wrongName, sink, closeWithoutNotify, silent);
+        await Task.WhenAll(broker, doomed, nginx, echo, tls12Only, wrongName, sink, closeWithoutNotify, silent, unreachable);
+        var unreachablePort = (await unreachable).Port;
 
         var doomedBroker = Broker((await doomed).Address);
         doomedBroker["pid"] = (await doomed).ProcessId;
