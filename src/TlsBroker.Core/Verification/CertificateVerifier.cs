@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -24,6 +25,9 @@ namespace TlsBroker.Core.Verification;
 public sealed class CertificateVerifier(
     TrustAnchors trustAnchors, VerifiedChainCache? cache = null, ServerPins? pins = null, ChainRequirements? requirements = null)
 {
+    /// <summary>The DER of the certificates cached paths hold that were not sent (trust anchors), shared by the entries.</summary>
+    private readonly ConcurrentDictionary<string, byte[]> anchorDer = new(StringComparer.Ordinal);
+
     public TrustAnchors TrustAnchors { get; } = trustAnchors;
 
     /// <summary>The policy's required extended key usages and maximum depth; part of the cache key.</summary>
@@ -38,31 +42,46 @@ public sealed class CertificateVerifier(
     /// <summary>Successful verifications reused by later calls, or null when the policy turned the cache off.</summary>
     public VerifiedChainCache? Cache { get; } = cache;
 
+    /// <summary>
+    /// A fixed time to verify at instead of the clock's, for tests only (the policy's ValidationTime, which the
+    /// broker accepts only when allowed); null verifies at the time the caller passes.
+    /// </summary>
+    public DateTimeOffset? ValidationTime { get; init; }
+
     /// <summary>Verifies <paramref name="chainDer"/> (as sent: the server's own certificate first) for <paramref name="identity"/> at <paramref name="now"/>.</summary>
-    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now)
+    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now) =>
+        Check(chainDer, identity, now).Outcome;
+
+    /// <summary>
+    /// Verifies <paramref name="chainDer"/> (as sent: the server's own certificate first) for <paramref name="identity"/>
+    /// (null: no name is checked, as <c>openssl verify</c> without <c>-verify_hostname</c>) at <paramref name="now"/>
+    /// (or at <see cref="ValidationTime"/>), and says which path and which pin the verdict is about.
+    /// </summary>
+    public VerificationResult Check(IReadOnlyList<byte[]> chainDer, ServerIdentity? identity, DateTimeOffset now)
     {
         ArgumentOutOfRangeException.ThrowIfZero(chainDer.Count, nameof(chainDer));
+        var at = ValidationTime ?? now;
         if (Cache is null)
         {
-            return VerifyPath(chainDer, identity, now, out _);
+            return VerifyPath(chainDer, identity, at, out _);
         }
 
         var key = VerifiedChainKey.Compute(chainDer, identity, Requirements);
-        if (Cache.TryHit(key, now))
+        if (Cache.TryHit(key, at, out var cached, out var pins))
         {
-            return VerifyOutcome.Ok;
+            return new VerificationResult(VerifyOutcome.Ok, cached.Rebuild(chainDer), pins);
         }
 
-        var outcome = VerifyPath(chainDer, identity, now, out var validity);
-        if (outcome.IsOk)
+        var result = VerifyPath(chainDer, identity, at, out var validity);
+        if (result.Outcome.IsOk)
         {
-            Cache.Add(key, validity, now);
+            Cache.Add(key, validity, CachedPath.From(result.Path, chainDer, anchorDer), result.Pins, at);
         }
 
-        return outcome;
+        return result;
     }
 
-    private VerifyOutcome VerifyPath(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now, out PathValidity validity)
+    private VerificationResult VerifyPath(IReadOnlyList<byte[]> chainDer, ServerIdentity? identity, DateTimeOffset now, out PathValidity validity)
     {
         validity = default;
         var sent = new List<X509Certificate2>(chainDer.Count);
@@ -72,7 +91,7 @@ public sealed class CertificateVerifier(
             {
                 if (!TryLoad(chainDer[depth], out var certificate))
                 {
-                    return VerifyFailure.At(X509VerifyCode.Unspecified, depth, "the certificate does not parse as DER X.509");
+                    return Unbuilt(VerifyFailure.At(X509VerifyCode.Unspecified, depth, "the certificate does not parse as DER X.509"));
                 }
 
                 sent.Add(certificate);
@@ -81,7 +100,7 @@ public sealed class CertificateVerifier(
             // OpenSSL 3 x509_verify_x509: "If the peer's public key is too weak, we can stop early."
             if (!AlgorithmStrength.IsKeyStrongEnough(sent[0], out var leafKey))
             {
-                return VerifyFailure.At(X509VerifyCode.EeKeyTooSmall, 0, $"the server's key is {leafKey}");
+                return Unbuilt(VerifyFailure.At(X509VerifyCode.EeKeyTooSmall, 0, $"the server's key is {leafKey}"));
             }
 
             var builder = new PathBuilder(sent, TrustAnchors, now, Requirements.MaxPathLength);
@@ -92,7 +111,7 @@ public sealed class CertificateVerifier(
                 if (attempt.Outcome.IsOk)
                 {
                     validity = attempt.Validity;
-                    return attempt.Outcome;
+                    return new VerificationResult(attempt.Outcome, attempt.Path, attempt.Pins);
                 }
 
                 if (furthest is null || attempt.IsFurtherThan(furthest))
@@ -101,18 +120,22 @@ public sealed class CertificateVerifier(
                 }
             }
 
-            var outcome = furthest?.Outcome
-                ?? VerifyFailure.At(X509VerifyCode.UnableToGetIssuerCertLocally, 0, "no candidate path was tried");
-            return builder.Budget.Exhausted
-                ? outcome with { Reason = $"{outcome.Reason}; {builder.Budget.Describe()}" }
-                : outcome;
+            if (furthest is null)
+            {
+                return Unbuilt(VerifyFailure.At(X509VerifyCode.UnableToGetIssuerCertLocally, 0, "no candidate path was tried"));
+            }
+
+            var outcome = builder.Budget.Exhausted
+                ? furthest.Outcome with { Reason = $"{furthest.Outcome.Reason}; {builder.Budget.Describe()}" }
+                : furthest.Outcome;
+            return new VerificationResult(outcome, furthest.Path, furthest.Pins);
         }
         catch (CryptographicException e)
         {
             // A certificate that loads but whose key or extensions OpenSSL's X509_verify_cert cannot decode (behind .NET's
             // X509Chain): OpenSSL ends that verification with X509_V_ERR_UNSPECIFIED ("unable to get certs public key",
             // "invalid certificate"), and so does the broker, instead of letting the exception end the handshake unnamed.
-            return VerifyFailure.At(X509VerifyCode.Unspecified, 0, $"the chain cannot be processed: {e.Message}");
+            return Unbuilt(VerifyFailure.At(X509VerifyCode.Unspecified, 0, $"the chain cannot be processed: {e.Message}"));
         }
         finally
         {
@@ -123,9 +146,13 @@ public sealed class CertificateVerifier(
         }
     }
 
+    private VerificationResult Unbuilt(VerifyOutcome failure) =>
+        new(failure, [], Pins is null ? PinCheck.NotConfigured : PinCheck.NotChecked);
+
     /// <summary>One candidate path through every check, in OpenSSL 3's order, stopping at the first failure.</summary>
-    private PathAttempt Check(CandidatePath candidate, X509Certificate2 leaf, ServerIdentity identity, DateTimeOffset now)
+    private PathAttempt Check(CandidatePath candidate, X509Certificate2 leaf, ServerIdentity? identity, DateTimeOffset now)
     {
+        var notChecked = Pins is null ? PinCheck.NotConfigured : PinCheck.NotChecked;
         if (candidate.TooLong)
         {
             var top = candidate.Certificates.Count - 1;
@@ -133,7 +160,9 @@ public sealed class CertificateVerifier(
                 VerifyFailure.At(X509VerifyCode.CertChainTooLong, top, $"no trust anchor within {Requirements.MaxPathLength} certificates (MaxDepth: at most {Requirements.MaxDepth} intermediate(s))"),
                 0,
                 candidate.Certificates.Count,
-                default);
+                default,
+                Der(candidate.Certificates),
+                notChecked);
         }
 
         using var path = CertificatePath.Build(candidate, TrustAnchors, now);
@@ -142,21 +171,41 @@ public sealed class CertificateVerifier(
             () => path.Untrusted,
             () => ExtensionRules.Check(path.Certificates, Requirements),
             () => CheckAlgorithms(path.Certificates),
-            () => IdentityCheck.Check(leaf, identity),
+            () => identity is null ? null : IdentityCheck.Check(leaf, identity),
             () => path.CheckSignaturesAndTimes(now),
             () => path.CheckNameConstraints(),
-            () => CheckPins(path.Certificates),
         ];
+        var certificates = path.Certificates.Count > 0 ? path.Certificates.Select(facts => facts.Certificate).ToList() : candidate.Certificates;
         for (var passed = 0; passed < steps.Length; passed++)
         {
             if (steps[passed]() is { } failure)
             {
-                return new PathAttempt(failure, passed, path.Certificates.Count, default);
+                return new PathAttempt(failure, passed, path.Certificates.Count, default, Der(certificates), notChecked);
             }
         }
 
-        return new PathAttempt(VerifyOutcome.Ok, steps.Length, path.Certificates.Count, path.Validity);
+        if (Pins is null)
+        {
+            return new PathAttempt(VerifyOutcome.Ok, steps.Length + 1, path.Certificates.Count, path.Validity, Der(certificates), PinCheck.NotConfigured);
+        }
+
+        // OpenSSL has no pin check of its own; the same test in OpenSSL is DANE (RFC 7671) with TLSA records
+        // "PKIX-TA(0)/PKIX-EE(1) SPKI(1) SHA2-256(1)", matched against the validated path, whose failure is
+        // X509_V_ERR_DANE_NO_MATCH; ssl_x509err2alert sends bad_certificate for it. X509_V_ERR_APPLICATION_VERIFICATION
+        // would say less and send handshake_failure.
+        var pins = Pins.Check(certificates);
+        return pins.Status == PinStatus.Matched
+            ? new PathAttempt(VerifyOutcome.Ok, steps.Length + 1, path.Certificates.Count, path.Validity, Der(certificates), pins)
+            : new PathAttempt(
+                VerifyFailure.At(X509VerifyCode.DaneNoMatch, 0, $"no certificate of the verified path has a key pinned by the policy (Pins: {Pins.Values.Count} pin-sha256 value(s))"),
+                steps.Length,
+                path.Certificates.Count,
+                default,
+                Der(certificates),
+                pins);
     }
+
+    private static byte[][] Der(IReadOnlyList<X509Certificate2> certificates) => certificates.Select(certificate => certificate.RawData).ToArray();
 
     /// <summary>
     /// OpenSSL 3 check_auth_level: the key of every CA in the path, and the signature of every
@@ -180,18 +229,6 @@ public sealed class CertificateVerifier(
 
         return null;
     }
-
-    /// <summary>
-    /// The policy's pins, once the path is otherwise valid. OpenSSL has no pin check of its own; the
-    /// same test in OpenSSL is DANE (RFC 7671) with TLSA records "PKIX-TA(0)/PKIX-EE(1) SPKI(1)
-    /// SHA2-256(1)", matched against the validated path, whose failure is X509_V_ERR_DANE_NO_MATCH;
-    /// ssl_x509err2alert sends bad_certificate for it. X509_V_ERR_APPLICATION_VERIFICATION would
-    /// say less and send handshake_failure.
-    /// </summary>
-    private VerifyOutcome? CheckPins(IReadOnlyList<CertificateFacts> path) =>
-        Pins is null || Pins.AnyMatches(path.Select(facts => facts.Certificate))
-            ? null
-            : VerifyFailure.At(X509VerifyCode.DaneNoMatch, 0, $"no certificate of the verified path has a key pinned by the policy (Pins: {Pins.Values.Count} pin-sha256 value(s))");
 
     private static bool TryLoad(byte[] der, [NotNullWhen(true)] out X509Certificate2? certificate)
     {

@@ -7,7 +7,9 @@ namespace TlsBroker.Core.Verification;
 /// <param name="ChecksPassed">How many of the verifier's steps (build, extensions, algorithms, identity, signatures and times, name constraints, pins) the path passed.</param>
 /// <param name="Length">Certificates in the path.</param>
 /// <param name="Validity">When the path is valid, for a path that verified.</param>
-internal sealed record PathAttempt(VerifyOutcome Outcome, int ChecksPassed, int Length, PathValidity Validity)
+/// <param name="Path">The path checked, DER, leaf first.</param>
+/// <param name="Pins">The pins' result on it.</param>
+internal sealed record PathAttempt(VerifyOutcome Outcome, int ChecksPassed, int Length, PathValidity Validity, IReadOnlyList<byte[]> Path, PinCheck Pins)
 {
     /// <summary>
     /// The path that got furthest is the one whose error is reported when none verifies: the one

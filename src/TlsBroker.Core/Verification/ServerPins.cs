@@ -55,18 +55,22 @@ public sealed class ServerPins
     /// <summary>The pin-sha256 value of <paramref name="certificate"/>'s key.</summary>
     public static string PinOf(X509Certificate2 certificate) => Convert.ToBase64String(SpkiDigest(certificate));
 
-    internal bool AnyMatches(IEnumerable<X509Certificate2> path)
+    /// <summary>The first certificate of <paramref name="path"/> (leaf first) with a pinned key, or <see cref="PinCheck.NoMatch"/>.</summary>
+    internal PinCheck Check(IReadOnlyList<X509Certificate2> path)
     {
-        foreach (var certificate in path)
+        for (var depth = 0; depth < path.Count; depth++)
         {
-            var digest = SpkiDigest(certificate);
-            if (digests.Any(pin => CryptographicOperations.FixedTimeEquals(pin, digest)))
+            var digest = SpkiDigest(path[depth]);
+            for (var i = 0; i < digests.Length; i++)
             {
-                return true;
+                if (CryptographicOperations.FixedTimeEquals(digests[i], digest))
+                {
+                    return PinCheck.MatchedAt(depth, Convert.ToBase64String(digest));
+                }
             }
         }
 
-        return false;
+        return PinCheck.NoMatch;
     }
 
     private static byte[] SpkiDigest(X509Certificate2 certificate) =>

@@ -1,10 +1,13 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace TlsBroker.Core.Verification;
 
 /// <summary>
 /// Successful verifications of one verifier (so of one policy and its trust anchors), shared by all of
 /// its sessions: bounded, least recently used evicted first. An entry is used only while every
 /// certificate of the verified path, the trust anchor included, is within its validity period and
-/// for at most the configured maximum age; failures are never stored, so they are always computed
+/// for at most the configured maximum age. An entry keeps the verified path and the pins' result, so a hit
+/// answers as the verification did; failures are never stored, so they are always computed
 /// again with their own code and depth.
 /// </summary>
 public sealed class VerifiedChainCache
@@ -44,7 +47,7 @@ public sealed class VerifiedChainCache
     /// <summary>Lookups that had to build and check the path.</summary>
     public long Misses => Interlocked.Read(ref misses);
 
-    internal bool TryHit(VerifiedChainKey key, DateTimeOffset now)
+    internal bool TryHit(VerifiedChainKey key, DateTimeOffset now, [NotNullWhen(true)] out CachedPath? path, [NotNullWhen(true)] out PinCheck? pins)
     {
         lock (gate)
         {
@@ -55,6 +58,8 @@ public sealed class VerifiedChainCache
                     recency.Remove(node);
                     recency.AddFirst(node);
                     Interlocked.Increment(ref hits);
+                    path = node.Value.Path;
+                    pins = node.Value.Pins;
                     return true;
                 }
 
@@ -62,11 +67,13 @@ public sealed class VerifiedChainCache
             }
 
             Interlocked.Increment(ref misses);
+            path = null;
+            pins = null;
             return false;
         }
     }
 
-    internal void Add(VerifiedChainKey key, PathValidity validity, DateTimeOffset now)
+    internal void Add(VerifiedChainKey key, PathValidity validity, CachedPath path, PinCheck pins, DateTimeOffset now)
     {
         lock (gate)
         {
@@ -80,7 +87,7 @@ public sealed class VerifiedChainCache
                 Remove(recency.Last!);
             }
 
-            entries.Add(key, recency.AddFirst(new Entry(key, validity, now)));
+            entries.Add(key, recency.AddFirst(new Entry(key, validity, path, pins, now)));
         }
     }
 
@@ -90,7 +97,7 @@ public sealed class VerifiedChainCache
         entries.Remove(node.Value.Key);
     }
 
-    private sealed record Entry(VerifiedChainKey Key, PathValidity Validity, DateTimeOffset VerifiedAt)
+    private sealed record Entry(VerifiedChainKey Key, PathValidity Validity, CachedPath Path, PinCheck Pins, DateTimeOffset VerifiedAt)
     {
         public bool IsUsableAt(DateTimeOffset now, TimeSpan maxAge) => Validity.Covers(now) && now - VerifiedAt < maxAge;
     }

@@ -14,11 +14,12 @@ namespace TlsBroker.Core.Verification;
 /// </summary>
 internal readonly record struct VerifiedChainKey(UInt128 High, UInt128 Low)
 {
-    public static VerifiedChainKey Compute(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, ChainRequirements requirements)
+    public static VerifiedChainKey Compute(IReadOnlyList<byte[]> chainDer, ServerIdentity? identity, ChainRequirements requirements)
     {
+        var name = identity?.Name ?? string.Empty;
         var fingerprint = requirements.Fingerprint;
         var fingerprintLength = Encoding.UTF8.GetByteCount(fingerprint);
-        var nameLength = Encoding.UTF8.GetByteCount(identity.Name);
+        var nameLength = Encoding.UTF8.GetByteCount(name);
         var total = sizeof(int) + fingerprintLength + sizeof(int) + nameLength;
         for (var i = 0; i < chainDer.Count; i++)
         {
@@ -31,7 +32,7 @@ internal readonly record struct VerifiedChainKey(UInt128 High, UInt128 Low)
             var written = Prefixed(buffer, 0, fingerprintLength);
             written += Encoding.UTF8.GetBytes(fingerprint, buffer.AsSpan(written));
             written += Prefixed(buffer, written, nameLength);
-            written += Encoding.UTF8.GetBytes(identity.Name, buffer.AsSpan(written));
+            written += Encoding.UTF8.GetBytes(name, buffer.AsSpan(written));
             for (var i = 0; i < chainDer.Count; i++)
             {
                 written += Prefixed(buffer, written, chainDer[i].Length);

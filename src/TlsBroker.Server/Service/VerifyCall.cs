@@ -44,11 +44,6 @@ internal static class VerifyCall
         }
 
         var chain = request.Certificates.Select(der => der.ToByteArray()).ToArray();
-        var outcome = policy.Verifier.Verify(chain, identity!, timeProvider.GetUtcNow());
-        return new VerifyResponse
-        {
-            Verify = ConnectResponseMapper.ToWire(outcome),
-            Reason = outcome.Reason,
-        };
+        return VerifyResponseMapper.ToWire(policy.Verifier.Check(chain, identity!, timeProvider.GetUtcNow()));
     }
 }

@@ -9,6 +9,11 @@ ALERT_LEVEL_FATAL: AlertLevel
 ALERT_LEVEL_UNSPECIFIED: AlertLevel
 ALERT_LEVEL_WARNING: AlertLevel
 DESCRIPTOR: _descriptor.FileDescriptor
+PIN_STATUS_MATCHED: PinStatus
+PIN_STATUS_NOT_CHECKED: PinStatus
+PIN_STATUS_NOT_CONFIGURED: PinStatus
+PIN_STATUS_NO_MATCH: PinStatus
+PIN_STATUS_UNSPECIFIED: PinStatus
 SSL_ERROR_NONE: SslError
 SSL_ERROR_SSL: SslError
 SSL_ERROR_SYSCALL: SslError
@@ -84,6 +89,16 @@ class Established(_message.Message):
     resumed: bool
     def __init__(self, protocol_version: _Optional[str] = ..., cipher_suite: _Optional[str] = ..., group: _Optional[str] = ..., alpn: _Optional[str] = ..., peer_certificates: _Optional[_Iterable[bytes]] = ..., resumed: bool = ..., handshake_duration: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., client_certificate_sent: bool = ...) -> None: ...
 
+class PinResult(_message.Message):
+    __slots__ = ["depth", "pin", "status"]
+    DEPTH_FIELD_NUMBER: _ClassVar[int]
+    PIN_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    depth: int
+    pin: str
+    status: PinStatus
+    def __init__(self, status: _Optional[_Union[PinStatus, str]] = ..., depth: _Optional[int] = ..., pin: _Optional[str] = ...) -> None: ...
+
 class Received(_message.Message):
     __slots__ = ["data", "eof"]
     DATA_FIELD_NUMBER: _ClassVar[int]
@@ -127,12 +142,16 @@ class VerifyRequest(_message.Message):
     def __init__(self, policy: _Optional[str] = ..., server_name: _Optional[str] = ..., certificates: _Optional[_Iterable[bytes]] = ...) -> None: ...
 
 class VerifyResponse(_message.Message):
-    __slots__ = ["reason", "verify"]
+    __slots__ = ["path", "pins", "reason", "verify"]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    PINS_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     VERIFY_FIELD_NUMBER: _ClassVar[int]
+    path: _containers.RepeatedScalarFieldContainer[bytes]
+    pins: PinResult
     reason: str
     verify: VerifyResult
-    def __init__(self, verify: _Optional[_Union[VerifyResult, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
+    def __init__(self, verify: _Optional[_Union[VerifyResult, _Mapping]] = ..., reason: _Optional[str] = ..., path: _Optional[_Iterable[bytes]] = ..., pins: _Optional[_Union[PinResult, _Mapping]] = ...) -> None: ...
 
 class VerifyResult(_message.Message):
     __slots__ = ["code", "depth", "name"]
@@ -154,4 +173,7 @@ class SslError(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class AlertLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class PinStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
