@@ -9,6 +9,9 @@ internal static class ExitCodes
     /// <summary>An unexpected error inside tlsbroker itself (a bug); System.CommandLine's handler prints it.</summary>
     public const int InternalError = 1;
 
+    /// <summary>verify: the chain was rejected (the number openssl-style tools use for "not verified"; verify has no internal-error code of its own).</summary>
+    public const int VerifyRejected = 1;
+
     /// <summary>The command line is wrong: unknown option, bad HOST:PORT, bad URL, bad number.</summary>
     public const int Usage = 2;
 

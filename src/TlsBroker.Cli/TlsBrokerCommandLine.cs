@@ -6,6 +6,7 @@ using TlsBroker.Cli.ApiKey;
 using TlsBroker.Cli.Bench;
 using TlsBroker.Cli.Bench.Server;
 using TlsBroker.Cli.Connect;
+using TlsBroker.Cli.Verify;
 
 namespace TlsBroker.Cli;
 
@@ -19,13 +20,15 @@ internal static class TlsBrokerCommandLine
         var benchServer = BenchServerCommand.Create(new BenchServerRunner(console).RunAsync);
         var apiKeys = new ApiKeyRunner(console);
         var apiKey = ApiKeyCommand.Create(apiKeys.NewAsync, apiKeys.HashAsync);
-        var root = new RootCommand("tlsbroker: use a TlsBroker (TLS handshake-as-a-service) from the command line.") { connect, bench, benchServer, apiKey };
+        var verify = VerifyCommand.Create(new VerifyRunner(console).RunAsync);
+        var root = new RootCommand("tlsbroker: use a TlsBroker (TLS handshake-as-a-service) from the command line.") { connect, verify, bench, benchServer, apiKey };
         var help = root.Options.OfType<HelpOption>().Single();
         if (help.Action is SynchronousCommandLineAction standardHelp)
         {
             help.Action = new HelpWithEpilogAction(standardHelp, new Dictionary<Command, string>
             {
                 [connect] = ConnectCommand.HelpEpilog,
+                [verify] = VerifyCommand.HelpEpilog,
                 [bench] = BenchCommand.HelpEpilog,
                 [benchServer] = BenchServerCommand.HelpEpilog,
                 [apiKey] = ApiKeyCommand.HelpEpilog,

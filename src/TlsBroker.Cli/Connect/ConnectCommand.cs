@@ -1,15 +1,13 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Globalization;
+using TlsBroker.Cli.BrokerConnection;
 
 namespace TlsBroker.Cli.Connect;
 
 /// <summary>The <c>connect</c> command's syntax: its argument, options, help text and validation.</summary>
 internal static class ConnectCommand
 {
-    public static readonly Uri DefaultBroker = new("http://127.0.0.1:5001");
-
-    private const double DefaultTimeoutSeconds = 30;
+    public static readonly Uri DefaultBroker = BrokerConnectionOptions.DefaultBroker;
 
     private const string Description =
         "Connect to a TLS server through a TlsBroker, like `openssl s_client -quiet -ign_eof`: tlsbroker opens "
@@ -50,32 +48,14 @@ internal static class ConnectCommand
             HelpName = "NAME",
             Description = "DNS name or IP literal to verify the certificate against; a DNS name is also sent as SNI. [default: HOST]",
         };
-        var broker = new Option<Uri>("--broker")
-        {
-            HelpName = "URL",
-            Description = "Address of the TlsBroker gRPC service.",
-            DefaultValueFactory = _ => DefaultBroker,
-            CustomParser = ParseBroker,
-        };
-        var policy = new Option<string>("--policy")
-        {
-            HelpName = "NAME",
-            Description = "Broker policy to use. [default: the broker's \"default\" policy]",
-        };
+        var connection = new BrokerConnectionOptions(
+            "Limit for the TCP connect, the handshake and each broker step, and for how long the server may stay silent once stdin has ended.");
         var alpn = new Option<string[]>("--alpn")
         {
             HelpName = "LIST",
             Description = "ALPN protocols to offer, comma-separated, most preferred first, e.g. h2,http/1.1.",
             CustomParser = ParseAlpn,
         };
-        var timeout = new Option<double>("--timeout")
-        {
-            HelpName = "SECONDS",
-            Description = "Limit for the TCP connect, the handshake and each broker step, and for how long the server may stay silent once stdin has ended.",
-            DefaultValueFactory = _ => DefaultTimeoutSeconds,
-            CustomParser = ParseTimeout,
-        };
-
         var sessionIn = new Option<string>("--sess-in")
         {
             HelpName = "FILE",
@@ -87,27 +67,22 @@ internal static class ConnectCommand
             Description = "Write the session's resumption token to FILE when the session ends, if the broker gave one. The token is a secret.",
         };
 
-        var apiKeyFile = new Option<string>("--api-key-file")
-        {
-            HelpName = "FILE",
-            Description = "Send the API key in FILE (its first line) as 'authorization: Bearer <key>', for a broker with configured callers. A file rather than an argument keeps the key out of process lists.",
-        };
-
-        var command = new Command("connect", Description) { server, serverName, broker, policy, alpn, timeout, sessionIn, sessionOut, apiKeyFile };
+        var command = new Command("connect", Description) { server, serverName, connection.Broker, connection.Policy, alpn, connection.Timeout, sessionIn, sessionOut, connection.ApiKeyFile };
         command.SetAction((parseResult, cancellationToken) =>
         {
             var endpoint = parseResult.GetRequiredValue(server);
+            var brokerConnection = connection.Read(parseResult);
             var settings = new ConnectSettings
             {
                 Server = endpoint,
                 ServerName = parseResult.GetValue(serverName) ?? endpoint.Host,
-                Broker = parseResult.GetRequiredValue(broker),
-                Policy = parseResult.GetValue(policy) ?? string.Empty,
+                Broker = brokerConnection.Broker,
+                Policy = brokerConnection.Policy,
                 Alpn = parseResult.GetValue(alpn) ?? [],
-                Timeout = TimeSpan.FromSeconds(parseResult.GetRequiredValue(timeout)),
+                Timeout = brokerConnection.Timeout,
                 SessionIn = parseResult.GetValue(sessionIn),
                 SessionOut = parseResult.GetValue(sessionOut),
-                ApiKeyFile = parseResult.GetValue(apiKeyFile),
+                ApiKeyFile = brokerConnection.ApiKeyFile,
             };
             return run(settings, cancellationToken);
         });
@@ -125,18 +100,6 @@ internal static class ConnectCommand
         return null;
     }
 
-    private static Uri? ParseBroker(ArgumentResult result)
-    {
-        var text = result.Tokens[0].Value;
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-        {
-            return uri;
-        }
-
-        result.AddError($"'{text}' is not a broker URL: use http://HOST:PORT or https://HOST:PORT");
-        return null;
-    }
-
     private static string[]? ParseAlpn(ArgumentResult result)
     {
         var text = result.Tokens[0].Value;
@@ -150,17 +113,5 @@ internal static class ConnectCommand
         }
 
         return protocols;
-    }
-
-    private static double ParseTimeout(ArgumentResult result)
-    {
-        var text = result.Tokens[0].Value;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= int.MaxValue / 1000)
-        {
-            return seconds;
-        }
-
-        result.AddError($"'{text}' is not a timeout: give a number of seconds greater than 0, e.g. 30 or 2.5");
-        return default;
     }
 }

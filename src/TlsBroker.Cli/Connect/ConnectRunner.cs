@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using Grpc.Net.Client;
+using TlsBroker.Cli.BrokerConnection;
 using TlsBroker.Client;
 
 namespace TlsBroker.Cli.Connect;
@@ -37,24 +38,11 @@ internal sealed class ConnectRunner
                 }
             }
 
-            string? apiKey = null;
-            if (settings.ApiKeyFile is { } apiKeyFile)
+            var (apiKey, apiKeyError) = await ApiKeyFile.ReadAsync(settings.ApiKeyFile, cancellationToken);
+            if (apiKeyError is not null)
             {
-                try
-                {
-                    apiKey = (await File.ReadAllLinesAsync(apiKeyFile, cancellationToken)).FirstOrDefault()?.Trim();
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    await console.Error.WriteLineAsync($"tlsbroker: cannot read --api-key-file {apiKeyFile}: {e.Message}");
-                    return ExitCodes.Usage;
-                }
-
-                if (string.IsNullOrEmpty(apiKey))
-                {
-                    await console.Error.WriteLineAsync($"tlsbroker: --api-key-file {apiKeyFile} holds no key");
-                    return ExitCodes.Usage;
-                }
+                await console.Error.WriteLineAsync(apiKeyError);
+                return ExitCodes.Usage;
             }
 
             using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

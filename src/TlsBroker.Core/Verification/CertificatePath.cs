@@ -14,11 +14,12 @@ internal sealed class CertificatePath : IDisposable
 {
     private readonly X509Chain chain;
 
-    private CertificatePath(X509Chain chain, CandidatePath candidate)
+    private CertificatePath(X509Chain chain, CandidatePath candidate, bool partialChain)
     {
         this.chain = chain;
         Certificates = chain.ChainElements.Select(e => new CertificateFacts(e.Certificate)).ToList();
         Untrusted = (Flags(chain.ChainStatus) & (X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) != 0
+            && !(partialChain && EndsAtCandidateAnchor(candidate))
             ? DescribeUntrusted(candidate)
             : null;
     }
@@ -41,7 +42,11 @@ internal sealed class CertificatePath : IDisposable
         Certificates.Max(c => c.NotBefore.ToUnixTimeSeconds()),
         Certificates.Min(c => c.NotAfter.ToUnixTimeSeconds()));
 
-    public static CertificatePath Build(CandidatePath candidate, TrustAnchors anchors, DateTimeOffset now)
+    /// <param name="partialChain">
+    /// Any anchor ends a path, self-signed or not (OpenSSL's X509_V_FLAG_PARTIAL_CHAIN, verify -partial_chain):
+    /// X509Chain, which looks for a self-signed root, then reports a partial chain that is in fact complete.
+    /// </param>
+    public static CertificatePath Build(CandidatePath candidate, TrustAnchors anchors, DateTimeOffset now, bool partialChain = false)
     {
         var chain = new X509Chain();
         var policy = chain.ChainPolicy;
@@ -71,7 +76,7 @@ internal sealed class CertificatePath : IDisposable
             return new CertificatePath(chain, VerifyFailure.At(X509VerifyCode.Unspecified, 0, $"the path's certificates cannot be processed: {e.Message}"));
         }
 
-        return new CertificatePath(chain, candidate);
+        return new CertificatePath(chain, candidate, partialChain);
     }
 
     /// <summary>
@@ -154,6 +159,11 @@ internal sealed class CertificatePath : IDisposable
 
         chain.Dispose();
     }
+
+    private bool EndsAtCandidateAnchor(CandidatePath candidate) =>
+        candidate.EndsAtAnchor
+        && Certificates.Count == candidate.Certificates.Count
+        && Certificates[^1].Certificate.RawDataMemory.Span.SequenceEqual(candidate.Certificates[^1].RawDataMemory.Span);
 
     private static X509ChainStatusFlags Flags(IEnumerable<X509ChainStatus> statuses) =>
         statuses.Aggregate(X509ChainStatusFlags.NoError, (all, status) => all | status.Status);

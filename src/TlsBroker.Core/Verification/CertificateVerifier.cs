@@ -48,6 +48,12 @@ public sealed class CertificateVerifier(
     /// </summary>
     public DateTimeOffset? ValidationTime { get; init; }
 
+    /// <summary>
+    /// Every trust anchor ends a path, self-signed or not (OpenSSL's verify -partial_chain), as <c>tlsbroker verify
+    /// --trust</c> asks; false (a policy's verifier) ends paths only at self-signed anchors, as an OpenSSL TLS client.
+    /// </summary>
+    public bool AnyAnchorEndsAPath { get; init; }
+
     /// <summary>Verifies <paramref name="chainDer"/> (as sent: the server's own certificate first) for <paramref name="identity"/> at <paramref name="now"/>.</summary>
     public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now) =>
         Check(chainDer, identity, now).Outcome;
@@ -165,7 +171,7 @@ public sealed class CertificateVerifier(
                 notChecked);
         }
 
-        using var path = CertificatePath.Build(candidate, TrustAnchors, now);
+        using var path = CertificatePath.Build(candidate, TrustAnchors, now, AnyAnchorEndsAPath);
         Func<VerifyOutcome?>[] steps =
         [
             () => path.Untrusted,

@@ -1,0 +1,68 @@
+using System.Globalization;
+using TlsBroker.Core.Verification;
+
+namespace TlsBroker.Cli.Verify;
+
+/// <summary><c>tlsbroker verify --trust</c>: the broker's own <see cref="CertificateVerifier"/>, in this process, without a cache or pins.</summary>
+internal static class OfflineVerifier
+{
+    /// <returns>The verdict; null with <paramref name="error"/> (a usage error) when the trust file gives no anchor.</returns>
+    public static VerifyVerdict? Run(OfflineVerifySettings settings, ExpectedIdentities identities, IReadOnlyList<byte[]> chain, out string? error)
+    {
+        TrustAnchors anchors;
+        try
+        {
+            anchors = TrustAnchors.Load(settings.TrustFile);
+        }
+        catch (InvalidOperationException e)
+        {
+            error = $"tlsbroker: --trust {settings.TrustFile}: {e.Message}";
+            return null;
+        }
+
+        error = null;
+        var verifier = new CertificateVerifier(anchors, requirements: new ChainRequirements([settings.ExtendedKeyUsage], settings.MaxDepth)) { AnyAnchorEndsAPath = true };
+        var at = settings.At ?? DateTimeOffset.UtcNow;
+        return ToVerdict(identities.IsEmpty ? verifier.Check(chain, null, at) : CheckEachKind(verifier, identities, chain, at));
+    }
+
+    /// <summary>
+    /// OpenSSL's check_id: every kind given must be proved, by any one name of the kind. The first kind that
+    /// no name proves gives the answer (its first name's); the names come in command-line order.
+    /// </summary>
+    private static VerificationResult CheckEachKind(CertificateVerifier verifier, ExpectedIdentities identities, IReadOnlyList<byte[]> chain, DateTimeOffset at)
+    {
+        VerificationResult? result = null;
+        foreach (var names in identities.Kinds)
+        {
+            VerificationResult? first = null;
+            foreach (var name in names)
+            {
+                result = verifier.Check(chain, name, at);
+                first ??= result;
+                if (result.Outcome.IsOk)
+                {
+                    break;
+                }
+            }
+
+            if (!result!.Outcome.IsOk)
+            {
+                return first!;
+            }
+        }
+
+        return result!;
+    }
+
+    private static VerifyVerdict ToVerdict(VerificationResult result) => new(
+        (int)result.Outcome.Code, result.Outcome.Depth, result.Outcome.Reason, result.Path, Describe(result.Pins));
+
+    internal static string Describe(PinCheck pins) => pins.Status switch
+    {
+        PinStatus.Matched => string.Create(CultureInfo.InvariantCulture, $"matched at depth {pins.Depth} (pin-sha256 {pins.Pin})"),
+        PinStatus.NoMatch => "no certificate of the path has a pinned key",
+        PinStatus.NotChecked => "not checked (an earlier check failed)",
+        _ => "none configured",
+    };
+}
