@@ -1,3 +1,4 @@
+using System.Globalization;
 using Org.BouncyCastle.Tls;
 using TlsBroker.Core.Identity;
 using TlsBroker.Core.Verification;
@@ -78,7 +79,8 @@ public sealed record TlsPolicy
         var cache = CreateCache(options.VerifiedChainCache, problems);
         var pins = ServerPins.Parse(options.Pins, problems);
         var requirements = ChainRequirements.Parse(options.ExtendedKeyUsages, options.MaxDepth, problems);
-        var verifier = LoadVerifier(options.TrustAnchors, cache, pins, requirements, problems);
+        var validationTime = ParseValidationTime(options.ValidationTime, problems);
+        var verifier = LoadVerifier(options.TrustAnchors, cache, pins, requirements, validationTime, problems);
         var warnings = new List<string>();
         var clientIdentity = options.ClientIdentity is { } identityOptions ? ClientIdentityLoader.Load(identityOptions, problems, warnings) : null;
         if (problems.Count > 0)
@@ -184,12 +186,30 @@ public sealed record TlsPolicy
         return valid && options.MaxEntries > 0 ? new VerifiedChainCache(options.MaxEntries, options.MaxAge) : null;
     }
 
+    /// <summary>An ISO-8601 time with its offset (round-trip form), so that the fixed time cannot depend on the host's zone.</summary>
+    private static DateTimeOffset? ParseValidationTime(string? text, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time)
+            && (text.EndsWith('Z') || text.EndsWith('z') || text.LastIndexOfAny(['+', '-']) > text.IndexOf('T', StringComparison.Ordinal)))
+        {
+            return time;
+        }
+
+        problems.Add($"ValidationTime '{text}' is not an ISO-8601 time with an offset, e.g. 2026-01-01T00:00:00Z");
+        return null;
+    }
+
     private static CertificateVerifier? LoadVerifier(
-        string trustAnchors, VerifiedChainCache? cache, ServerPins? pins, ChainRequirements? requirements, List<string> problems)
+        string trustAnchors, VerifiedChainCache? cache, ServerPins? pins, ChainRequirements? requirements, DateTimeOffset? validationTime, List<string> problems)
     {
         try
         {
-            return new CertificateVerifier(TrustAnchors.Load(trustAnchors), cache, pins, requirements);
+            return new CertificateVerifier(TrustAnchors.Load(trustAnchors), cache, pins, requirements) { ValidationTime = validationTime };
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
         {

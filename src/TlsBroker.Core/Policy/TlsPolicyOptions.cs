@@ -42,6 +42,13 @@ public sealed class TlsPolicyOptions
     /// <summary>Most intermediates between the server's certificate and the trust anchor: 0–100, default 100 (OpenSSL's verify depth).</summary>
     public int MaxDepth { get; set; } = Verification.ChainRequirements.DefaultMaxDepth;
 
+    /// <summary>
+    /// For tests only: verify server chains at this fixed time (ISO-8601 with an offset, e.g. 2026-01-01T00:00:00Z)
+    /// instead of the clock's, as openssl verify -attime. The broker refuses it unless Broker:AllowValidationTimeOverride
+    /// is true. Default: none (the clock).
+    /// </summary>
+    public string? ValidationTime { get; set; }
+
     /// <summary>The client certificate and key presented when a server asks for one. Default: none (an empty Certificate is sent).</summary>
     public ClientIdentityOptions? ClientIdentity { get; set; }
 

@@ -114,6 +114,13 @@ public sealed class BrokerOptions
     /// </summary>
     public bool AllowInsecureNetworkListener { get; set; }
 
+    /// <summary>
+    /// For tests only: lets a policy set ValidationTime, a fixed time to verify server chains at instead of the
+    /// clock's; logged as a warning at start-up and on every reload. Without it a policy's ValidationTime stops the
+    /// start (and a reload). Default false.
+    /// </summary>
+    public bool AllowValidationTimeOverride { get; set; }
+
     /// <summary>Named TLS policies. "default" (system trust store, strict defaults) is always there unless configured otherwise.</summary>
     public Dictionary<string, TlsPolicyOptions> Policies { get; set; } = new(StringComparer.Ordinal)
     {

@@ -54,6 +54,11 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
 
         foreach (var (policyName, policyOptions) in options.Policies)
         {
+            if (!string.IsNullOrWhiteSpace(policyOptions.ValidationTime) && !options.AllowValidationTimeOverride)
+            {
+                problems.Add($"{prefix}Policies:{policyName}: ValidationTime is set but {prefix}AllowValidationTimeOverride is false; a fixed validation time is for tests only");
+            }
+
             try
             {
                 TlsPolicy.Create(policyName, policyOptions);

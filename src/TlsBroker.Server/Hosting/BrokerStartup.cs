@@ -39,6 +39,8 @@ internal sealed class BrokerStartup(
             }
         }
 
+        ValidationTimeWarning.LogIfAllowed(logger, configuration);
+
         if (resumptionTokens.SealingKeyId is { } keyId)
         {
             BrokerLog.ResumptionOn(logger, keyId, resumptionTokens.KeyCount, options.Resumption.TokenLifetime);

@@ -69,4 +69,8 @@ internal static partial class BrokerLog
     [LoggerMessage(EventId = 102, EventName = "PinsConfigured", Level = LogLevel.Information,
         Message = "Policy {Policy} accepts only server paths with one of {PinCount} pinned key(s)")]
     public static partial void PinsConfigured(ILogger logger, string policy, int pinCount);
+
+    [LoggerMessage(EventId = 430, EventName = "ValidationTimeOverrideAllowed", Level = LogLevel.Warning,
+        Message = "Broker:AllowValidationTimeOverride is true (for tests only): policies with a fixed ValidationTime verify server chains at it, not at the clock's time: {Policies}")]
+    public static partial void ValidationTimeOverrideAllowed(ILogger logger, string policies);
 }

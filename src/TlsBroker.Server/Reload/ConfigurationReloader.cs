@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Primitives;
 using TlsBroker.Server.Configuration;
+using TlsBroker.Server.Logging;
 using TlsBroker.Server.Telemetry;
 
 namespace TlsBroker.Server.Reload;
@@ -136,6 +137,7 @@ internal sealed class ConfigurationReloader(
             default:
                 var change = result.Change!;
                 ReloadLog.Applied(logger, trigger, change.Added, change.Removed, change.Changed, change.Settings);
+                ValidationTimeWarning.LogIfAllowed(logger, live.Current);
                 if (change.Settings.Where(RestartOnly.Contains).ToArray() is { Length: > 0 } restartOnly)
                 {
                     ReloadLog.RestartNeeded(logger, restartOnly);
