@@ -104,6 +104,21 @@ internal sealed class CertificateFacts
     /// <summary>A subjectAltName extension is present and holds no name.</summary>
     public bool HasEmptySubjectAltName { get; private set; }
 
+    /// <summary>Null when the certificate has no subjectAltName extension; otherwise whether it is marked critical.</summary>
+    public bool? SubjectAltNameCritical { get; private set; }
+
+    /// <summary>Null when the certificate has no basicConstraints extension; otherwise whether it is marked critical.</summary>
+    public bool? BasicConstraintsCritical { get; private set; }
+
+    /// <summary>Null when the certificate has no subjectKeyIdentifier extension; otherwise whether it is marked critical.</summary>
+    public bool? SubjectKeyIdentifierCritical { get; private set; }
+
+    /// <summary>Null when the certificate has no authorityKeyIdentifier extension; otherwise whether it is marked critical.</summary>
+    public bool? AuthorityKeyIdentifierCritical { get; private set; }
+
+    /// <summary>The authorityKeyIdentifier extension is present and has its keyIdentifier field.</summary>
+    public bool HasAuthorityKeyId { get; private set; }
+
     /// <summary>Null when the certificate has no keyUsage extension.</summary>
     public X509KeyUsageFlags? KeyUsage { get; private set; }
 
@@ -152,6 +167,7 @@ internal sealed class CertificateFacts
                 IsCertificateAuthority = constraints.CertificateAuthority;
                 PathLengthConstraint = constraints.HasPathLengthConstraint ? constraints.PathLengthConstraint : null;
                 HasBasicConstraints = true;
+                BasicConstraintsCritical = extension.Critical;
 
                 // RFC 5280 §4.2.1.9: pathLenConstraint INTEGER (0..MAX); OpenSSL marks a negative one invalid.
                 if (PathLengthConstraint < 0)
@@ -168,19 +184,22 @@ internal sealed class CertificateFacts
                 ExtendedKeyUsages = usages.Cast<Oid>().Select(o => o.Value ?? string.Empty).ToList();
                 break;
             case SubjectAltNameOid:
+                SubjectAltNameCritical = extension.Critical;
                 HasEmptySubjectAltName = !new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadSequence().HasData;
                 break;
 
-            // Read only to tell whether they decode, as OpenSSL's ossl_x509v3_cache_extensions does;
-            // X509Chain applies name constraints, and key identifiers only guide path building.
+            // Read to tell whether they decode, as OpenSSL's ossl_x509v3_cache_extensions does, and for
+            // the strict profile's rules; X509Chain applies name constraints, and key identifiers only guide path building.
             case NameConstraintsOid:
                 new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadSequence();
                 break;
             case SubjectKeyIdentifierOid:
+                SubjectKeyIdentifierCritical = extension.Critical;
                 _ = new X509SubjectKeyIdentifierExtension(extension, extension.Critical).SubjectKeyIdentifierBytes;
                 break;
             case AuthorityKeyIdentifierOid:
-                _ = new X509AuthorityKeyIdentifierExtension(extension.RawData, extension.Critical).KeyIdentifier;
+                AuthorityKeyIdentifierCritical = extension.Critical;
+                HasAuthorityKeyId = new X509AuthorityKeyIdentifierExtension(extension.RawData, extension.Critical).KeyIdentifier is not null;
                 break;
         }
     }
