@@ -14,6 +14,7 @@ internal sealed class CertificateFacts
     private const string NameConstraintsOid = "2.5.29.30";
     private const string SubjectKeyIdentifierOid = "2.5.29.14";
     private const string AuthorityKeyIdentifierOid = "2.5.29.35";
+    private const string EcPublicKeyOid = "1.2.840.10045.2.1";
 
     /// <summary>
     /// The extensions OpenSSL 3 knows how to process (X509_supported_extension in crypto/x509/v3_purp.c);
@@ -110,11 +111,7 @@ internal sealed class CertificateFacts
     /// <summary>Null when the certificate has no basicConstraints extension; otherwise whether it is marked critical.</summary>
     public bool? BasicConstraintsCritical { get; private set; }
 
-    /// <summary>Null when the certificate has no subjectKeyIdentifier extension; otherwise whether it is marked critical.</summary>
-    public bool? SubjectKeyIdentifierCritical { get; private set; }
-
-    /// <summary>Null when the certificate has no authorityKeyIdentifier extension; otherwise whether it is marked critical.</summary>
-    public bool? AuthorityKeyIdentifierCritical { get; private set; }
+    public bool HasSubjectKeyIdentifier { get; private set; }
 
     /// <summary>The authorityKeyIdentifier extension is present and has its keyIdentifier field.</summary>
     public bool HasAuthorityKeyId { get; private set; }
@@ -130,6 +127,14 @@ internal sealed class CertificateFacts
 
     /// <summary>RFC 5280 §4.2.1.3: a keyUsage extension, when present, must allow keyCertSign for a CA's key to sign certificates.</summary>
     public bool MaySignCertificates => KeyUsage is not { } usage || (usage & X509KeyUsageFlags.KeyCertSign) != 0;
+
+    /// <summary>
+    /// RFC 5480 §2.1.1: "specifiedCurve, which is of type SpecifiedECDomain type and is defined in [X9.62], allows
+    /// all of the elliptic curve domain parameters to be explicitly specified. This choice MUST NOT be used."
+    /// </summary>
+    public bool HasExplicitCurveParameters =>
+        Certificate.PublicKey.Oid.Value == EcPublicKeyOid
+        && Certificate.PublicKey.EncodedParameters?.RawData is [0x30, ..];
 
     /// <summary>
     /// OpenSSL's X509_check_ca verdict (crypto/x509/v3_purp.c check_ca): 1 a CA by basicConstraints,
@@ -194,11 +199,10 @@ internal sealed class CertificateFacts
                 new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadSequence();
                 break;
             case SubjectKeyIdentifierOid:
-                SubjectKeyIdentifierCritical = extension.Critical;
+                HasSubjectKeyIdentifier = true;
                 _ = new X509SubjectKeyIdentifierExtension(extension, extension.Critical).SubjectKeyIdentifierBytes;
                 break;
             case AuthorityKeyIdentifierOid:
-                AuthorityKeyIdentifierCritical = extension.Critical;
                 HasAuthorityKeyId = new X509AuthorityKeyIdentifierExtension(extension.RawData, extension.Critical).KeyIdentifier is not null;
                 break;
         }

@@ -68,7 +68,7 @@ internal sealed class CertificatePath : IDisposable
         catch (CryptographicException e)
         {
             chain.Reset();
-            return new CertificatePath(chain, VerifyFailure.At(X509VerifyCode.Unspecified, 0, $"the path's certificates cannot be processed: {e.Message}"));
+            return new CertificatePath(chain, ExplicitCurve(candidate) ?? VerifyFailure.At(X509VerifyCode.Unspecified, 0, $"the path's certificates cannot be processed: {e.Message}"));
         }
 
         return new CertificatePath(chain, candidate);
@@ -159,6 +159,30 @@ internal sealed class CertificatePath : IDisposable
         statuses.Aggregate(X509ChainStatusFlags.NoError, (all, status) => all | status.Status);
 
     private X509ChainStatusFlags ElementFlags(int depth) => Flags(chain.ChainElements[depth].ChainElementStatus);
+
+    /// <summary>
+    /// OpenSSL 3.0 check_extensions (check_curve), with or without -x509_strict, for every certificate of a path of
+    /// more than one: X509_V_ERR_EC_KEY_EXPLICIT_PARAMS. .NET's X509Chain refuses such a path outright, so it is
+    /// named here, at the lowest depth that has such a key.
+    /// </summary>
+    private static VerifyOutcome? ExplicitCurve(CandidatePath candidate)
+    {
+        if (!candidate.EndsAtAnchor || candidate.Certificates.Count < 2)
+        {
+            return null;
+        }
+
+        for (var depth = 0; depth < candidate.Certificates.Count; depth++)
+        {
+            var facts = new CertificateFacts(candidate.Certificates[depth]);
+            if (facts.HasExplicitCurveParameters)
+            {
+                return VerifyFailure.At(X509VerifyCode.EcKeyExplicitParams, depth, $"the key of '{facts.Subject}' has explicit elliptic curve parameters instead of a named curve (RFC 5480 §2.1.1)");
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>OpenSSL 3 build_chain's verdict on a path that did not reach an anchor.</summary>
     private VerifyOutcome DescribeUntrusted(CandidatePath candidate)

@@ -41,13 +41,6 @@ internal static class ExtensionRules
                 return caCheck;
             }
 
-            // OpenSSL 3.0 check_extensions applies check_curve to every certificate of a path of more than one,
-            // with or without -x509_strict, so both profiles do.
-            if (path.Count > 1 && StrictProfileRules.HasExplicitCurveParameters(certificate.Certificate))
-            {
-                return VerifyFailure.At(X509VerifyCode.EcKeyExplicitParams, depth, $"the key of '{certificate.Subject}' has explicit elliptic curve parameters instead of a named curve");
-            }
-
             if (requirements.Profile == VerificationProfile.Strict && StrictProfileRules.Check(certificate, depth, path.Count) is { } strict)
             {
                 return strict;

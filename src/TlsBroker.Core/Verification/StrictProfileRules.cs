@@ -13,8 +13,6 @@ namespace TlsBroker.Core.Verification;
 /// </summary>
 internal static class StrictProfileRules
 {
-    private const string EcPublicKeyOid = "1.2.840.10045.2.1";
-
     /// <summary>An X.501 Name with no relative distinguished name: SEQUENCE {}.</summary>
     private static ReadOnlySpan<byte> EmptyName => [0x30, 0x00];
 
@@ -95,17 +93,9 @@ internal static class StrictProfileRules
             return VerifyFailure.At(X509VerifyCode.SignatureAlgorithmInconsistency, depth, $"the signatureAlgorithm of '{subject}' differs from the signature field of its tbsCertificate");
         }
 
-        // RFC 5280 §4.2.1.1 and §4.2.1.2: "Conforming CAs MUST mark this extension as non-critical."
-        if (facts.AuthorityKeyIdentifierCritical == true)
-        {
-            return VerifyFailure.At(X509VerifyCode.AuthorityKeyIdentifierCritical, depth, $"'{subject}' has an authorityKeyIdentifier extension marked critical");
-        }
-
-        if (facts.SubjectKeyIdentifierCritical == true)
-        {
-            return VerifyFailure.At(X509VerifyCode.SubjectKeyIdentifierCritical, depth, $"'{subject}' has a subjectKeyIdentifier extension marked critical");
-        }
-
+        // OpenSSL 3.0 also has X509_V_ERR_AUTHORITY_KEY_IDENTIFIER_CRITICAL (90) and _SUBJECT_KEY_IDENTIFIER_CRITICAL (91)
+        // here, but neither key identifier is among the extensions it processes (X509_supported_extension), so a
+        // critical one has already ended verification with X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION, as it has here.
         if (facts.Certificate.Version >= 3)
         {
             // RFC 5280 §4.2.1.1: "The keyIdentifier field of the authorityKeyIdentifier extension MUST be included in all
@@ -116,7 +106,7 @@ internal static class StrictProfileRules
             }
 
             // RFC 5280 §4.2.1.2: "this extension MUST appear in all conforming CA certificates".
-            if (isCa && facts.SubjectKeyIdentifierCritical is null)
+            if (isCa && !facts.HasSubjectKeyIdentifier)
             {
                 return VerifyFailure.At(X509VerifyCode.MissingSubjectKeyIdentifier, depth, $"the CA '{subject}' has no subjectKeyIdentifier extension");
             }
@@ -128,23 +118,6 @@ internal static class StrictProfileRules
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// RFC 5480 §2.1.1: "specifiedCurve, which is of type SpecifiedECDomain type and is defined in [X9.62], allows
-    /// all of the elliptic curve domain parameters to be explicitly specified. This choice MUST NOT be used."
-    /// OpenSSL 3's check_curve (x509_vfy.c) reports a key decoded from explicit parameters.
-    /// </summary>
-    public static bool HasExplicitCurveParameters(X509Certificate2 certificate)
-    {
-        var key = certificate.PublicKey;
-        if (key.Oid.Value != EcPublicKeyOid)
-        {
-            return false;
-        }
-
-        var parameters = key.EncodedParameters?.RawData ?? [];
-        return parameters.Length > 0 && parameters[0] == 0x30;
     }
 
     private static bool SignatureAlgorithmsAgree(X509Certificate2 certificate)
