@@ -44,7 +44,8 @@ public sealed class TlsPolicyOptions
 
     /// <summary>
     /// Certificate-profile rules: "webpki" (default) or "strict", which adds the RFC 5280 profile checks OpenSSL 3
-    /// makes under <c>openssl verify -x509_strict</c> (verify results 78 and 80–94, OpenSSL's numbers). Part of the verified-chain cache key.
+    /// makes under <c>openssl verify -x509_strict</c> (verify results 78, 80–89, 92 and 93, OpenSSL's numbers) and keeps
+    /// OpenSSL's refusal of an issuer whose key identifier differs from the authorityKeyIdentifier. Part of the verified-chain cache key.
     /// </summary>
     public string Profile { get; set; } = Verification.ChainRequirements.WebPkiProfileName;
 
