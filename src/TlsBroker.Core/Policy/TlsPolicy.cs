@@ -78,7 +78,7 @@ public sealed record TlsPolicy
 
         var cache = CreateCache(options.VerifiedChainCache, problems);
         var pins = ServerPins.Parse(options.Pins, problems);
-        var requirements = ChainRequirements.Parse(options.ExtendedKeyUsages, options.MaxDepth, problems);
+        var requirements = ChainRequirements.Parse(options.ExtendedKeyUsages, options.MaxDepth, problems, options.Profile);
         var validationTime = ParseValidationTime(options.ValidationTime, problems);
         var verifier = LoadVerifier(options.TrustAnchors, cache, pins, requirements, validationTime, problems);
         var warnings = new List<string>();

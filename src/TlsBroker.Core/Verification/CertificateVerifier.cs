@@ -171,7 +171,7 @@ public sealed class CertificateVerifier(
                 notChecked);
         }
 
-        using var path = CertificatePath.Build(candidate, TrustAnchors, now, AnyAnchorEndsAPath);
+        using var path = CertificatePath.Build(candidate, TrustAnchors, now, keyIdentifiersVeto: Requirements.Profile == VerificationProfile.Strict, partialChain: AnyAnchorEndsAPath);
         Func<VerifyOutcome?>[] steps =
         [
             () => path.Untrusted,
