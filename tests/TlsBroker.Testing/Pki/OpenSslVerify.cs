@@ -30,7 +30,8 @@ public static partial class OpenSslVerify
         DateTimeOffset? at = null,
         int authLevel = DebianSecurityLevel,
         string purpose = "sslserver",
-        int? verifyDepth = null)
+        int? verifyDepth = null,
+        string? email = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "verify-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -46,7 +47,8 @@ public static partial class OpenSslVerify
                 at,
                 authLevel,
                 purpose,
-                verifyDepth);
+                verifyDepth,
+                email);
         }
         finally
         {
@@ -68,7 +70,8 @@ public static partial class OpenSslVerify
             at: null,
             DebianSecurityLevel,
             "sslserver",
-            verifyDepth: null);
+            verifyDepth: null,
+            email: null);
 
     /// <summary>Reads the first "error N at D depth lookup: TEXT" line, or OK.</summary>
     public static OpenSslVerdict Parse(string output)
@@ -89,7 +92,7 @@ public static partial class OpenSslVerify
     }
 
     private static async Task<OpenSslVerdict> RunAsync(
-        string leafPath, string rootsPath, string? untrustedPath, string? hostName, IPAddress? ipAddress, DateTimeOffset? at, int authLevel, string purpose, int? verifyDepth)
+        string leafPath, string rootsPath, string? untrustedPath, string? hostName, IPAddress? ipAddress, DateTimeOffset? at, int authLevel, string purpose, int? verifyDepth, string? email)
     {
         List<string> arguments =
         [
@@ -108,6 +111,11 @@ public static partial class OpenSslVerify
         if (ipAddress is not null)
         {
             arguments.AddRange(["-verify_ip", ipAddress.ToString()]);
+        }
+
+        if (email is not null)
+        {
+            arguments.AddRange(["-verify_email", email]);
         }
 
         if (verifyDepth is { } depth)
