@@ -43,6 +43,13 @@ public sealed class TlsPolicyOptions
     public int MaxDepth { get; set; } = Verification.ChainRequirements.DefaultMaxDepth;
 
     /// <summary>
+    /// Certificate-profile rules: "webpki" (default) or "strict", which adds the RFC 5280 profile checks OpenSSL 3
+    /// makes under <c>openssl verify -x509_strict</c> (verify results 78, 80–89, 92 and 93, OpenSSL's numbers) and keeps
+    /// OpenSSL's refusal of an issuer whose key identifier differs from the authorityKeyIdentifier. Part of the verified-chain cache key.
+    /// </summary>
+    public string Profile { get; set; } = Verification.ChainRequirements.WebPkiProfileName;
+
+    /// <summary>
     /// Identities the server's certificate may prove, any one of them, as service meshes name their peers: SPIFFE IDs
     /// (<c>spiffe://trust-domain/path</c>) or OpenSSL's subjectAltName notation <c>URI:</c>, <c>DNS:</c>, <c>IP:</c>,
     /// <c>email:</c>. At most 100. Default: none (the server name alone decides).

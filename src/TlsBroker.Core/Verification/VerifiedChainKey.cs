@@ -6,8 +6,8 @@ using System.Text;
 namespace TlsBroker.Core.Verification;
 
 /// <summary>
-/// SHA-256 over the policy's chain requirements (required extended key usages, maximum depth), the
-/// expected identities and every certificate of the chain as sent, each length-prefixed so that no two
+/// SHA-256 over the policy's chain requirements (required extended key usages, maximum depth, profile, its own expected identities), the
+/// caller's expected identities and every certificate of the chain as sent, each length-prefixed so that no two
 /// different (requirements, identities, chain) inputs are the same byte string: a cache hit needs the same
 /// requirements, the exact identities and the exact certificates in the same order, with SHA-256's collision
 /// resistance. A verdict reached under one policy's requirements is never reused under another's.

@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 namespace TlsBroker.Testing.Pki;
 
 /// <summary>
-/// Runs the real <c>openssl verify -x509_strict -purpose sslserver</c> (or another purpose, and a
-/// <c>-verify_depth</c> when asked) on a chain, as the oracle
+/// Runs the real <c>openssl verify -x509_strict -purpose sslserver</c> (or another purpose, a
+/// <c>-verify_depth</c> when asked, and without <c>-x509_strict</c> when asked) on a chain, as the oracle
 /// for the verify number the broker must report.
 /// </summary>
 public static partial class OpenSslVerify
@@ -31,6 +31,7 @@ public static partial class OpenSslVerify
         int authLevel = DebianSecurityLevel,
         string purpose = "sslserver",
         int? verifyDepth = null,
+        bool x509Strict = true,
         string? email = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "verify-" + Guid.NewGuid().ToString("N"));
@@ -48,6 +49,7 @@ public static partial class OpenSslVerify
                 authLevel,
                 purpose,
                 verifyDepth,
+                x509Strict,
                 email);
         }
         finally
@@ -71,6 +73,7 @@ public static partial class OpenSslVerify
             DebianSecurityLevel,
             "sslserver",
             verifyDepth: null,
+            x509Strict: true,
             email: null);
 
     /// <summary>Reads the first "error N at D depth lookup: TEXT" line, or OK.</summary>
@@ -92,12 +95,17 @@ public static partial class OpenSslVerify
     }
 
     private static async Task<OpenSslVerdict> RunAsync(
-        string leafPath, string rootsPath, string? untrustedPath, string? hostName, IPAddress? ipAddress, DateTimeOffset? at, int authLevel, string purpose, int? verifyDepth, string? email)
+        string leafPath, string rootsPath, string? untrustedPath, string? hostName, IPAddress? ipAddress, DateTimeOffset? at, int authLevel, string purpose, int? verifyDepth, bool x509Strict, string? email)
     {
         List<string> arguments =
         [
-            "verify", "-x509_strict", "-purpose", purpose, "-auth_level", authLevel.ToString(CultureInfo.InvariantCulture), "-CAfile", rootsPath,
+            "verify", "-purpose", purpose, "-auth_level", authLevel.ToString(CultureInfo.InvariantCulture), "-CAfile", rootsPath,
         ];
+        if (x509Strict)
+        {
+            arguments.Add("-x509_strict");
+        }
+
         if (untrustedPath is not null)
         {
             arguments.AddRange(["-untrusted", untrustedPath]);
