@@ -22,7 +22,7 @@ public class PathologicalVerificationBenchmarks
     {
         chain = VerifierBenchmarkChain.Create(KeyKind.EcdsaP256, impostors: 100);
         verifier = new CertificateVerifier(chain.Anchors);
-        var first = verifier.Check(chain.Sent, chain.Identity, DateTimeOffset.UtcNow);
+        var first = verifier.Check(chain.Sent, IdentityExpectation.For(chain.Identity), DateTimeOffset.UtcNow);
         expected = first.Outcome.Code;
         Console.WriteLine($"// 100 candidate issuers: {(int)expected} {first.Outcome.OpenSslName}: {first.Outcome.Reason}");
     }
@@ -30,7 +30,7 @@ public class PathologicalVerificationBenchmarks
     [Benchmark]
     public VerificationResult HundredCandidateIssuers()
     {
-        var result = verifier.Check(chain.Sent, chain.Identity, DateTimeOffset.UtcNow);
+        var result = verifier.Check(chain.Sent, IdentityExpectation.For(chain.Identity), DateTimeOffset.UtcNow);
         return result.Outcome.Code == expected ? result : throw new InvalidOperationException($"the verdict changed: {result.Outcome}");
     }
 

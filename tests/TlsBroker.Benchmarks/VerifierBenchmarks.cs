@@ -32,7 +32,7 @@ public class VerifierBenchmarks
     [Benchmark]
     public VerificationResult Verify()
     {
-        var result = verifier.Check(chain.Sent, chain.Identity, DateTimeOffset.UtcNow);
+        var result = verifier.Check(chain.Sent, IdentityExpectation.For(chain.Identity), DateTimeOffset.UtcNow);
         return result.Outcome.IsOk && result.Path.Count == 3 ? result : throw new InvalidOperationException($"the chain did not verify: {result.Outcome}");
     }
 

@@ -23,36 +23,10 @@ internal static class OfflineVerifier
         error = null;
         var verifier = new CertificateVerifier(anchors, requirements: new ChainRequirements([settings.ExtendedKeyUsage], settings.MaxDepth)) { AnyAnchorEndsAPath = true };
         var at = settings.At ?? DateTimeOffset.UtcNow;
-        return ToVerdict(identities.IsEmpty ? verifier.Check(chain, null, at) : CheckEachKind(verifier, identities, chain, at));
-    }
-
-    /// <summary>
-    /// OpenSSL's check_id: every kind given must be proved, by any one name of the kind. The first kind that
-    /// no name proves gives the answer (its first name's); the names come in command-line order.
-    /// </summary>
-    private static VerificationResult CheckEachKind(CertificateVerifier verifier, ExpectedIdentities identities, IReadOnlyList<byte[]> chain, DateTimeOffset at)
-    {
-        VerificationResult? result = null;
-        foreach (var names in identities.Kinds)
-        {
-            VerificationResult? first = null;
-            foreach (var name in names)
-            {
-                result = verifier.Check(chain, name, at);
-                first ??= result;
-                if (result.Outcome.IsOk)
-                {
-                    break;
-                }
-            }
-
-            if (!result!.Outcome.IsOk)
-            {
-                return first!;
-            }
-        }
-
-        return result!;
+        // The names as a Verify request's expected_identities: one of each kind suffices, every kind given is required
+        // (OpenSSL's check_id); with none, no name is checked.
+        var expectation = new IdentityExpectation(null, identities.Kinds.SelectMany(kind => kind).Select(ExpectedIdentity.For).ToList());
+        return ToVerdict(verifier.Check(chain, expectation, at));
     }
 
     private static VerifyVerdict ToVerdict(VerificationResult result) => new(

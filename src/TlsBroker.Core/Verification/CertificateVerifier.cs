@@ -56,14 +56,21 @@ public sealed class CertificateVerifier(
 
     /// <summary>Verifies <paramref name="chainDer"/> (as sent: the server's own certificate first) for <paramref name="identity"/> at <paramref name="now"/>.</summary>
     public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now) =>
+        Check(chainDer, IdentityExpectation.For(identity), now).Outcome;
+
+    /// <summary>
+    /// Verifies <paramref name="chainDer"/> for every identity of <paramref name="identity"/> and the policy's own
+    /// (<see cref="ChainRequirements.Identities"/>) at <paramref name="now"/>.
+    /// </summary>
+    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now) =>
         Check(chainDer, identity, now).Outcome;
 
     /// <summary>
-    /// Verifies <paramref name="chainDer"/> (as sent: the server's own certificate first) for <paramref name="identity"/>
-    /// (null: no name is checked, as <c>openssl verify</c> without <c>-verify_hostname</c>) at <paramref name="now"/>
-    /// (or at <see cref="ValidationTime"/>), and says which path and which pin the verdict is about.
+    /// Verifies <paramref name="chainDer"/> (as sent: the server's own certificate first) for every identity of
+    /// <paramref name="identity"/> and the policy's own at <paramref name="now"/> (or at <see cref="ValidationTime"/>),
+    /// and says which path and which pin the verdict is about.
     /// </summary>
-    public VerificationResult Check(IReadOnlyList<byte[]> chainDer, ServerIdentity? identity, DateTimeOffset now)
+    public VerificationResult Check(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now)
     {
         ArgumentOutOfRangeException.ThrowIfZero(chainDer.Count, nameof(chainDer));
         var at = ValidationTime ?? now;
@@ -87,7 +94,7 @@ public sealed class CertificateVerifier(
         return result;
     }
 
-    private VerificationResult VerifyPath(IReadOnlyList<byte[]> chainDer, ServerIdentity? identity, DateTimeOffset now, out PathValidity validity)
+    private VerificationResult VerifyPath(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now, out PathValidity validity)
     {
         validity = default;
         var sent = new List<X509Certificate2>(chainDer.Count);
@@ -156,7 +163,7 @@ public sealed class CertificateVerifier(
         new(failure, [], Pins is null ? PinCheck.NotConfigured : PinCheck.NotChecked);
 
     /// <summary>One candidate path through every check, in OpenSSL 3's order, stopping at the first failure.</summary>
-    private PathAttempt Check(CandidatePath candidate, X509Certificate2 leaf, ServerIdentity? identity, DateTimeOffset now)
+    private PathAttempt Check(CandidatePath candidate, X509Certificate2 leaf, IdentityExpectation identity, DateTimeOffset now)
     {
         var notChecked = Pins is null ? PinCheck.NotConfigured : PinCheck.NotChecked;
         if (candidate.TooLong)
@@ -177,7 +184,7 @@ public sealed class CertificateVerifier(
             () => path.Untrusted,
             () => ExtensionRules.Check(path.Certificates, Requirements),
             () => CheckAlgorithms(path.Certificates),
-            () => identity is null ? null : IdentityCheck.Check(leaf, identity),
+            () => IdentityCheck.Check(leaf, identity, Requirements.Identities),
             () => path.CheckSignaturesAndTimes(now),
             () => path.CheckNameConstraints(),
         ];
