@@ -13,7 +13,6 @@ namespace TlsBroker.Server.Tests;
 /// true; when allowed, Verify (and so handshakes, by the same verifier) judges the chain at that time, and
 /// the broker warns at start-up and on every applied reload.
 /// </summary>
-[Trait("Category", "Functional")]
 public sealed class ValidationTimeOverrideTests
 {
     private const int ValidationTimeOverrideAllowed = 430;
@@ -55,6 +54,7 @@ public sealed class ValidationTimeOverrideTests
     }
 
     [Fact]
+    [Trait("Category", "Functional")]
     public async Task Verify_ValidationTimeAllowed_ExpiredChainAcceptedAtThatTimeAndWarnedAtStartAndReload()
     {
         using var root = TestPki.Issue(CertificateSpec.Root("Fixed Time Root"));

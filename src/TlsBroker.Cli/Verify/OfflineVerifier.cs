@@ -21,7 +21,7 @@ internal static class OfflineVerifier
         }
 
         error = null;
-        var verifier = new CertificateVerifier(anchors, requirements: new ChainRequirements([settings.ExtendedKeyUsage], settings.MaxDepth)) { AnyAnchorEndsAPath = true };
+        var verifier = new CertificateVerifier(anchors, requirements: new ChainRequirements([settings.ExtendedKeyUsage], settings.MaxDepth)) { AnyAnchorEndsAPath = true, IdentityOptional = true };
         var at = settings.At ?? DateTimeOffset.UtcNow;
         // The names as a Verify request's expected_identities: one of each kind suffices, every kind given is required
         // (OpenSSL's check_id); with none, no name is checked.

@@ -54,6 +54,12 @@ public sealed class CertificateVerifier(
     /// </summary>
     public bool AnyAnchorEndsAPath { get; init; }
 
+    /// <summary>
+    /// With no identity to prove (no server name, no required identity), no name is checked, as <c>openssl verify</c>
+    /// without <c>-verify_hostname</c>, for <c>tlsbroker verify --trust</c>; false (a policy's verifier) fails closed.
+    /// </summary>
+    public bool IdentityOptional { get; init; }
+
     /// <summary>Verifies <paramref name="chainDer"/> (as sent: the server's own certificate first) for <paramref name="identity"/> at <paramref name="now"/>.</summary>
     public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now) =>
         Check(chainDer, IdentityExpectation.For(identity), now).Outcome;
@@ -184,7 +190,7 @@ public sealed class CertificateVerifier(
             () => path.Untrusted,
             () => ExtensionRules.Check(path.Certificates, Requirements),
             () => CheckAlgorithms(path.Certificates),
-            () => IdentityCheck.Check(leaf, identity, Requirements.Identities),
+            () => IdentityOptional && identity.ServerName is null && identity.Required.Count == 0 ? null : IdentityCheck.Check(leaf, identity, Requirements.Identities),
             () => path.CheckSignaturesAndTimes(now),
             () => path.CheckNameConstraints(),
         ];

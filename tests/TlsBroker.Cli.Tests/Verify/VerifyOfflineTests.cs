@@ -9,7 +9,7 @@ namespace TlsBroker.Cli.Tests.Verify;
 /// <c>tlsbroker verify --trust</c> (no broker) on chains the test generates, against <c>openssl verify</c>
 /// with the same files and options as the oracle for the verdict, the number, the depth and the certificate named.
 /// </summary>
-[Trait("Category", "Interop")]
+[Trait("Category", "Functional")]
 public sealed partial class VerifyOfflineTests
 {
     public static TheoryData<string> Cases => new()
