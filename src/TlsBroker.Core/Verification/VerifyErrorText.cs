@@ -31,6 +31,15 @@ internal static class VerifyErrorText
         [X509VerifyCode.InvalidCa] = "invalid CA certificate",
         [X509VerifyCode.DaneNoMatch] = "no matching DANE TLSA records",
         [X509VerifyCode.EmptySubjectAltName] = "Empty Subject Alternative Name extension",
+        [X509VerifyCode.UnableToGetCrl] = "unable to get certificate CRL",
+        [X509VerifyCode.CrlSignatureFailure] = "CRL signature failure",
+        [X509VerifyCode.CrlNotYetValid] = "CRL is not yet valid",
+        [X509VerifyCode.CrlHasExpired] = "CRL has expired",
+        [X509VerifyCode.CertRevoked] = "certificate revoked",
+        [X509VerifyCode.KeyusageNoCrlSign] = "key usage does not include CRL signing",
+        [X509VerifyCode.OcspVerifyNeeded] = "OCSP verification needed",
+        [X509VerifyCode.OcspVerifyFailed] = "OCSP verification failed",
+        [X509VerifyCode.OcspCertUnknown] = "OCSP unknown cert",
     };
 
     public static string For(X509VerifyCode code) =>
