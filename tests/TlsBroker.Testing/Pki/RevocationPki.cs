@@ -42,6 +42,9 @@ public sealed class RevocationPki : IAsyncDisposable
     /// <summary>A CRL with the CA's name listing nothing, signed by another key.</summary>
     public string ForeignCrlPath => PathOf("foreign.crl.pem");
 
+    /// <summary>The CRL of another CA (another name), so no CRL of the test CA.</summary>
+    public string OtherCaCrlPath => PathOf("other.crl.pem");
+
     public static async Task<RevocationPki> CreateAsync()
     {
         var pki = new RevocationPki(Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "revocation-" + Guid.NewGuid().ToString("N")));
@@ -68,6 +71,8 @@ public sealed class RevocationPki : IAsyncDisposable
         // The same CA name with another key: "openssl ca" signs that CA's (empty) CRL, which names the real CA as its issuer.
         await pki.CreateCaAsync("foreign", "Revocation Test CA");
         await pki.RunAsync("ca", "-gencrl", "-config", pki.PathOf("foreign.cnf"), "-out", pki.ForeignCrlPath);
+        await pki.CreateCaAsync("other", "Other Test CA");
+        await pki.RunAsync("ca", "-gencrl", "-config", pki.PathOf("other.cnf"), "-out", pki.OtherCaCrlPath);
         return pki;
     }
 
