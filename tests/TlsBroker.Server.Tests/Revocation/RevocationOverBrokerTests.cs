@@ -20,10 +20,13 @@ public sealed class RevocationOverBrokerTests : IAsyncLifetime
     private readonly CapturingLoggerProvider logs = new();
     private RevocationPki pki = null!;
     private BrokerHost broker = null!;
+    private string reloadedCrl = null!;
 
     public async Task InitializeAsync()
     {
         pki = await RevocationPki.CreateAsync().WaitAsync(TestTimeouts.Scenario);
+        reloadedCrl = pki.PathOf("reloaded.crl.pem");
+        File.Copy(pki.OtherCaCrlPath, reloadedCrl);
         broker = await BrokerHost.StartAsync(
             [
                 $"Broker:Policies:default:TrustAnchors={pki.CaPath}",
@@ -35,7 +38,11 @@ public sealed class RevocationOverBrokerTests : IAsyncLifetime
                 "Broker:Policies:crl:Revocation:Mode=hard-fail",
                 "Broker:Policies:crl:Revocation:OcspStapling=false",
                 $"Broker:Policies:crl:Revocation:CrlFiles:0={pki.CrlPath}",
-                "Logging:LogLevel:TlsBroker=Information",
+                $"Broker:Policies:reload:TrustAnchors={pki.CaPath}",
+                "Broker:Policies:reload:Revocation:Mode=hard-fail",
+                "Broker:Policies:reload:Revocation:OcspStapling=false",
+                $"Broker:Policies:reload:Revocation:CrlFiles:0={reloadedCrl}",
+                "Logging:LogLevel:TlsBroker=Debug",
             ],
             builder => builder.Services.AddSingleton<ILoggerProvider>(logs));
     }
@@ -101,6 +108,26 @@ public sealed class RevocationOverBrokerTests : IAsyncLifetime
         await using var client = await ForwardingClient.ConnectAsync(broker.Client, server.Port, Requests.Start(RevocationPki.ServerName, "crl"));
 
         Assert.Equal((-1, 23, 0), (client.Handshake.Ret, client.Handshake.Verify.Code, client.Handshake.Verify.Depth));
+    }
+
+    /// <summary>A CRL file is watched like the trust anchors: replacing it rebuilds the policy, and the next session uses the new CRL.</summary>
+    [Fact]
+    public async Task Connect_CrlFileReplaced_NoCrlOfIssuerThenRevokedFromNewCrl()
+    {
+        await using var server = await ServeAsync(pki.RevokedPath, stapled: null);
+        int before;
+        await using (var first = await ForwardingClient.ConnectAsync(broker.Client, server.Port, Requests.Start(RevocationPki.ServerName, "reload")))
+        {
+            before = first.Handshake.Verify.Code;
+        }
+
+        File.Copy(pki.CrlPath, reloadedCrl, overwrite: true);
+        var applied = await logs.WaitForAsync(entry => entry.EventId.Id == 300, "of the applied reload");
+        await using var second = await ForwardingClient.ConnectAsync(broker.Client, server.Port, Requests.Start(RevocationPki.ServerName, "reload"));
+
+        Assert.Equal(3, before);
+        Assert.Equal(["reload"], (IEnumerable<string>)applied.Values["ChangedPolicies"]!);
+        Assert.Equal((-1, 23), (second.Handshake.Ret, second.Handshake.Verify.Code));
     }
 
     private Task<OpenSslServer> ServeAsync(string certificate, string? stapled) =>
