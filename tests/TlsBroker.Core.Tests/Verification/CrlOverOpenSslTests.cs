@@ -13,7 +13,8 @@ namespace TlsBroker.Core.Tests.Verification;
 /// <summary>
 /// The engine against <c>openssl s_server</c> with CRLs made by <c>openssl ca -gencrl</c> as the policy's CrlFiles, under
 /// each revocation mode. The oracle is <c>openssl verify -crl_check_all -CRLfile</c> on the same certificate, CRL and time:
-/// hard-fail reports its number and depth; soft-fail keeps only "revoked" and reports the rest as unverified.
+/// hard-fail reports its number and depth; soft-fail keeps only "revoked" (at any depth: the intermediate is also
+/// checked alone with <c>-crl_check</c>, as -crl_check_all stops at the first error) and reports the rest as unverified.
 /// </summary>
 [Trait("Category", "Functional")]
 public sealed class CrlOverOpenSslTests(RevocationPkiFixture fixture) : IClassFixture<RevocationPkiFixture>
@@ -23,7 +24,7 @@ public sealed class CrlOverOpenSslTests(RevocationPkiFixture fixture) : IClassFi
         get
         {
             var rows = new TheoryData<string, string>();
-            foreach (var row in new[] { "good", "revoked", "expired CRL", "CRL signed by another key", "no CRL of the issuer" })
+            foreach (var row in new[] { "good", "revoked", "expired CRL", "CRL signed by another key", "no CRL of the issuer", "revoked intermediate", "no CRL of the intermediate" })
             {
                 rows.Add(row, "soft-fail");
                 rows.Add(row, "hard-fail");
@@ -38,15 +39,23 @@ public sealed class CrlOverOpenSslTests(RevocationPkiFixture fixture) : IClassFi
     public async Task Handshake_CrlFile_VerdictOfOpenSslVerifyAndAlert(string row, string mode)
     {
         var pki = fixture.Pki;
-        var (served, crl, now) = Case(pki, row);
-        var oracle = await OracleAsync(pki, served, crl, now);
+        var (served, crls, now) = Case(pki, row);
+        var intermediate = served == pki.SubLeafPath ? pki.SubCaPath : null;
+        var oracle = await OracleAsync(pki, served, intermediate, crls, now);
+        if (mode == "soft-fail" && oracle.Code != (int)X509VerifyCode.CertRevoked && await RevokedAboveAsync(pki, intermediate, crls, now) is { } revoked)
+        {
+            // -crl_check_all stops at its first error; soft-fail goes on past an unverified certificate and still fails on a revoked one above it.
+            oracle = revoked;
+        }
+
         var hardFail = mode == "hard-fail" || oracle.Code is 0 or (int)X509VerifyCode.CertRevoked;
         var policy = TlsPolicy.Create("crl", new TlsPolicyOptions
         {
             TrustAnchors = pki.CaPath,
-            Revocation = new RevocationOptions { Mode = mode, OcspStapling = false, CrlFiles = [crl] },
+            Revocation = new RevocationOptions { Mode = mode, OcspStapling = false, CrlFiles = [.. crls] },
         });
-        await using var server = await OpenSslServer.StartAsync(served, pki.KeyPath(served), "-status_verbose");
+        string[] chain = intermediate is null ? [] : ["-cert_chain", intermediate];
+        await using var server = await OpenSslServer.StartAsync(served, pki.KeyPath(served), ["-status_verbose", .. chain]);
 
         await using var pump = await EnginePump.ConnectAsync(new TlsClientSession(policy, new FakeTimeProvider(now)), server.Port);
         var result = await pump.HandshakeAsync(new SessionStart(RevocationPki.ServerName, []));
@@ -72,24 +81,49 @@ public sealed class CrlOverOpenSslTests(RevocationPkiFixture fixture) : IClassFi
         await server.WaitForOutputAsync($"SSL alert number {alert.Description}");
     }
 
-    /// <summary>The served certificate, the CRL file and the time; an expired CRL is the current one judged two days ahead.</summary>
-    private static (string Served, string Crl, DateTimeOffset Now) Case(RevocationPki pki, string row) => row switch
+    /// <summary>
+    /// The served certificate (a certificate of the intermediate is served with it), the CRL files and the time; an
+    /// expired CRL is the current one judged two days ahead.
+    /// </summary>
+    private static (string Served, string[] Crls, DateTimeOffset Now) Case(RevocationPki pki, string row) => row switch
     {
-        "good" => (pki.GoodPath, pki.CrlPath, DateTimeOffset.UtcNow),
-        "revoked" => (pki.RevokedPath, pki.CrlPath, DateTimeOffset.UtcNow),
-        "expired CRL" => (pki.GoodPath, pki.CrlPath, DateTimeOffset.UtcNow + TimeSpan.FromDays(2)),
-        "CRL signed by another key" => (pki.GoodPath, pki.ForeignCrlPath, DateTimeOffset.UtcNow),
-        "no CRL of the issuer" => (pki.GoodPath, pki.OtherCaCrlPath, DateTimeOffset.UtcNow),
+        "good" => (pki.GoodPath, [pki.CrlPath], DateTimeOffset.UtcNow),
+        "revoked" => (pki.RevokedPath, [pki.CrlPath], DateTimeOffset.UtcNow),
+        "expired CRL" => (pki.GoodPath, [pki.CrlPath], DateTimeOffset.UtcNow + TimeSpan.FromDays(2)),
+        "CRL signed by another key" => (pki.GoodPath, [pki.ForeignCrlPath], DateTimeOffset.UtcNow),
+        "no CRL of the issuer" => (pki.GoodPath, [pki.OtherCaCrlPath], DateTimeOffset.UtcNow),
+        "revoked intermediate" => (pki.SubLeafPath, [pki.CrlPath, pki.SubCaCrlPath], DateTimeOffset.UtcNow),
+        "no CRL of the intermediate" => (pki.SubLeafPath, [pki.CrlPath], DateTimeOffset.UtcNow),
         _ => throw new ArgumentOutOfRangeException(nameof(row), row, null),
     };
 
-    private static async Task<OpenSslVerdict> OracleAsync(RevocationPki pki, string served, string crl, DateTimeOffset now)
+    /// <summary><c>openssl verify -crl_check</c> on the intermediate alone: a revocation at depth 1 of the path, or null.</summary>
+    private static async Task<OpenSslVerdict?> RevokedAboveAsync(RevocationPki pki, string? intermediate, string[] crls, DateTimeOffset now)
     {
+        if (intermediate is null)
+        {
+            return null;
+        }
+
         var (_, output) = await OpenSslCommand.RunAsync(
         [
-            "verify", "-crl_check_all", "-CAfile", pki.CaPath, "-CRLfile", crl, "-purpose", "sslserver",
-            "-attime", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), served,
+            "verify", "-crl_check", "-CAfile", pki.CaPath, "-attime", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            "-CRLfile", pki.Bundle($"crls-{Guid.NewGuid():N}.pem", crls), intermediate,
         ]);
-        return OpenSslVerify.Parse(output);
+        var verdict = OpenSslVerify.Parse(output);
+        return verdict.Code == (int)X509VerifyCode.CertRevoked ? verdict with { Depth = verdict.Depth + 1 } : null;
+    }
+
+    private static async Task<OpenSslVerdict> OracleAsync(RevocationPki pki, string served, string? intermediate, string[] crls, DateTimeOffset now)
+    {
+        List<string> arguments = ["verify", "-crl_check_all", "-CAfile", pki.CaPath, "-purpose", "sslserver", "-attime", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)];
+        if (intermediate is not null)
+        {
+            arguments.AddRange(["-untrusted", intermediate]);
+        }
+
+        // apps/verify.c keeps only the last -CRLfile: one file holds them all.
+        arguments.AddRange(["-CRLfile", pki.Bundle($"crls-{Guid.NewGuid():N}.pem", crls), served]);
+        return OpenSslVerify.Parse((await OpenSslCommand.RunAsync(arguments)).Output);
     }
 }

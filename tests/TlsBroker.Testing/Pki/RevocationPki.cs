@@ -42,6 +42,15 @@ public sealed class RevocationPki : IAsyncDisposable
     /// <summary>A CRL with the CA's name listing nothing, signed by another key.</summary>
     public string ForeignCrlPath => PathOf("foreign.crl.pem");
 
+    /// <summary>An intermediate issued by the CA and revoked by it (cACompromise) after it issued <see cref="SubLeafPath"/>.</summary>
+    public string SubCaPath => PathOf("sub.pem");
+
+    /// <summary>A server certificate issued by <see cref="SubCaPath"/>, itself not revoked.</summary>
+    public string SubLeafPath => PathOf("subleaf.pem");
+
+    /// <summary>The intermediate's own CRL, listing nothing.</summary>
+    public string SubCaCrlPath => PathOf("sub.crl.pem");
+
     /// <summary>The CRL of another CA (another name), so no CRL of the test CA.</summary>
     public string OtherCaCrlPath => PathOf("other.crl.pem");
 
@@ -59,6 +68,15 @@ public sealed class RevocationPki : IAsyncDisposable
         await pki.RunAsync("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", pki.PathOf("unlisted.key"), "-out", pki.PathOf("unlisted.csr"), "-subj", "/CN=unlisted");
         await pki.RunAsync("x509", "-req", "-in", pki.PathOf("unlisted.csr"), "-CA", pki.CaPath, "-CAkey", pki.PathOf("ca.key"), "-set_serial", "0x7e57", "-days", "30", "-extfile", pki.PathOf("ca.cnf"), "-extensions", "leaf_ext", "-out", pki.UnlistedPath);
         await pki.RunAsync("ca", "-config", pki.PathOf("ca.cnf"), "-revoke", pki.RevokedPath, "-crl_reason", "keyCompromise");
+
+        // An intermediate the CA certifies and then revokes, with a server certificate of its own and its (empty) CRL.
+        await pki.WriteCaConfigAsync("sub");
+        await pki.RunAsync("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", pki.PathOf("sub.key"), "-out", pki.PathOf("sub.csr"), "-subj", "/CN=Revoked Sub CA");
+        await pki.RunAsync("ca", "-batch", "-config", pki.PathOf("ca.cnf"), "-in", pki.PathOf("sub.csr"), "-out", pki.SubCaPath, "-extensions", "ca_ext", "-notext");
+        await pki.RunAsync("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", pki.PathOf("subleaf.key"), "-out", pki.PathOf("subleaf.csr"), "-subj", "/CN=subleaf");
+        await pki.RunAsync("ca", "-batch", "-config", pki.PathOf("sub.cnf"), "-in", pki.PathOf("subleaf.csr"), "-out", pki.SubLeafPath, "-extensions", "leaf_ext", "-notext");
+        await pki.RunAsync("ca", "-config", pki.PathOf("ca.cnf"), "-revoke", pki.SubCaPath, "-crl_reason", "cACompromise");
+        await pki.RunAsync("ca", "-gencrl", "-config", pki.PathOf("sub.cnf"), "-out", pki.SubCaCrlPath);
         foreach (var certificate in new[] { pki.GoodPath, pki.RevokedPath, pki.UnlistedPath, pki.ResponderPath })
         {
             await pki.RespondAsync(certificate, pki.ResponderPath, pki.ResponseFor(certificate));
@@ -76,11 +94,11 @@ public sealed class RevocationPki : IAsyncDisposable
         return pki;
     }
 
-    /// <summary>A new file in the folder holding the PEM of the given certificates, in order.</summary>
-    public string Bundle(string name, params string[] certificatePaths)
+    /// <summary>A new file in the folder holding the given PEM files (certificates or CRLs), in order.</summary>
+    public string Bundle(string name, params string[] pemPaths)
     {
         var path = PathOf(name);
-        File.WriteAllText(path, string.Concat(certificatePaths.Select(File.ReadAllText)));
+        File.WriteAllText(path, string.Concat(pemPaths.Select(File.ReadAllText)));
         return path;
     }
 
@@ -93,6 +111,12 @@ public sealed class RevocationPki : IAsyncDisposable
     }
 
     private async Task CreateCaAsync(string name, string commonName)
+    {
+        await WriteCaConfigAsync(name);
+        await RunAsync("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", PathOf($"{name}.key"), "-out", PathOf($"{name}.pem"), "-subj", $"/CN={commonName}", "-days", "30", "-config", PathOf($"{name}.cnf"), "-extensions", "ca_ext");
+    }
+
+    private async Task WriteCaConfigAsync(string name)
     {
         var database = PathOf($"{name}.index.txt");
         await File.WriteAllTextAsync(database, string.Empty);
@@ -131,7 +155,6 @@ public sealed class RevocationPki : IAsyncDisposable
             subjectKeyIdentifier = hash
 
             """);
-        await RunAsync("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", PathOf($"{name}.key"), "-out", PathOf($"{name}.pem"), "-subj", $"/CN={commonName}", "-days", "30", "-config", PathOf($"{name}.cnf"), "-extensions", "ca_ext");
     }
 
     private Task RespondAsync(string certificate, string signer, string output) =>
