@@ -105,6 +105,35 @@ public sealed class OcspStaplingOverOpenSslTests(RevocationPkiFixture fixture) :
         Assert.Equal((1L, 3L), (policy.Verifier.Cache!.Hits, policy.Verifier.Cache.Misses));
     }
 
+    /// <summary>Bytes that are not a usable OCSP response give 74 with a reason, never an exception.</summary>
+    [Theory]
+    [InlineData("empty")]
+    [InlineData("not DER")]
+    [InlineData("truncated")]
+    [InlineData("a certificate")]
+    [InlineData("one byte flipped in the signature")]
+    public void Verify_MalformedStapledBytes_OcspVerifyFailed(string kind)
+    {
+        var pki = fixture.Pki;
+        var good = File.ReadAllBytes(pki.ResponseFor(pki.GoodPath));
+        var flipped = (byte[])good.Clone();
+        flipped[^3] ^= 0x40;
+        var stapled = kind switch
+        {
+            "empty" => [],
+            "not DER" => "not an OCSP response"u8.ToArray(),
+            "truncated" => good[..(good.Length / 2)],
+            "a certificate" => Der(pki.GoodPath),
+            _ => flipped,
+        };
+        Assert.True(ServerIdentity.TryParse(RevocationPki.ServerName, out var identity, out _));
+
+        var outcome = Policy(pki, "hard-fail").Verifier.Verify([Der(pki.GoodPath)], identity!, DateTimeOffset.UtcNow, stapled);
+
+        Assert.Equal((X509VerifyCode.OcspVerifyFailed, 0), (outcome.Code, outcome.Depth));
+        Assert.StartsWith("OCSP verification failed: the stapled OCSP response", outcome.Reason, StringComparison.Ordinal);
+    }
+
     private static TlsPolicy Policy(RevocationPki pki, string mode) =>
         TlsPolicy.Create("revocation", new TlsPolicyOptions { TrustAnchors = pki.CaPath, Revocation = new RevocationOptions { Mode = mode } });
 
