@@ -16,7 +16,7 @@ namespace TlsBroker.Core.Verification;
 /// <see cref="X509Chain"/> only checks signatures and name constraints; every other rule is checked
 /// here on the path's certificates, in the order
 /// OpenSSL 3's X509_verify_cert reports them (crypto/x509/x509_vfy.c: leaf key level, build_chain,
-/// check_extensions, check_auth_level, check_id, internal_verify, check_name_constraints), so the
+/// check_extensions, check_auth_level, check_id, check_revocation, internal_verify, check_name_constraints), so the
 /// first failure has the number and depth OpenSSL would give it. Where our rules are stricter
 /// (no subject CN fallback, no partial-label wildcards, no CA certificate as the leaf) the stricter
 /// rule reports at the step where OpenSSL would have applied it.
