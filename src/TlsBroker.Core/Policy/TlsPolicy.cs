@@ -77,7 +77,7 @@ public sealed record TlsPolicy
 
         var cache = CreateCache(options.VerifiedChainCache, problems);
         var pins = ServerPins.Parse(options.Pins, problems);
-        var requirements = ChainRequirements.Parse(options.ExtendedKeyUsages, options.MaxDepth, problems);
+        var requirements = ChainRequirements.Parse(options.ExtendedKeyUsages, options.MaxDepth, problems, options.Profile);
         var revocation = RevocationPolicy.Parse(options.Revocation, problems);
         var verifier = LoadVerifier(options.TrustAnchors, cache, pins, requirements, revocation, problems);
         var warnings = new List<string>();

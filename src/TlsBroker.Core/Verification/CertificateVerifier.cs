@@ -143,7 +143,7 @@ public sealed class CertificateVerifier(
                 default);
         }
 
-        using var path = CertificatePath.Build(candidate, TrustAnchors, now);
+        using var path = CertificatePath.Build(candidate, TrustAnchors, now, keyIdentifiersVeto: Requirements.Profile == VerificationProfile.Strict);
         var revocation = RevocationVerdict.NotChecked;
         Func<VerifyOutcome?>[] steps =
         [

@@ -6,7 +6,7 @@ using System.Text;
 namespace TlsBroker.Core.Verification;
 
 /// <summary>
-/// SHA-256 over the policy's chain requirements (required extended key usages, maximum depth) and
+/// SHA-256 over the policy's chain requirements (required extended key usages, maximum depth, profile) and
 /// revocation settings, the expected name, the OCSP response the server stapled (when the policy checks
 /// it) and every certificate of the chain as sent, each length-prefixed so that no two
 /// different (requirements, name, chain) inputs are the same byte string: a cache hit needs the same
