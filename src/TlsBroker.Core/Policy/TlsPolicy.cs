@@ -78,6 +78,8 @@ public sealed record TlsPolicy
         var cache = CreateCache(options.VerifiedChainCache, problems);
         var pins = ServerPins.Parse(options.Pins, problems);
         var requirements = ChainRequirements.Parse(options.ExtendedKeyUsages, options.MaxDepth, problems, options.Profile);
+        var identities = PolicyIdentities.Parse(options.ExpectedIdentities, options.SpiffeTrustDomain, options.CheckServerName, problems);
+        requirements = requirements is null || identities is null ? null : requirements with { Identities = identities };
         var revocation = RevocationPolicy.Parse(options.Revocation, problems);
         var verifier = LoadVerifier(options.TrustAnchors, cache, pins, requirements, revocation, problems);
         var warnings = new List<string>();

@@ -43,7 +43,15 @@ public sealed class CertificateVerifier(
 
     /// <summary>Verifies <paramref name="chainDer"/> (as sent: the server's own certificate first) for <paramref name="identity"/> at <paramref name="now"/>.</summary>
     /// <param name="stapledOcsp">The DER OCSP response the server stapled for its certificate, or null.</param>
-    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now, byte[]? stapledOcsp = null)
+    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now, byte[]? stapledOcsp = null) =>
+        Verify(chainDer, IdentityExpectation.For(identity), now, stapledOcsp);
+
+    /// <summary>
+    /// Verifies <paramref name="chainDer"/> for every identity of <paramref name="identity"/> and the policy's own
+    /// (<see cref="ChainRequirements.Identities"/>) at <paramref name="now"/>.
+    /// </summary>
+    /// <param name="stapledOcsp">The DER OCSP response the server stapled for its certificate, or null.</param>
+    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now, byte[]? stapledOcsp = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(chainDer.Count, nameof(chainDer));
         var stapled = Revocation.RequestsOcsp ? stapledOcsp : null;
@@ -69,7 +77,7 @@ public sealed class CertificateVerifier(
         return outcome;
     }
 
-    private VerifyOutcome VerifyPath(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now, byte[]? stapledOcsp, out PathValidity validity)
+    private VerifyOutcome VerifyPath(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now, byte[]? stapledOcsp, out PathValidity validity)
     {
         validity = default;
         var sent = new List<X509Certificate2>(chainDer.Count);
@@ -131,7 +139,7 @@ public sealed class CertificateVerifier(
     }
 
     /// <summary>One candidate path through every check, in OpenSSL 3's order, stopping at the first failure.</summary>
-    private PathAttempt Check(CandidatePath candidate, X509Certificate2 leaf, ServerIdentity identity, DateTimeOffset now, byte[]? stapledOcsp)
+    private PathAttempt Check(CandidatePath candidate, X509Certificate2 leaf, IdentityExpectation identity, DateTimeOffset now, byte[]? stapledOcsp)
     {
         if (candidate.TooLong)
         {
@@ -150,7 +158,7 @@ public sealed class CertificateVerifier(
             () => path.Untrusted,
             () => ExtensionRules.Check(path.Certificates, Requirements),
             () => CheckAlgorithms(path.Certificates),
-            () => IdentityCheck.Check(leaf, identity),
+            () => IdentityCheck.Check(leaf, identity, Requirements.Identities),
 
             // OpenSSL 3 verify_chain runs check_revocation here, after check_id and before internal_verify.
             () => (revocation = Revocation.Check(path.Certificates, stapledOcsp, now)).Failure,
