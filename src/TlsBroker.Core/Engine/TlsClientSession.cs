@@ -268,6 +268,9 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
                 RecordsToSend = records,
                 Plaintext = plaintext,
                 Established = Summarize(),
+
+                // OK, carrying under a soft-fail revocation policy why a certificate's status was not established.
+                Verify = client!.CertificateCheck.Outcome ?? VerifyOutcome.Ok,
             };
         }
 

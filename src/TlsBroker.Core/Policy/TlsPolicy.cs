@@ -80,7 +80,8 @@ public sealed record TlsPolicy
         var requirements = ChainRequirements.Parse(options.ExtendedKeyUsages, options.MaxDepth, problems, options.Profile);
         var identities = PolicyIdentities.Parse(options.ExpectedIdentities, options.SpiffeTrustDomain, options.CheckServerName, problems);
         requirements = requirements is null || identities is null ? null : requirements with { Identities = identities };
-        var verifier = LoadVerifier(options.TrustAnchors, cache, pins, requirements, problems);
+        var revocation = RevocationPolicy.Parse(options.Revocation, problems);
+        var verifier = LoadVerifier(options.TrustAnchors, cache, pins, requirements, revocation, problems);
         var warnings = new List<string>();
         var clientIdentity = options.ClientIdentity is { } identityOptions ? ClientIdentityLoader.Load(identityOptions, problems, warnings) : null;
         if (problems.Count > 0)
@@ -187,11 +188,11 @@ public sealed record TlsPolicy
     }
 
     private static CertificateVerifier? LoadVerifier(
-        string trustAnchors, VerifiedChainCache? cache, ServerPins? pins, ChainRequirements? requirements, List<string> problems)
+        string trustAnchors, VerifiedChainCache? cache, ServerPins? pins, ChainRequirements? requirements, RevocationPolicy? revocation, List<string> problems)
     {
         try
         {
-            return new CertificateVerifier(TrustAnchors.Load(trustAnchors), cache, pins, requirements);
+            return new CertificateVerifier(TrustAnchors.Load(trustAnchors), cache, pins, requirements, revocation);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
         {

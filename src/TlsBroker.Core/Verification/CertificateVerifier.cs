@@ -16,18 +16,21 @@ namespace TlsBroker.Core.Verification;
 /// <see cref="X509Chain"/> only checks signatures and name constraints; every other rule is checked
 /// here on the path's certificates, in the order
 /// OpenSSL 3's X509_verify_cert reports them (crypto/x509/x509_vfy.c: leaf key level, build_chain,
-/// check_extensions, check_auth_level, check_id, internal_verify, check_name_constraints), so the
+/// check_extensions, check_auth_level, check_id, check_revocation, internal_verify, check_name_constraints), so the
 /// first failure has the number and depth OpenSSL would give it. Where our rules are stricter
 /// (no subject CN fallback, no partial-label wildcards, no CA certificate as the leaf) the stricter
 /// rule reports at the step where OpenSSL would have applied it.
 /// </remarks>
 public sealed class CertificateVerifier(
-    TrustAnchors trustAnchors, VerifiedChainCache? cache = null, ServerPins? pins = null, ChainRequirements? requirements = null)
+    TrustAnchors trustAnchors, VerifiedChainCache? cache = null, ServerPins? pins = null, ChainRequirements? requirements = null, RevocationPolicy? revocation = null)
 {
     public TrustAnchors TrustAnchors { get; } = trustAnchors;
 
     /// <summary>The policy's required extended key usages and maximum depth; part of the cache key.</summary>
     public ChainRequirements Requirements { get; } = requirements ?? ChainRequirements.Default;
+
+    /// <summary>The policy's revocation checking (off by default); part of the cache key.</summary>
+    public RevocationPolicy Revocation { get; } = revocation ?? RevocationPolicy.Off;
 
     /// <summary>
     /// The policy's pins, or null. They are part of every verification, so a cached success (same
@@ -39,29 +42,34 @@ public sealed class CertificateVerifier(
     public VerifiedChainCache? Cache { get; } = cache;
 
     /// <summary>Verifies <paramref name="chainDer"/> (as sent: the server's own certificate first) for <paramref name="identity"/> at <paramref name="now"/>.</summary>
-    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now) =>
-        Verify(chainDer, IdentityExpectation.For(identity), now);
+    /// <param name="stapledOcsp">The DER OCSP response the server stapled for its certificate, or null.</param>
+    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now, byte[]? stapledOcsp = null) =>
+        Verify(chainDer, IdentityExpectation.For(identity), now, stapledOcsp);
 
     /// <summary>
     /// Verifies <paramref name="chainDer"/> for every identity of <paramref name="identity"/> and the policy's own
     /// (<see cref="ChainRequirements.Identities"/>) at <paramref name="now"/>.
     /// </summary>
-    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now)
+    /// <param name="stapledOcsp">The DER OCSP response the server stapled for its certificate, or null.</param>
+    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now, byte[]? stapledOcsp = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(chainDer.Count, nameof(chainDer));
+        var stapled = Revocation.RequestsOcsp ? stapledOcsp : null;
         if (Cache is null)
         {
-            return VerifyPath(chainDer, identity, now, out _);
+            return VerifyPath(chainDer, identity, now, stapled, out _);
         }
 
-        var key = VerifiedChainKey.Compute(chainDer, identity, Requirements);
+        var key = VerifiedChainKey.Compute(chainDer, identity, Requirements, Revocation.Fingerprint, stapled);
         if (Cache.TryHit(key, now))
         {
             return VerifyOutcome.Ok;
         }
 
-        var outcome = VerifyPath(chainDer, identity, now, out var validity);
-        if (outcome.IsOk)
+        var outcome = VerifyPath(chainDer, identity, now, stapled, out var validity);
+
+        // A success whose revocation status was not established is not stored, so that every session reports it.
+        if (outcome.IsOk && outcome.RevocationUnverified is null)
         {
             Cache.Add(key, validity, now);
         }
@@ -69,7 +77,7 @@ public sealed class CertificateVerifier(
         return outcome;
     }
 
-    private VerifyOutcome VerifyPath(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now, out PathValidity validity)
+    private VerifyOutcome VerifyPath(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now, byte[]? stapledOcsp, out PathValidity validity)
     {
         validity = default;
         var sent = new List<X509Certificate2>(chainDer.Count);
@@ -95,7 +103,7 @@ public sealed class CertificateVerifier(
             PathAttempt? furthest = null;
             foreach (var candidate in builder.Paths())
             {
-                var attempt = Check(candidate, sent[0], identity, now);
+                var attempt = Check(candidate, sent[0], identity, now, stapledOcsp);
                 if (attempt.Outcome.IsOk)
                 {
                     validity = attempt.Validity;
@@ -131,7 +139,7 @@ public sealed class CertificateVerifier(
     }
 
     /// <summary>One candidate path through every check, in OpenSSL 3's order, stopping at the first failure.</summary>
-    private PathAttempt Check(CandidatePath candidate, X509Certificate2 leaf, IdentityExpectation identity, DateTimeOffset now)
+    private PathAttempt Check(CandidatePath candidate, X509Certificate2 leaf, IdentityExpectation identity, DateTimeOffset now, byte[]? stapledOcsp)
     {
         if (candidate.TooLong)
         {
@@ -144,12 +152,16 @@ public sealed class CertificateVerifier(
         }
 
         using var path = CertificatePath.Build(candidate, TrustAnchors, now, keyIdentifiersVeto: Requirements.Profile == VerificationProfile.Strict);
+        var revocation = RevocationVerdict.NotChecked;
         Func<VerifyOutcome?>[] steps =
         [
             () => path.Untrusted,
             () => ExtensionRules.Check(path.Certificates, Requirements),
             () => CheckAlgorithms(path.Certificates),
             () => IdentityCheck.Check(leaf, identity, Requirements.Identities),
+
+            // OpenSSL 3 verify_chain runs check_revocation here, after check_id and before internal_verify.
+            () => (revocation = Revocation.Check(path.Certificates, stapledOcsp, now)).Failure,
             () => path.CheckSignaturesAndTimes(now),
             () => path.CheckNameConstraints(),
             () => CheckPins(path.Certificates),
@@ -162,7 +174,11 @@ public sealed class CertificateVerifier(
             }
         }
 
-        return new PathAttempt(VerifyOutcome.Ok, steps.Length, path.Certificates.Count, path.Validity);
+        var validity = revocation.CurrentUntil is { } until
+            ? path.Validity with { EarliestNotAfter = Math.Min(path.Validity.EarliestNotAfter, until) }
+            : path.Validity;
+        var outcome = revocation.Unverified is { } unverified ? VerifyOutcome.Ok with { RevocationUnverified = unverified } : VerifyOutcome.Ok;
+        return new PathAttempt(outcome, steps.Length, path.Certificates.Count, validity);
     }
 
     /// <summary>

@@ -231,6 +231,11 @@ internal sealed class ConnectCall : IDisposable
             metrics.HandshakeSucceeded(policyName, summary);
             BrokerLog.SessionEstablished(
                 logger, Id, summary.ProtocolVersion, summary.CipherSuite, summary.Group, summary.Alpn ?? "none", summary.Resumed, summary.Duration.TotalMilliseconds);
+            if (result.Verify.RevocationUnverified is { } unverified)
+            {
+                RevocationLog.RevocationUnverified(
+                    logger, Id, policyName, serverName, (int)unverified.Code, unverified.OpenSslName, unverified.Depth, unverified.Reason);
+            }
         }
 
         // SSL_get_error(3): SSL_ERROR_SSL and SSL_ERROR_SYSCALL are fatal; nothing more may be done on the connection.
