@@ -46,6 +46,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     private IReadOnlyList<byte[]> peerCertificates = [];
     private (int Updates, ResumptionState? State) exported;
     private StepResult? ending;
+    private bool keysExported;
 
     /// <summary>
     /// A session over <paramref name="crypto"/> instead of the shared instance: the fuzzing harness passes a seeded one,
@@ -182,6 +183,31 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         }
 
         return exported.State;
+    }
+
+    /// <summary>
+    /// Key export, once established: the traffic keys and sequence numbers the caller needs to run the record layer
+    /// itself; the session then ends here (Closed, nothing sent: the connection is the caller's). Between whole records
+    /// only, so that the next record on the socket is the first one the caller decrypts. A refusal
+    /// (<see cref="KeyExportRefusedException"/>) leaves the session as it was.
+    /// </summary>
+    public ExportedKeys ExportKeys()
+    {
+        if (Phase != SessionPhase.Established)
+        {
+            throw new KeyExportRefusedException($"keys can be exported only from an established session; this one is {Phase}");
+        }
+
+        if (protocol!.HasPartialRecord)
+        {
+            throw new KeyExportRefusedException(
+                "part of a record is pending (the last Received ended mid-record): export only when every record received is complete, or the caller could not decrypt the rest");
+        }
+
+        var keys = KeyExporter.Export(protocol, client!.SecurityParameters!);
+        keysExported = true;
+        Close();
+        return keys;
     }
 
     public void Dispose() => Close();
@@ -376,6 +402,11 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     /// </summary>
     private StepResult AfterEnd(SessionCall call)
     {
+        if (keysExported)
+        {
+            throw new SessionMisuseException($"{call} is not allowed: the session's keys were exported, the caller runs the record layer and the broker holds no session");
+        }
+
         var final = ending ?? throw new SessionMisuseException($"{call} is not allowed: the session was disposed");
         if (final.Error != SslError.ZeroReturn)
         {
