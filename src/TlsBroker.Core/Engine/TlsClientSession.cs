@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
@@ -47,6 +48,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     private (int Updates, ResumptionState? State) exported;
     private StepResult? ending;
     private bool keysExported;
+    private byte[]? tls12KeyBlock;
 
     /// <summary>
     /// A session over <paramref name="crypto"/> instead of the shared instance: the fuzzing harness passes a seeded one,
@@ -204,7 +206,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
                 "part of a record is pending (the last Received ended mid-record): export only when every record received is complete, or the caller could not decrypt the rest");
         }
 
-        var keys = KeyExporter.Export(protocol, client!.SecurityParameters!);
+        var keys = KeyExporter.Export(protocol, client!.SecurityParameters!, tls12KeyBlock);
         keysExported = true;
         Close();
         return keys;
@@ -306,6 +308,12 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         // A resumed handshake carries no Certificate message (RFC 5246 §7.3, RFC 8446 §2.2): the chain is the one verified when the session was created.
         resumed = parameters.IsResumedSession || client.ResumedWithPsk;
         peerCertificates = resumed ? client.Resumer.Offered!.PeerCertificates : client.CertificateCheck.PeerCertificates;
+        if (!isTls13 && Policy.KeyExport.Callers.Count > 0)
+        {
+            // Before Capture: resumption takes the session's master secret, the last copy BouncyCastle keeps.
+            tls12KeyBlock = KeyExporter.Tls12KeyBlock(parameters, client.EstablishedSession);
+        }
+
         client.Resumer.Capture(parameters, client.EstablishedSession, resumed);
         return new HandshakeSummary(
             ProtocolVersion: isTls13 ? "TLSv1.3" : "TLSv1.2",
@@ -425,6 +433,8 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     {
         peerCertificates = PeerCertificates;
         Phase = SessionPhase.Closed;
+        CryptographicOperations.ZeroMemory(tls12KeyBlock);
+        tls12KeyBlock = null;
         protocol?.ReleaseBuffers();
         protocol = null;
         client = null;
