@@ -27,13 +27,16 @@ internal sealed class ExportedRecordLayer : IDisposable
     private readonly int keyLength;
     private readonly HashAlgorithmName hash;
     private readonly SemaphoreSlim writeTurn = new(1, 1);
-    private readonly byte[] input = new byte[RecordCipher.HeaderLength + RecordCipher.MaxFragment];
+    // Room for a few records: one read takes what the socket holds, not one header and one record at a time.
+    private readonly byte[] input = new byte[4 * (RecordCipher.HeaderLength + RecordCipher.MaxFragment)];
     private readonly MemoryStream handshakeMessages = new();
     private byte[] clientSecret = [];
     private byte[] serverSecret = [];
     private RecordCipher reader;
     private RecordCipher writer;
     private Memory<byte> pending;
+    private int inputStart;
+    private int inputEnd;
     private bool keyUpdateOwed;
     private bool closeNotifySent;
     private BrokerTlsResult? end;
@@ -94,12 +97,12 @@ internal sealed class ExportedRecordLayer : IDisposable
                 return ended.Error is SslErrorCode.Ssl or SslErrorCode.Syscall ? throw new BrokerTlsException(ended) : 0;
             }
 
-            if (!await FillAsync(RecordCipher.HeaderLength, 0, cancellationToken))
+            if (!await FillAsync(RecordCipher.HeaderLength, cancellationToken))
             {
                 continue;
             }
 
-            var length = BinaryPrimitives.ReadUInt16BigEndian(input.AsSpan(3));
+            var length = BinaryPrimitives.ReadUInt16BigEndian(input.AsSpan(inputStart + 3));
             if (length > RecordCipher.MaxFragment)
             {
                 // RFC 8446 §5.2, RFC 5246 §6.2.3: a longer record is a record_overflow.
@@ -107,16 +110,18 @@ internal sealed class ExportedRecordLayer : IDisposable
                 continue;
             }
 
-            if (!await FillAsync(length, RecordCipher.HeaderLength, cancellationToken))
+            if (!await FillAsync(RecordCipher.HeaderLength + length, cancellationToken))
             {
                 continue;
             }
 
+            var record = inputStart;
+            inputStart += RecordCipher.HeaderLength + length;
             byte type;
             Memory<byte> plaintext;
             try
             {
-                (type, plaintext) = reader.Open(input.AsSpan(0, RecordCipher.HeaderLength), input.AsMemory(RecordCipher.HeaderLength, length));
+                (type, plaintext) = reader.Open(input.AsSpan(record, RecordCipher.HeaderLength), input.AsMemory(record + RecordCipher.HeaderLength, length));
             }
             catch (CryptographicException)
             {
@@ -202,13 +207,22 @@ internal sealed class ExportedRecordLayer : IDisposable
     private RecordCipher Tls13Cipher(byte[] secret, long sequence) =>
         new(true, isChaCha, Tls13KeySchedule.Key(hash, secret, keyLength), Tls13KeySchedule.Iv(hash, secret), sequence);
 
-    /// <summary>Reads until <paramref name="count"/> bytes are at <paramref name="offset"/>; false when the session ended instead (EOF).</summary>
-    private async ValueTask<bool> FillAsync(int count, int offset, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads until <paramref name="count"/> unread bytes are buffered; false when the session ended instead (EOF). Called only
+    /// once the last plaintext was delivered, so that moving the unread bytes to the front overwrites nothing still owed.
+    /// </summary>
+    private async ValueTask<bool> FillAsync(int count, CancellationToken cancellationToken)
     {
-        var have = 0;
-        while (have < count)
+        if (input.Length - inputStart < count)
         {
-            var read = await transport.ReadAsync(input.AsMemory(offset + have, count - have), cancellationToken);
+            input.AsSpan(inputStart, inputEnd - inputStart).CopyTo(input);
+            inputEnd -= inputStart;
+            inputStart = 0;
+        }
+
+        while (inputEnd - inputStart < count)
+        {
+            var read = await transport.ReadAsync(input.AsMemory(inputEnd), cancellationToken);
             if (read == 0)
             {
                 // SSL_read(3), OpenSSL 3: EOF without close_notify is SSL_ERROR_SYSCALL, "unexpected eof while reading".
@@ -216,7 +230,7 @@ internal sealed class ExportedRecordLayer : IDisposable
                 return false;
             }
 
-            have += read;
+            inputEnd += read;
         }
 
         return true;
