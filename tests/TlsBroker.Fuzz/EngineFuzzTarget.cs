@@ -52,7 +52,8 @@ internal static class EngineFuzzTarget
             var result = session.Receive(read, endOfStream: false);
             CheckReceive(result, handshaking);
             plaintextBytes += result.Plaintext.Length;
-            ending ??= session.Phase == SessionPhase.Closed ? result : null;
+            // A close_notify in the input that completed the handshake ends the session after the Established step.
+            ending ??= session.Phase == SessionPhase.Closed && result.Established is null ? result : null;
             if (result.Established is { } summary)
             {
                 established = summary;

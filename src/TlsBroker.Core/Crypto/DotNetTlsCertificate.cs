@@ -1,5 +1,7 @@
+using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using Org.BouncyCastle.Utilities;
 
 namespace TlsBroker.Core.Crypto;
 
@@ -18,4 +20,13 @@ internal sealed class DotNetTlsCertificate(BcTlsCrypto crypto, byte[] encoding) 
 
     public override TlsVerifier CreateVerifier(short signatureAlgorithm) =>
         new DotNetTls12Verifier(m_keyInfo, signatureAlgorithm, base.CreateVerifier(signatureAlgorithm));
+
+    /// <summary>
+    /// BouncyCastle's RsaKeyParameters runs Miller-Rabin rounds on every RSA modulus it parses, to refuse a prime one:
+    /// about 0.1 s of CPU for a 2048-bit key and 0.5 s for 4096 bits, paid by every handshake with an RSA certificate.
+    /// The key is vouched for by its issuer's signature, the verifier already refuses weak keys (AlgorithmStrength), and
+    /// neither OpenSSL nor .NET makes that test; the cheap checks (odd, no small factor, size limit) still run.
+    /// </summary>
+    protected override AsymmetricKeyParameter GetPublicKey() =>
+        Properties.WithThreadProperty(Properties.RsaMaxMRTests, "0", base.GetPublicKey);
 }

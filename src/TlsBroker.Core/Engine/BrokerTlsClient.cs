@@ -81,6 +81,18 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
     public override IList<int>? GetEarlyKeyShareGroups() =>
         m_supportedGroups is { Count: > 0 } groups ? [groups[0]] : null;
 
+    /// <summary>
+    /// Whether the server's Finished was processed. A close_notify in the same input closes the protocol before the
+    /// session sees it connected, so this is what still tells that the handshake itself succeeded.
+    /// </summary>
+    public bool HandshakeCompleted { get; private set; }
+
+    public override void NotifyHandshakeComplete()
+    {
+        base.NotifyHandshakeComplete();
+        HandshakeCompleted = true;
+    }
+
     /// <summary>Whether the server sent close_notify: during the handshake BouncyCastle turns it into a handshake_failure of its own.</summary>
     public bool CloseNotifyReceived { get; private set; }
 

@@ -256,6 +256,11 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         {
             // SSL_read(3): the peer sent close_notify. BouncyCastle answers with ours unless Shutdown already sent it.
             var reply = DrainOutput();
+            if (Phase == SessionPhase.Handshaking && client!.HandshakeCompleted)
+            {
+                return EstablishedThenClosed(plaintext, reply);
+            }
+
             var wasShuttingDown = Phase == SessionPhase.ShuttingDown;
             Close();
             return new StepResult
@@ -297,6 +302,20 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         return plaintext.Length > 0
             ? new StepResult { Ret = plaintext.Length, Error = SslError.None, Plaintext = plaintext, RecordsToSend = records }
             : WantRead with { RecordsToSend = records };
+    }
+
+    /// <summary>
+    /// The server's Finished and its close_notify arrived in one input. SSL_connect(3) returns 1 all the same: OpenSSL
+    /// stops reading at the Finished and leaves the close_notify buffered for the next SSL_read, which returns 0 with
+    /// SSL_ERROR_ZERO_RETURN. The session ends here, so that next Receive gets that ending from <see cref="AfterEnd"/>.
+    /// </summary>
+    private StepResult EstablishedThenClosed(ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> reply)
+    {
+        Phase = SessionPhase.Established;
+        var summary = Summarize();
+        Close();
+        ending = new StepResult { Ret = 0, Error = SslError.ZeroReturn };
+        return new StepResult { Ret = 1, Error = SslError.None, RecordsToSend = reply, Plaintext = plaintext, Established = summary };
     }
 
     private HandshakeSummary Summarize()

@@ -80,7 +80,7 @@ public sealed record TlsPolicy
 
         var cache = CreateCache(options.VerifiedChainCache, problems);
         var pins = ServerPins.Parse(options.Pins, problems);
-        var requirements = ChainRequirements.Parse(options.ExtendedKeyUsages, options.MaxDepth, problems);
+        var requirements = ChainRequirements.Parse(options.ExtendedKeyUsages, options.MaxDepth, problems, options.Profile);
         var verifier = LoadVerifier(options.TrustAnchors, cache, pins, requirements, problems);
         var warnings = new List<string>();
         var clientIdentity = options.ClientIdentity is { } identityOptions ? ClientIdentityLoader.Load(identityOptions, problems, warnings) : null;

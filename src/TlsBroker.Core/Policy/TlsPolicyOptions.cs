@@ -42,6 +42,13 @@ public sealed class TlsPolicyOptions
     /// <summary>Most intermediates between the server's certificate and the trust anchor: 0–100, default 100 (OpenSSL's verify depth).</summary>
     public int MaxDepth { get; set; } = Verification.ChainRequirements.DefaultMaxDepth;
 
+    /// <summary>
+    /// Certificate-profile rules: "webpki" (default) or "strict", which adds the RFC 5280 profile checks OpenSSL 3
+    /// makes under <c>openssl verify -x509_strict</c> (verify results 78, 80–89, 92 and 93, OpenSSL's numbers) and keeps
+    /// OpenSSL's refusal of an issuer whose key identifier differs from the authorityKeyIdentifier. Part of the verified-chain cache key.
+    /// </summary>
+    public string Profile { get; set; } = Verification.ChainRequirements.WebPkiProfileName;
+
     /// <summary>The client certificate and key presented when a server asks for one. Default: none (an empty Certificate is sent).</summary>
     public ClientIdentityOptions? ClientIdentity { get; set; }
 

@@ -14,6 +14,7 @@ internal sealed class CertificateFacts
     private const string NameConstraintsOid = "2.5.29.30";
     private const string SubjectKeyIdentifierOid = "2.5.29.14";
     private const string AuthorityKeyIdentifierOid = "2.5.29.35";
+    private const string EcPublicKeyOid = "1.2.840.10045.2.1";
 
     /// <summary>
     /// The extensions OpenSSL 3 knows how to process (X509_supported_extension in crypto/x509/v3_purp.c);
@@ -104,6 +105,17 @@ internal sealed class CertificateFacts
     /// <summary>A subjectAltName extension is present and holds no name.</summary>
     public bool HasEmptySubjectAltName { get; private set; }
 
+    /// <summary>Null when the certificate has no subjectAltName extension; otherwise whether it is marked critical.</summary>
+    public bool? SubjectAltNameCritical { get; private set; }
+
+    /// <summary>Null when the certificate has no basicConstraints extension; otherwise whether it is marked critical.</summary>
+    public bool? BasicConstraintsCritical { get; private set; }
+
+    public bool HasSubjectKeyIdentifier { get; private set; }
+
+    /// <summary>The authorityKeyIdentifier extension is present and has its keyIdentifier field.</summary>
+    public bool HasAuthorityKeyId { get; private set; }
+
     /// <summary>Null when the certificate has no keyUsage extension.</summary>
     public X509KeyUsageFlags? KeyUsage { get; private set; }
 
@@ -115,6 +127,14 @@ internal sealed class CertificateFacts
 
     /// <summary>RFC 5280 §4.2.1.3: a keyUsage extension, when present, must allow keyCertSign for a CA's key to sign certificates.</summary>
     public bool MaySignCertificates => KeyUsage is not { } usage || (usage & X509KeyUsageFlags.KeyCertSign) != 0;
+
+    /// <summary>
+    /// RFC 5480 §2.1.1: "specifiedCurve, which is of type SpecifiedECDomain type and is defined in [X9.62], allows
+    /// all of the elliptic curve domain parameters to be explicitly specified. This choice MUST NOT be used."
+    /// </summary>
+    public bool HasExplicitCurveParameters =>
+        Certificate.PublicKey.Oid.Value == EcPublicKeyOid
+        && Certificate.PublicKey.EncodedParameters?.RawData is [0x30, ..];
 
     /// <summary>
     /// OpenSSL's X509_check_ca verdict (crypto/x509/v3_purp.c check_ca): 1 a CA by basicConstraints,
@@ -152,6 +172,7 @@ internal sealed class CertificateFacts
                 IsCertificateAuthority = constraints.CertificateAuthority;
                 PathLengthConstraint = constraints.HasPathLengthConstraint ? constraints.PathLengthConstraint : null;
                 HasBasicConstraints = true;
+                BasicConstraintsCritical = extension.Critical;
 
                 // RFC 5280 §4.2.1.9: pathLenConstraint INTEGER (0..MAX); OpenSSL marks a negative one invalid.
                 if (PathLengthConstraint < 0)
@@ -168,19 +189,21 @@ internal sealed class CertificateFacts
                 ExtendedKeyUsages = usages.Cast<Oid>().Select(o => o.Value ?? string.Empty).ToList();
                 break;
             case SubjectAltNameOid:
+                SubjectAltNameCritical = extension.Critical;
                 HasEmptySubjectAltName = !new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadSequence().HasData;
                 break;
 
-            // Read only to tell whether they decode, as OpenSSL's ossl_x509v3_cache_extensions does;
-            // X509Chain applies name constraints, and key identifiers only guide path building.
+            // Read to tell whether they decode, as OpenSSL's ossl_x509v3_cache_extensions does, and for
+            // the strict profile's rules; X509Chain applies name constraints, and key identifiers only guide path building.
             case NameConstraintsOid:
                 new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadSequence();
                 break;
             case SubjectKeyIdentifierOid:
+                HasSubjectKeyIdentifier = true;
                 _ = new X509SubjectKeyIdentifierExtension(extension, extension.Critical).SubjectKeyIdentifierBytes;
                 break;
             case AuthorityKeyIdentifierOid:
-                _ = new X509AuthorityKeyIdentifierExtension(extension.RawData, extension.Critical).KeyIdentifier;
+                HasAuthorityKeyId = new X509AuthorityKeyIdentifierExtension(extension.RawData, extension.Critical).KeyIdentifier is not null;
                 break;
         }
     }

@@ -10,17 +10,40 @@ namespace TlsBroker.Core.Verification;
 /// (and the anchor's own issuers, for an anchor that is not self-signed) come from X509Chain; every
 /// other rule is checked by the verifier on <see cref="Certificates"/>.
 /// </summary>
+/// <remarks>
+/// X509Chain links a certificate to an issuer only when the authorityKeyIdentifier matches the issuer's
+/// subjectKeyIdentifier (OpenSSL's check_issued). Under the webpki profile key identifiers do not veto
+/// (RFC 5280 §4.2.1.1: the identifier "facilitates" finding the key; the signature decides): a link
+/// refused for that reason alone, whose signature verifies, splits the path in two X509Chains, the
+/// certificates below the link and the path from the issuer up, as long as no CA above the link has
+/// name constraints that X509Chain would then not apply to the certificates below it.
+/// </remarks>
 internal sealed class CertificatePath : IDisposable
 {
+    private const string NameConstraintsOid = "2.5.29.30";
+
     private readonly X509Chain chain;
+    private readonly CertificatePath? upper;
+    private readonly int linked;
 
     private CertificatePath(X509Chain chain, CandidatePath candidate)
     {
         this.chain = chain;
+        linked = chain.ChainElements.Count;
         Certificates = chain.ChainElements.Select(e => new CertificateFacts(e.Certificate)).ToList();
         Untrusted = (Flags(chain.ChainStatus) & (X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) != 0
             ? DescribeUntrusted(candidate)
             : null;
+    }
+
+    /// <summary>The first <paramref name="linked"/> certificates of <paramref name="chain"/>, then <paramref name="upper"/>'s path.</summary>
+    private CertificatePath(X509Chain chain, int linked, CertificatePath upper)
+    {
+        this.chain = chain;
+        this.linked = linked;
+        this.upper = upper;
+        Certificates = [.. chain.ChainElements.Take(linked).Select(e => new CertificateFacts(e.Certificate)), .. upper.Certificates];
+        Untrusted = upper.Untrusted;
     }
 
     private CertificatePath(X509Chain chain, VerifyOutcome failure)
@@ -41,7 +64,11 @@ internal sealed class CertificatePath : IDisposable
         Certificates.Max(c => c.NotBefore.ToUnixTimeSeconds()),
         Certificates.Min(c => c.NotAfter.ToUnixTimeSeconds()));
 
-    public static CertificatePath Build(CandidatePath candidate, TrustAnchors anchors, DateTimeOffset now)
+    /// <param name="keyIdentifiersVeto">
+    /// True under the strict profile: a link X509Chain refuses for a key identifier mismatch stays refused, as
+    /// OpenSSL refuses it (X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, with or without -x509_strict).
+    /// </param>
+    public static CertificatePath Build(CandidatePath candidate, TrustAnchors anchors, DateTimeOffset now, bool keyIdentifiersVeto = false)
     {
         var chain = new X509Chain();
         var policy = chain.ChainPolicy;
@@ -68,7 +95,18 @@ internal sealed class CertificatePath : IDisposable
         catch (CryptographicException e)
         {
             chain.Reset();
-            return new CertificatePath(chain, VerifyFailure.At(X509VerifyCode.Unspecified, 0, $"the path's certificates cannot be processed: {e.Message}"));
+            return new CertificatePath(chain, ExplicitCurve(candidate) ?? VerifyFailure.At(X509VerifyCode.Unspecified, 0, $"the path's certificates cannot be processed: {e.Message}"));
+        }
+
+        if (!keyIdentifiersVeto && LinkRefusedForKeyIdentifierOnly(chain, candidate) is { } linkedCount)
+        {
+            var upper = Build(candidate with { Certificates = candidate.Certificates.Skip(linkedCount).ToList() }, anchors, now, keyIdentifiersVeto);
+            if (upper.Untrusted is null)
+            {
+                return new CertificatePath(chain, linkedCount, upper);
+            }
+
+            upper.Dispose();
         }
 
         return new CertificatePath(chain, candidate);
@@ -153,12 +191,70 @@ internal sealed class CertificatePath : IDisposable
         }
 
         chain.Dispose();
+        upper?.Dispose();
     }
 
     private static X509ChainStatusFlags Flags(IEnumerable<X509ChainStatus> statuses) =>
         statuses.Aggregate(X509ChainStatusFlags.NoError, (all, status) => all | status.Status);
 
-    private X509ChainStatusFlags ElementFlags(int depth) => Flags(chain.ChainElements[depth].ChainElementStatus);
+    private X509ChainStatusFlags ElementFlags(int depth) =>
+        upper is not null && depth >= linked ? upper.ElementFlags(depth - linked) : Flags(chain.ChainElements[depth].ChainElementStatus);
+
+    /// <summary>
+    /// How many certificates X509Chain linked, when it stopped at a candidate issuer only because the
+    /// authorityKeyIdentifier names another key, that issuer's key verifies the signature, and no certificate
+    /// from it up has name constraints; otherwise null.
+    /// </summary>
+    private static int? LinkRefusedForKeyIdentifierOnly(X509Chain chain, CandidatePath candidate)
+    {
+        var count = chain.ChainElements.Count;
+        if (!candidate.EndsAtAnchor
+            || count == 0
+            || count >= candidate.Certificates.Count
+            || (Flags(chain.ChainStatus) & (X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) == 0)
+        {
+            return null;
+        }
+
+        for (var depth = 0; depth < count; depth++)
+        {
+            if (!chain.ChainElements[depth].Certificate.RawData.AsSpan().SequenceEqual(candidate.Certificates[depth].RawData))
+            {
+                return null;
+            }
+        }
+
+        var child = new PathNode(candidate.Certificates[count - 1], isAnchor: false, order: 0);
+        var issuer = new PathNode(candidate.Certificates[count], isAnchor: false, order: 0);
+        var upperHasNameConstraints = candidate.Certificates.Skip(count).Any(c => c.Extensions[NameConstraintsOid] is not null);
+        return child.KeyIdentifierRank(issuer) == PathNode.KeyIdentifiersDiffer && child.IsSignedBy(issuer) == true && !upperHasNameConstraints
+            ? count
+            : null;
+    }
+
+    /// <summary>
+    /// OpenSSL 3.0 check_extensions (check_curve), with or without -x509_strict, for every certificate of a path of
+    /// more than one: X509_V_ERR_EC_KEY_EXPLICIT_PARAMS. .NET's X509Chain refuses such a path outright, so it is
+    /// named here, at the lowest depth that has such a key.
+    /// </summary>
+    private static VerifyOutcome? ExplicitCurve(CandidatePath candidate)
+    {
+        if (!candidate.EndsAtAnchor || candidate.Certificates.Count < 2)
+        {
+            return null;
+        }
+
+        for (var depth = 0; depth < candidate.Certificates.Count; depth++)
+        {
+            var facts = new CertificateFacts(candidate.Certificates[depth]);
+            if (facts.HasExplicitCurveParameters)
+            {
+                return VerifyFailure.At(X509VerifyCode.EcKeyExplicitParams, depth, $"the key of '{facts.Subject}' has explicit elliptic curve parameters instead of a named curve (RFC 5480 §2.1.1)");
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>OpenSSL 3 build_chain's verdict on a path that did not reach an anchor.</summary>
     private VerifyOutcome DescribeUntrusted(CandidatePath candidate)

@@ -136,7 +136,7 @@ public sealed class CertificateVerifier(
                 default);
         }
 
-        using var path = CertificatePath.Build(candidate, TrustAnchors, now);
+        using var path = CertificatePath.Build(candidate, TrustAnchors, now, keyIdentifiersVeto: Requirements.Profile == VerificationProfile.Strict);
         Func<VerifyOutcome?>[] steps =
         [
             () => path.Untrusted,

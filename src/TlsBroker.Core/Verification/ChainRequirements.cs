@@ -5,12 +5,17 @@ namespace TlsBroker.Core.Verification;
 
 /// <summary>
 /// What a policy asks of a chain beyond the WebPKI rules: the extended key usages the server's
-/// certificate must allow (any one of them) and the most intermediates a path may have.
+/// certificate must allow (any one of them), the most intermediates a path may have, and the profile.
 /// </summary>
 /// <param name="ExtendedKeyUsages">Dotted OIDs, in configuration order; serverAuth by default.</param>
 /// <param name="MaxDepth">Intermediates allowed between the leaf and the trust anchor, as X509_VERIFY_PARAM_set_depth(3) counts them.</param>
-public sealed record ChainRequirements(IReadOnlyList<string> ExtendedKeyUsages, int MaxDepth)
+/// <param name="Profile">The certificate-profile rules: WebPKI by default, or OpenSSL's <c>-x509_strict</c> ones on top.</param>
+public sealed record ChainRequirements(IReadOnlyList<string> ExtendedKeyUsages, int MaxDepth, VerificationProfile Profile = VerificationProfile.WebPki)
 {
+    public const string WebPkiProfileName = "webpki";
+
+    public const string StrictProfileName = "strict";
+
     public const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
 
     public const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
@@ -24,15 +29,29 @@ public sealed record ChainRequirements(IReadOnlyList<string> ExtendedKeyUsages, 
     public int MaxPathLength => MaxDepth + 2;
 
     /// <summary>A stable text for the verified-chain cache key: two requirements that differ never share a verdict.</summary>
-    internal string Fingerprint => string.Create(CultureInfo.InvariantCulture, $"depth={MaxDepth};eku={string.Join(',', ExtendedKeyUsages)}");
+    internal string Fingerprint => string.Create(CultureInfo.InvariantCulture, $"depth={MaxDepth};eku={string.Join(',', ExtendedKeyUsages)};profile={Profile}");
 
     /// <summary>
-    /// Reads the configured usages ("serverAuth", "clientAuth" or dotted OIDs) and depth; adds a problem
-    /// for each value that is not one, and returns null if there was any.
+    /// Reads the configured usages ("serverAuth", "clientAuth" or dotted OIDs), depth and profile
+    /// ("webpki" or "strict"); adds a problem for each value that is not one, and returns null if there was any.
     /// </summary>
-    public static ChainRequirements? Parse(IReadOnlyList<string> usages, int maxDepth, List<string> problems)
+    public static ChainRequirements? Parse(IReadOnlyList<string> usages, int maxDepth, List<string> problems, string? profile = null)
     {
         var valid = true;
+        var parsedProfile = VerificationProfile.WebPki;
+        if (profile?.Trim() is { Length: > 0 } named && !named.Equals(WebPkiProfileName, StringComparison.OrdinalIgnoreCase))
+        {
+            if (named.Equals(StrictProfileName, StringComparison.OrdinalIgnoreCase))
+            {
+                parsedProfile = VerificationProfile.Strict;
+            }
+            else
+            {
+                problems.Add($"Profile is '{profile}'; it must be {WebPkiProfileName} (the default) or {StrictProfileName} (adds OpenSSL's -x509_strict RFC 5280 profile checks)");
+                valid = false;
+            }
+        }
+
         if (maxDepth is < 0 or > DefaultMaxDepth)
         {
             problems.Add($"MaxDepth is {maxDepth}; it must be between 0 (the trust anchor issues the server's certificate) and {DefaultMaxDepth}");
@@ -56,7 +75,7 @@ public sealed record ChainRequirements(IReadOnlyList<string> ExtendedKeyUsages, 
             }
         }
 
-        return valid ? new ChainRequirements(oids, maxDepth) : null;
+        return valid ? new ChainRequirements(oids, maxDepth, parsedProfile) : null;
     }
 
     private static bool TryParseUsage(string usage, out string oid)

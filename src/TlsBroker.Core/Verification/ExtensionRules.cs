@@ -41,6 +41,11 @@ internal static class ExtensionRules
                 return caCheck;
             }
 
+            if (requirements.Profile == VerificationProfile.Strict && StrictProfileRules.Check(certificate, depth, path.Count) is { } strict)
+            {
+                return strict;
+            }
+
             // RFC 5280 §4.2.1.6: "If the subjectAltName extension is present, the sequence MUST contain
             // at least one entry." OpenSSL 3 checks it in check_extensions under -x509_strict only; an
             // empty list proves no identity, so the broker always applies it.

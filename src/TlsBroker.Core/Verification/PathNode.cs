@@ -72,7 +72,10 @@ internal sealed class PathNode
     public int KeyIdentifierRank(PathNode issuer) =>
         AuthorityKeyIdentifier is null || issuer.SubjectKeyIdentifier is null ? 1
         : AuthorityKeyIdentifier.AsSpan().SequenceEqual(issuer.SubjectKeyIdentifier) ? 0
-        : 2;
+        : KeyIdentifiersDiffer;
+
+    /// <summary>The <see cref="KeyIdentifierRank"/> of an issuer whose subjectKeyIdentifier is not the authorityKeyIdentifier.</summary>
+    public const int KeyIdentifiersDiffer = 2;
 
     public bool IsValidAt(DateTimeOffset now)
     {

@@ -6,7 +6,7 @@ using System.Text;
 namespace TlsBroker.Core.Verification;
 
 /// <summary>
-/// SHA-256 over the policy's chain requirements (required extended key usages, maximum depth), the
+/// SHA-256 over the policy's chain requirements (required extended key usages, maximum depth, profile), the
 /// expected name and every certificate of the chain as sent, each length-prefixed so that no two
 /// different (requirements, name, chain) inputs are the same byte string: a cache hit needs the same
 /// requirements, the exact name and the exact certificates in the same order, with SHA-256's collision

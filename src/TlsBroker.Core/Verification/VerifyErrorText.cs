@@ -31,6 +31,21 @@ internal static class VerifyErrorText
         [X509VerifyCode.InvalidCa] = "invalid CA certificate",
         [X509VerifyCode.DaneNoMatch] = "no matching DANE TLSA records",
         [X509VerifyCode.EmptySubjectAltName] = "Empty Subject Alternative Name extension",
+        [X509VerifyCode.SignatureAlgorithmInconsistency] = "cert info signature and signature algorithm mismatch",
+        [X509VerifyCode.PathlenInvalidForNonCa] = "Path length invalid for non-CA cert",
+        [X509VerifyCode.PathlenWithoutKuKeyCertSign] = "Path length given without key usage keyCertSign",
+        [X509VerifyCode.KuKeyCertSignInvalidForNonCa] = "Key usage keyCertSign invalid for non-CA cert",
+        [X509VerifyCode.IssuerNameEmpty] = "Issuer name empty",
+        [X509VerifyCode.SubjectNameEmpty] = "Subject name empty",
+        [X509VerifyCode.MissingAuthorityKeyIdentifier] = "Missing Authority Key Identifier",
+        [X509VerifyCode.MissingSubjectKeyIdentifier] = "Missing Subject Key Identifier",
+        [X509VerifyCode.EmptySubjectSanNotCritical] = "Subject empty and Subject Alt Name extension not critical",
+        [X509VerifyCode.CaBconsNotCritical] = "Basic Constraints of CA cert not marked critical",
+        [X509VerifyCode.AuthorityKeyIdentifierCritical] = "Authority Key Identifier marked critical",
+        [X509VerifyCode.SubjectKeyIdentifierCritical] = "Subject Key Identifier marked critical",
+        [X509VerifyCode.CaCertMissingKeyUsage] = "CA cert does not include key usage extension",
+        [X509VerifyCode.ExtensionsRequireVersion3] = "Using cert extension requires at least X509v3",
+        [X509VerifyCode.EcKeyExplicitParams] = "Certificate public key has explicit ECC parameters",
     };
 
     public static string For(X509VerifyCode code) =>

@@ -303,6 +303,7 @@ internal sealed class ConnectCall : IDisposable
 
     private static string CloseOutcome(StepResult result) => result.Error switch
     {
+        _ when result.Established is not null => "closed by the server (close_notify) with its last handshake flight",
         Core.Results.SslError.None => "shut down (close_notify exchanged)",
         Core.Results.SslError.ZeroReturn => "closed by the server (close_notify)",
         _ => "failed: " + SslErrorNames.OpenSslName(result.Error),

@@ -68,7 +68,8 @@ public sealed class BenchCommandTests
     [Trait("Category", "Functional")]
     public async Task Bench_NothingListening_ExitsServerUnreachable()
     {
-        var port = PeerProcess.FreePort();
+        await using var nowhere = ClosedPort.Reserve();
+        var port = nowhere.Port;
 
         var run = await CliRun.InvokeAsync(string.Empty, "bench", $"127.0.0.1:{port}", "--paths", "direct");
 

@@ -269,7 +269,8 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
     public async Task AuthenticateAsClientAsync_NothingListensAtTheBroker_ThrowsBrokerUnavailable()
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
-        using var nowhere = GrpcChannel.ForAddress($"http://127.0.0.1:{PeerProcess.FreePort()}");
+        await using var closedPort = ClosedPort.Reserve();
+        using var nowhere = GrpcChannel.ForAddress($"http://127.0.0.1:{closedPort.Port}");
         await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
         var options = Options("localhost");
         options.Broker = nowhere;

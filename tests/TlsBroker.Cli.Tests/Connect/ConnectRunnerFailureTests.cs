@@ -11,7 +11,8 @@ public sealed class ConnectRunnerFailureTests
     [Fact]
     public async Task Run_NothingListeningOnServerPort_ExitsServerUnreachable()
     {
-        var port = PeerProcess.FreePort();
+        await using var nowhere = ClosedPort.Reserve();
+        var port = nowhere.Port;
 
         var run = await CliRun.InvokeAsync(string.Empty, "connect", $"127.0.0.1:{port}", "--timeout", "5");
 
@@ -24,7 +25,8 @@ public sealed class ConnectRunnerFailureTests
     {
         using var chain = TestChain.Create();
         await using var server = await OpenSslServer.StartAsync(chain, "-rev");
-        var brokerPort = PeerProcess.FreePort();
+        await using var nowhere = ClosedPort.Reserve();
+        var brokerPort = nowhere.Port;
 
         var run = await CliRun.InvokeAsync(
             "hello\n", "connect", $"127.0.0.1:{server.Port}", "--servername", "localhost", "--broker", $"http://127.0.0.1:{brokerPort}", "--timeout", "5");

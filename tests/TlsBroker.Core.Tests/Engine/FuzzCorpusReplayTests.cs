@@ -46,8 +46,9 @@ public sealed class FuzzCorpusReplayTests
 
         var perRecord = EngineFuzzTarget.Run(WithReadMode(data, FuzzInput.ReadPerRecord));
         var byteByByte = EngineFuzzTarget.Run(WithReadMode(data, 1));
+        var allAtOnce = EngineFuzzTarget.Run(WithReadMode(data, FuzzInput.ReadAll));
 
-        Assert.All([perRecord, byteByByte], outcome =>
+        Assert.All([perRecord, byteByByte, allAtOnce], outcome =>
         {
             Assert.NotNull(outcome.Established);
             Assert.Equal(ReplyBytes, outcome.PlaintextBytes);

@@ -3,7 +3,7 @@ using TlsBroker.Core.Verification;
 
 namespace TlsBroker.Core.Tests.Policy;
 
-/// <summary>ExtendedKeyUsages and MaxDepth as written in configuration: defaults, names, and every bad value reported at once.</summary>
+/// <summary>ExtendedKeyUsages, MaxDepth and Profile as written in configuration: defaults, names, and every bad value reported at once.</summary>
 [Trait("Category", "Unit")]
 public sealed class ChainRequirementsOptionsTests(PolicyRootFixture fixture) : IClassFixture<PolicyRootFixture>
 {
@@ -14,6 +14,23 @@ public sealed class ChainRequirementsOptionsTests(PolicyRootFixture fixture) : I
 
         Assert.Equal(["1.3.6.1.5.5.7.3.1"], policy.Verifier.Requirements.ExtendedKeyUsages);
         Assert.Equal(100, policy.Verifier.Requirements.MaxDepth);
+        Assert.Equal(VerificationProfile.WebPki, policy.Verifier.Requirements.Profile);
+    }
+
+    [Theory]
+    [InlineData("webpki", VerificationProfile.WebPki)]
+    [InlineData("WebPKI", VerificationProfile.WebPki)]
+    [InlineData("", VerificationProfile.WebPki)]
+    [InlineData("strict", VerificationProfile.Strict)]
+    [InlineData(" Strict ", VerificationProfile.Strict)]
+    public void Create_Profile_Resolved(string profile, VerificationProfile expected)
+    {
+        var options = Options();
+        options.Profile = profile;
+
+        var policy = TlsPolicy.Create("knobs", options);
+
+        Assert.Equal(expected, policy.Verifier.Requirements.Profile);
     }
 
     [Fact]
@@ -65,17 +82,18 @@ public sealed class ChainRequirementsOptionsTests(PolicyRootFixture fixture) : I
     }
 
     [Fact]
-    public void Create_BadUsageAndDepthWithOtherProblems_ReportsEveryOneAtOnce()
+    public void Create_BadUsageDepthAndProfileWithOtherProblems_ReportsEveryOneAtOnce()
     {
         var options = Options();
         options.ExtendedKeyUsages = ["1.x"];
         options.MaxDepth = 500;
         options.MinVersion = "1.1";
+        options.Profile = "x509_strict";
 
         var error = Assert.Throws<PolicyConfigurationException>(() => TlsPolicy.Create("knobs", options));
 
-        Assert.Equal(3, error.Problems.Count);
-        string[] mentioned = ["'1.x'", "MaxDepth is 500", "MinVersion '1.1'"];
+        Assert.Equal(4, error.Problems.Count);
+        string[] mentioned = ["'1.x'", "MaxDepth is 500", "MinVersion '1.1'", "Profile is 'x509_strict'; it must be webpki (the default) or strict"];
         Assert.All(mentioned, m => Assert.Contains(m, error.Message, StringComparison.Ordinal));
     }
 

@@ -81,6 +81,7 @@ public sealed class ChainRequirementsTests : IDisposable
             Requirements(["serverAuth", "clientAuth"], ChainRequirements.DefaultMaxDepth),
             Requirements(["serverAuth"], 99),
             Requirements([PrivateUsage], 1),
+            ChainRequirements.Default with { Profile = VerificationProfile.Strict },
         ];
 
         var keys = variants.Select(r => VerifiedChainKey.Compute(sent, Identity(), r)).ToList();

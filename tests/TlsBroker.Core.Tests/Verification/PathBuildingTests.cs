@@ -128,19 +128,51 @@ public sealed class PathBuildingTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>
-    /// RFC 5280 §4.2.1.1: the key identifier helps find the issuer. Path building tries the issuer
-    /// whatever the identifier says, but each candidate path is then checked by .NET's X509Chain, which
-    /// links certificates with OpenSSL's check_issued, and that refuses an issuer whose
-    /// subjectKeyIdentifier differs from the authorityKeyIdentifier; so the broker fails as OpenSSL does.
+    /// RFC 5280 §4.2.1.1: the key identifier helps find the issuer; the signature decides. OpenSSL (with or
+    /// without -x509_strict) links no issuer whose subjectKeyIdentifier differs from the authorityKeyIdentifier
+    /// (check_issued), and .NET's X509Chain neither; under webpki the broker verifies the link's signature
+    /// itself and accepts, deliberately where OpenSSL fails.
     /// </summary>
     [Fact]
-    public async Task Verify_AuthorityKeyIdentifierMatchesNoIssuer_FailsAsOpenSsl()
+    public async Task Verify_AuthorityKeyIdentifierMatchesNoIssuerUnderWebPki_SignatureDecidesWhereOpenSslFails()
     {
         var root = shapes.Issue(CertificateSpec.Root("Key Id Root"));
         var intermediate = shapes.Issue(CertificateSpec.Intermediate("Key Id Intermediate"), root);
         var leaf = shapes.Issue(PathShapes.ServerSpec with { AuthorityKeyIdentifier = PathShapes.UnrelatedKeyIdentifier() }, intermediate);
 
-        var (broker, oracle) = await VerifyBothAsync(leaf, [intermediate], [root]);
+        var (broker, oracle) = await VerifyBothAsync(leaf, [intermediate], [root], x509Strict: false);
+
+        Assert.True(broker.IsOk, broker.Reason);
+        Assert.Equal((int)X509VerifyCode.UnableToGetIssuerCertLocally, oracle.Code);
+    }
+
+    /// <summary>The strict profile keeps OpenSSL's rule: the mismatching key identifier refuses the link.</summary>
+    [Fact]
+    public async Task Verify_AuthorityKeyIdentifierMatchesNoIssuerUnderStrict_FailsAsOpenSsl()
+    {
+        var root = shapes.Issue(CertificateSpec.Root("Key Id Root"));
+        var intermediate = shapes.Issue(CertificateSpec.Intermediate("Key Id Intermediate"), root);
+        var leaf = shapes.Issue(PathShapes.ServerSpec with { AuthorityKeyIdentifier = PathShapes.UnrelatedKeyIdentifier() }, intermediate);
+
+        var (broker, oracle) = await VerifyBothAsync(leaf, [intermediate], [root], VerificationProfile.Strict);
+
+        AssertAgree(broker, oracle);
+        Assert.Equal(X509VerifyCode.UnableToGetIssuerCertLocally, broker.Code);
+    }
+
+    /// <summary>
+    /// A mismatching key identifier guides nothing, and the signature still decides: a leaf signed by another key
+    /// of the same issuer name is refused under webpki as well, as OpenSSL refuses it.
+    /// </summary>
+    [Fact]
+    public async Task Verify_AuthorityKeyIdentifierMatchesNoIssuerAndSignatureFails_FailsAsOpenSsl()
+    {
+        var root = shapes.Issue(CertificateSpec.Root("Key Id Root"));
+        var intermediate = shapes.Issue(CertificateSpec.Intermediate("Key Id Intermediate"), root);
+        var otherKey = shapes.Issue(CertificateSpec.Intermediate("Key Id Intermediate"), root);
+        var leaf = shapes.Issue(PathShapes.ServerSpec with { AuthorityKeyIdentifier = PathShapes.UnrelatedKeyIdentifier() }, otherKey);
+
+        var (broker, oracle) = await VerifyBothAsync(leaf, [intermediate], [root], x509Strict: false);
 
         AssertAgree(broker, oracle);
         Assert.Equal(X509VerifyCode.UnableToGetIssuerCertLocally, broker.Code);
@@ -264,16 +296,22 @@ public sealed class PathBuildingTests(ITestOutputHelper output) : IDisposable
     }
 
     private async Task<(VerifyOutcome Broker, OpenSslVerdict Oracle)> VerifyBothAsync(
-        TestCertificate leaf, IReadOnlyList<TestCertificate> sentAfterLeaf, IReadOnlyList<TestCertificate> anchors)
+        TestCertificate leaf,
+        IReadOnlyList<TestCertificate> sentAfterLeaf,
+        IReadOnlyList<TestCertificate> anchors,
+        VerificationProfile profile = VerificationProfile.WebPki,
+        bool x509Strict = true)
     {
-        var verifier = new CertificateVerifier(TrustAnchors.FromCertificates(anchors.Select(a => a.Certificate), "path-building"));
+        var verifier = new CertificateVerifier(
+            TrustAnchors.FromCertificates(anchors.Select(a => a.Certificate), "path-building"),
+            requirements: ChainRequirements.Default with { Profile = profile });
         Assert.True(ServerIdentity.TryParse(PathShapes.HostName, out var identity, out var error), error);
         IReadOnlyList<byte[]> sent = [leaf.Der, .. sentAfterLeaf.Select(c => c.Der)];
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var broker = await Task.Run(() => verifier.Verify(sent, identity!, Now)).WaitAsync(TestTimeouts.Step);
         output.WriteLine($"broker verified in {watch.Elapsed.TotalMilliseconds:F1} ms");
-        var oracle = await OpenSslVerify.RunAsync(leaf, anchors, sentAfterLeaf, hostName: PathShapes.HostName, at: Now);
+        var oracle = await OpenSslVerify.RunAsync(leaf, anchors, sentAfterLeaf, hostName: PathShapes.HostName, at: Now, x509Strict: x509Strict);
 
         output.WriteLine($"broker: {(int)broker.Code} {broker.OpenSslName} at depth {broker.Depth}: {broker.Reason}");
         output.WriteLine($"openssl: {oracle.Code} at depth {oracle.Depth}: {oracle.Text}");

@@ -22,6 +22,13 @@ public sealed class PathShapes : IDisposable
         return certificate;
     }
 
+    /// <summary>Disposes <paramref name="certificate"/> (made elsewhere, e.g. by <see cref="CertificateEditor"/>) with the others.</summary>
+    public TestCertificate Keep(TestCertificate certificate)
+    {
+        issued.Add(certificate);
+        return certificate;
+    }
+
     /// <summary>An intermediate named <paramref name="commonName"/> certifying the same key as <paramref name="twin"/>.</summary>
     public TestCertificate Twin(TestCertificate twin, string commonName, TestCertificate issuer, Func<CertificateSpec, CertificateSpec>? shape = null) =>
         Issue((shape ?? (s => s))(CertificateSpec.Intermediate(commonName) with { SubjectKey = twin.PrivateKey }), issuer);

@@ -5,9 +5,9 @@ using System.Security.Cryptography.X509Certificates;
 namespace TlsBroker.Testing.Pki;
 
 /// <summary>
-/// Re-signs a generated certificate with its extensions edited at the DER level, for the malformed
+/// Re-signs a generated certificate with its extensions or other tbsCertificate fields edited at the DER level, for the malformed
 /// certificates .NET's <see cref="CertificateRequest"/> refuses to make (a duplicated extension, an
-/// extension whose value does not decode, an empty subjectAltName).
+/// extension whose value does not decode, an empty subjectAltName, an empty name, a version 2 certificate with extensions).
 /// </summary>
 public static class CertificateEditor
 {
@@ -15,34 +15,29 @@ public static class CertificateEditor
     /// <paramref name="original"/> with its extensions (each an encoded RFC 5280 Extension) replaced by
     /// what <paramref name="edit"/> returns, signed again by <paramref name="issuer"/>.
     /// </summary>
-    public static TestCertificate WithExtensions(TestCertificate original, TestCertificate issuer, Func<IReadOnlyList<byte[]>, IEnumerable<byte[]>> edit)
+    public static TestCertificate WithExtensions(TestCertificate original, TestCertificate issuer, Func<IReadOnlyList<byte[]>, IEnumerable<byte[]>> edit) =>
+        WithTbsFields(original, issuer, fields => EditExtensions(fields, edit));
+
+    /// <summary>tbsCertificate <paramref name="fields"/> with the extensions of the [3] field replaced by what <paramref name="edit"/> returns.</summary>
+    public static IEnumerable<byte[]> EditExtensions(IEnumerable<byte[]> fields, Func<IReadOnlyList<byte[]>, IEnumerable<byte[]>> edit)
     {
-        // RFC 5280 §4.1: Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }.
-        var certificate = new AsnReader(original.Der, AsnEncodingRules.DER).ReadSequence();
-        var tbs = certificate.ReadSequence();
-        var signatureAlgorithm = certificate.ReadEncodedValue().ToArray();
         var extensionsTag = new Asn1Tag(TagClass.ContextSpecific, 3, isConstructed: true);
-
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
+        foreach (var field in fields)
         {
-            List<byte[]> extensions = [];
-            while (tbs.HasData)
+            if (!new AsnReader(field, AsnEncodingRules.DER).PeekTag().HasSameClassAndValue(extensionsTag))
             {
-                if (tbs.PeekTag().HasSameClassAndValue(extensionsTag))
-                {
-                    var list = tbs.ReadSequence(extensionsTag).ReadSequence();
-                    while (list.HasData)
-                    {
-                        extensions.Add(list.ReadEncodedValue().ToArray());
-                    }
-
-                    continue;
-                }
-
-                writer.WriteEncodedValue(tbs.ReadEncodedValue().Span);
+                yield return field;
+                continue;
             }
 
+            List<byte[]> extensions = [];
+            var list = new AsnReader(field, AsnEncodingRules.DER).ReadSequence(extensionsTag).ReadSequence();
+            while (list.HasData)
+            {
+                extensions.Add(list.ReadEncodedValue().ToArray());
+            }
+
+            var writer = new AsnWriter(AsnEncodingRules.DER);
             using (writer.PushSequence(extensionsTag))
             using (writer.PushSequence())
             {
@@ -50,6 +45,35 @@ public static class CertificateEditor
                 {
                     writer.WriteEncodedValue(extension);
                 }
+            }
+
+            yield return writer.Encode();
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="original"/> with the fields of its tbsCertificate (each encoded: [0] version, serialNumber,
+    /// signature, issuer, validity, subject, subjectPublicKeyInfo, [3] extensions) replaced by what
+    /// <paramref name="edit"/> returns, signed again by <paramref name="issuer"/> with the original signatureAlgorithm.
+    /// </summary>
+    public static TestCertificate WithTbsFields(TestCertificate original, TestCertificate issuer, Func<IReadOnlyList<byte[]>, IEnumerable<byte[]>> edit)
+    {
+        // RFC 5280 §4.1: Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }.
+        var certificate = new AsnReader(original.Der, AsnEncodingRules.DER).ReadSequence();
+        var tbs = certificate.ReadSequence();
+        var signatureAlgorithm = certificate.ReadEncodedValue().ToArray();
+        List<byte[]> fields = [];
+        while (tbs.HasData)
+        {
+            fields.Add(tbs.ReadEncodedValue().ToArray());
+        }
+
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            foreach (var field in edit(fields))
+            {
+                writer.WriteEncodedValue(field);
             }
         }
 
@@ -91,6 +115,64 @@ public static class CertificateEditor
             }
 
             writer.WriteOctetString(value);
+        }
+
+        return writer.Encode();
+    }
+
+    /// <summary><paramref name="extension"/> with the same OID and value, marked critical or not.</summary>
+    public static byte[] WithCriticality(byte[] extension, bool critical)
+    {
+        var sequence = new AsnReader(extension, AsnEncodingRules.DER).ReadSequence();
+        var oid = sequence.ReadObjectIdentifier();
+        if (sequence.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean))
+        {
+            sequence.ReadBoolean();
+        }
+
+        return Extension(oid, sequence.ReadOctetString(), critical);
+    }
+
+    /// <summary>
+    /// <paramref name="key"/>'s SubjectPublicKeyInfo with its curve spelled out as RFC 3279 §2.3.5 ECParameters
+    /// (specifiedCurve) instead of a named curve, which RFC 5480 §2.1.1 forbids.
+    /// </summary>
+    public static byte[] ExplicitCurvePublicKeyInfo(ECDsa key)
+    {
+        var parameters = key.ExportExplicitParameters(includePrivateParameters: false);
+        var curve = parameters.Curve;
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier("1.2.840.10045.2.1");
+                using (writer.PushSequence())
+                {
+                    writer.WriteInteger(1);
+                    using (writer.PushSequence())
+                    {
+                        writer.WriteObjectIdentifier("1.2.840.10045.1.1");
+                        writer.WriteIntegerUnsigned(curve.Prime);
+                    }
+
+                    using (writer.PushSequence())
+                    {
+                        writer.WriteOctetString(curve.A);
+                        writer.WriteOctetString(curve.B);
+                        if (curve.Seed is { } seed)
+                        {
+                            writer.WriteBitString(seed);
+                        }
+                    }
+
+                    writer.WriteOctetString([0x04, .. curve.G.X!, .. curve.G.Y!]);
+                    writer.WriteIntegerUnsigned(curve.Order);
+                    writer.WriteIntegerUnsigned(curve.Cofactor);
+                }
+            }
+
+            writer.WriteBitString([0x04, .. parameters.Q.X!, .. parameters.Q.Y!]);
         }
 
         return writer.Encode();

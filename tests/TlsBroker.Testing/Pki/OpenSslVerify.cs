@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 namespace TlsBroker.Testing.Pki;
 
 /// <summary>
-/// Runs the real <c>openssl verify -x509_strict -purpose sslserver</c> (or another purpose, and a
-/// <c>-verify_depth</c> when asked) on a chain, as the oracle
+/// Runs the real <c>openssl verify -x509_strict -purpose sslserver</c> (or another purpose, a
+/// <c>-verify_depth</c> when asked, and without <c>-x509_strict</c> when asked) on a chain, as the oracle
 /// for the verify number the broker must report.
 /// </summary>
 public static partial class OpenSslVerify
@@ -30,7 +30,8 @@ public static partial class OpenSslVerify
         DateTimeOffset? at = null,
         int authLevel = DebianSecurityLevel,
         string purpose = "sslserver",
-        int? verifyDepth = null)
+        int? verifyDepth = null,
+        bool x509Strict = true)
     {
         var folder = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "verify-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -46,7 +47,8 @@ public static partial class OpenSslVerify
                 at,
                 authLevel,
                 purpose,
-                verifyDepth);
+                verifyDepth,
+                x509Strict);
         }
         finally
         {
@@ -68,7 +70,8 @@ public static partial class OpenSslVerify
             at: null,
             DebianSecurityLevel,
             "sslserver",
-            verifyDepth: null);
+            verifyDepth: null,
+            x509Strict: true);
 
     /// <summary>Reads the first "error N at D depth lookup: TEXT" line, or OK.</summary>
     public static OpenSslVerdict Parse(string output)
@@ -89,12 +92,17 @@ public static partial class OpenSslVerify
     }
 
     private static async Task<OpenSslVerdict> RunAsync(
-        string leafPath, string rootsPath, string? untrustedPath, string? hostName, IPAddress? ipAddress, DateTimeOffset? at, int authLevel, string purpose, int? verifyDepth)
+        string leafPath, string rootsPath, string? untrustedPath, string? hostName, IPAddress? ipAddress, DateTimeOffset? at, int authLevel, string purpose, int? verifyDepth, bool x509Strict)
     {
         List<string> arguments =
         [
-            "verify", "-x509_strict", "-purpose", purpose, "-auth_level", authLevel.ToString(CultureInfo.InvariantCulture), "-CAfile", rootsPath,
+            "verify", "-purpose", purpose, "-auth_level", authLevel.ToString(CultureInfo.InvariantCulture), "-CAfile", rootsPath,
         ];
+        if (x509Strict)
+        {
+            arguments.Add("-x509_strict");
+        }
+
         if (untrustedPath is not null)
         {
             arguments.AddRange(["-untrusted", untrustedPath]);
