@@ -487,7 +487,7 @@ func (*Shutdown) Descriptor() ([]byte, []int) {
 // record boundary): answered with ret 1 and ConnectResponse.exported_keys, after which the broker
 // holds no session; the caller owns the connection and its record layer, and any further step is
 // INVALID_ARGUMENT. Refused with PERMISSION_DENIED when the policy's KeyExport does not name the
-// caller, and with FAILED_PRECONDITION (the session unchanged) when it is not established, a
+// caller, and with FAILED_PRECONDITION when it is not established, a
 // record is incomplete, or the suite is not AES-GCM or ChaCha20-Poly1305.
 type ExportKeys struct {
 	state         protoimpl.MessageState
