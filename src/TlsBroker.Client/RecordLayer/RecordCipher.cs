@@ -39,6 +39,9 @@ internal sealed class RecordCipher : IDisposable
         {
             gcm = new AesGcm(key, TagLength);
         }
+
+        // The AEAD keeps its own copy; the caller hands over a fresh array.
+        CryptographicOperations.ZeroMemory(key);
     }
 
     /// <summary>The sequence number of the next record.</summary>

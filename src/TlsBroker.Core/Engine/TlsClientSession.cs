@@ -19,6 +19,7 @@ namespace TlsBroker.Core.Engine;
  *                                 v  server close_notify                     v  server close_notify            v  fatal alert, EOF
  *                              Closed <------------------------------------ Closed <-------------------------- Closed
  *
+ * ExportKeys (Established, between whole records) hands the record layer to the caller and goes to Closed without a close_notify.
  * A call that the phase does not expect is a SessionMisuseException; what the server does is a StepResult.
  * Once Closed, Receive, Write and Shutdown are answered with the outcome that closed the session
  * (AfterEnd), as OpenSSL answers them on an SSL object that has ended.

@@ -15,7 +15,7 @@ namespace TlsBroker.Cli.Tests.Client;
 /// to a real <c>openssl s_server</c> or <c>gnutls-serv</c>, which would reject any record sealed with a wrong key,
 /// nonce or sequence number.
 /// </summary>
-[Trait("Category", "Interop")]
+[Trait("Category", "Functional")]
 public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixture<KeyExportBroker>, IDisposable
 {
     private readonly GrpcChannel channel = GrpcChannel.ForAddress(fixture.BrokerAddress);

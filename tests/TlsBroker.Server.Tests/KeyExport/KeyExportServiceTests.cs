@@ -158,7 +158,6 @@ public sealed class KeyExportServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    [Trait("Category", "Unit")]
     public async Task Start_KeyExportMisconfigured_FailsListingEachProblem()
     {
         string[] args =
