@@ -237,12 +237,12 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     }
 
     /// <summary>
-    /// A resumed handshake carries no certificates (RFC 8446 §2.2, RFC 5246 §7.3), so the policy's pins are checked on the
+    /// A resumed handshake carries no certificates (RFC 8446 §2.2, RFC 5246 §7.3), so the policy's pins and expected identities are checked on the
     /// chain the state was made with, before it is offered: a state whose chain they reject is not offered, and the full
     /// handshake then checks the chain the server sends now. Verifier and cache are the policy's, so a cache hit costs no path building.
     /// </summary>
     private ResumptionState? ResumableUnderPins(ResumptionState? state, ServerIdentity identity) =>
-        state is null || Policy.Verifier.Pins is null
+        state is null || (Policy.Verifier.Pins is null && Policy.Verifier.Requirements.Identities.AnyOf.Count == 0)
         || (state.PeerCertificates.Count > 0 && Policy.Verifier.Verify(state.PeerCertificates, identity, TimeProvider.GetUtcNow()).IsOk)
             ? state
             : null;

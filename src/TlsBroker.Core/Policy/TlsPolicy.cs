@@ -81,6 +81,8 @@ public sealed record TlsPolicy
         var cache = CreateCache(options.VerifiedChainCache, problems);
         var pins = ServerPins.Parse(options.Pins, problems);
         var requirements = ChainRequirements.Parse(options.ExtendedKeyUsages, options.MaxDepth, problems, options.Profile);
+        var identities = PolicyIdentities.Parse(options.ExpectedIdentities, options.SpiffeTrustDomain, options.CheckServerName, problems);
+        requirements = requirements is null || identities is null ? null : requirements with { Identities = identities };
         var verifier = LoadVerifier(options.TrustAnchors, cache, pins, requirements, problems);
         var warnings = new List<string>();
         var clientIdentity = options.ClientIdentity is { } identityOptions ? ClientIdentityLoader.Load(identityOptions, problems, warnings) : null;

@@ -49,6 +49,22 @@ public sealed class TlsPolicyOptions
     /// </summary>
     public string Profile { get; set; } = Verification.ChainRequirements.WebPkiProfileName;
 
+    /// <summary>
+    /// Identities the server's certificate may prove, any one of them, as service meshes name their peers: SPIFFE IDs
+    /// (<c>spiffe://trust-domain/path</c>) or OpenSSL's subjectAltName notation <c>URI:</c>, <c>DNS:</c>, <c>IP:</c>,
+    /// <c>email:</c>. At most 100. Default: none (the server name alone decides).
+    /// </summary>
+    public List<string> ExpectedIdentities { get; set; } = [];
+
+    /// <summary>A SPIFFE trust domain (e.g. <c>prod.example.org</c>): any SPIFFE ID in it is one more alternative to <see cref="ExpectedIdentities"/>. Default: none.</summary>
+    public string? SpiffeTrustDomain { get; set; }
+
+    /// <summary>
+    /// Whether the Start's server name must be proven too (default true). False: only <see cref="ExpectedIdentities"/> or
+    /// <see cref="SpiffeTrustDomain"/> decide, and the server name is only the SNI sent; one of them must then be set.
+    /// </summary>
+    public bool CheckServerName { get; set; } = true;
+
     /// <summary>The client certificate and key presented when a server asks for one. Default: none (an empty Certificate is sent).</summary>
     public ClientIdentityOptions? ClientIdentity { get; set; }
 

@@ -39,7 +39,14 @@ public sealed class CertificateVerifier(
     public VerifiedChainCache? Cache { get; } = cache;
 
     /// <summary>Verifies <paramref name="chainDer"/> (as sent: the server's own certificate first) for <paramref name="identity"/> at <paramref name="now"/>.</summary>
-    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now)
+    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now) =>
+        Verify(chainDer, IdentityExpectation.For(identity), now);
+
+    /// <summary>
+    /// Verifies <paramref name="chainDer"/> for every identity of <paramref name="identity"/> and the policy's own
+    /// (<see cref="ChainRequirements.Identities"/>) at <paramref name="now"/>.
+    /// </summary>
+    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now)
     {
         ArgumentOutOfRangeException.ThrowIfZero(chainDer.Count, nameof(chainDer));
         if (Cache is null)
@@ -62,7 +69,7 @@ public sealed class CertificateVerifier(
         return outcome;
     }
 
-    private VerifyOutcome VerifyPath(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now, out PathValidity validity)
+    private VerifyOutcome VerifyPath(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now, out PathValidity validity)
     {
         validity = default;
         var sent = new List<X509Certificate2>(chainDer.Count);
@@ -124,7 +131,7 @@ public sealed class CertificateVerifier(
     }
 
     /// <summary>One candidate path through every check, in OpenSSL 3's order, stopping at the first failure.</summary>
-    private PathAttempt Check(CandidatePath candidate, X509Certificate2 leaf, ServerIdentity identity, DateTimeOffset now)
+    private PathAttempt Check(CandidatePath candidate, X509Certificate2 leaf, IdentityExpectation identity, DateTimeOffset now)
     {
         if (candidate.TooLong)
         {
@@ -142,7 +149,7 @@ public sealed class CertificateVerifier(
             () => path.Untrusted,
             () => ExtensionRules.Check(path.Certificates, Requirements),
             () => CheckAlgorithms(path.Certificates),
-            () => IdentityCheck.Check(leaf, identity),
+            () => IdentityCheck.Check(leaf, identity, Requirements.Identities),
             () => path.CheckSignaturesAndTimes(now),
             () => path.CheckNameConstraints(),
             () => CheckPins(path.Certificates),

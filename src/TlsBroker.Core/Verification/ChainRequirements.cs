@@ -25,11 +25,14 @@ public sealed record ChainRequirements(IReadOnlyList<string> ExtendedKeyUsages, 
 
     public static ChainRequirements Default { get; } = new([ServerAuthOid], DefaultMaxDepth);
 
+    /// <summary>The identities the policy expects beyond (or instead of) the server name; part of <see cref="Fingerprint"/>.</summary>
+    public PolicyIdentities Identities { get; init; } = PolicyIdentities.ServerNameOnly;
+
     /// <summary>Certificates in one path, trust anchor included: the intermediates plus the leaf and the anchor.</summary>
     public int MaxPathLength => MaxDepth + 2;
 
     /// <summary>A stable text for the verified-chain cache key: two requirements that differ never share a verdict.</summary>
-    internal string Fingerprint => string.Create(CultureInfo.InvariantCulture, $"depth={MaxDepth};eku={string.Join(',', ExtendedKeyUsages)};profile={Profile}");
+    internal string Fingerprint => string.Create(CultureInfo.InvariantCulture, $"depth={MaxDepth};eku={string.Join(',', ExtendedKeyUsages)};profile={Profile};{Identities.Fingerprint}");
 
     /// <summary>
     /// Reads the configured usages ("serverAuth", "clientAuth" or dotted OIDs), depth and profile

@@ -6,19 +6,20 @@ using System.Text;
 namespace TlsBroker.Core.Verification;
 
 /// <summary>
-/// SHA-256 over the policy's chain requirements (required extended key usages, maximum depth, profile), the
-/// expected name and every certificate of the chain as sent, each length-prefixed so that no two
-/// different (requirements, name, chain) inputs are the same byte string: a cache hit needs the same
-/// requirements, the exact name and the exact certificates in the same order, with SHA-256's collision
+/// SHA-256 over the policy's chain requirements (required extended key usages, maximum depth, profile, its own expected identities), the
+/// caller's expected identities and every certificate of the chain as sent, each length-prefixed so that no two
+/// different (requirements, identities, chain) inputs are the same byte string: a cache hit needs the same
+/// requirements, the exact identities and the exact certificates in the same order, with SHA-256's collision
 /// resistance. A verdict reached under one policy's requirements is never reused under another's.
 /// </summary>
 internal readonly record struct VerifiedChainKey(UInt128 High, UInt128 Low)
 {
-    public static VerifiedChainKey Compute(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, ChainRequirements requirements)
+    public static VerifiedChainKey Compute(IReadOnlyList<byte[]> chainDer, IdentityExpectation expectation, ChainRequirements requirements)
     {
         var fingerprint = requirements.Fingerprint;
         var fingerprintLength = Encoding.UTF8.GetByteCount(fingerprint);
-        var nameLength = Encoding.UTF8.GetByteCount(identity.Name);
+        var name = expectation.Fingerprint;
+        var nameLength = Encoding.UTF8.GetByteCount(name);
         var total = sizeof(int) + fingerprintLength + sizeof(int) + nameLength;
         for (var i = 0; i < chainDer.Count; i++)
         {
@@ -31,7 +32,7 @@ internal readonly record struct VerifiedChainKey(UInt128 High, UInt128 Low)
             var written = Prefixed(buffer, 0, fingerprintLength);
             written += Encoding.UTF8.GetBytes(fingerprint, buffer.AsSpan(written));
             written += Prefixed(buffer, written, nameLength);
-            written += Encoding.UTF8.GetBytes(identity.Name, buffer.AsSpan(written));
+            written += Encoding.UTF8.GetBytes(name, buffer.AsSpan(written));
             for (var i = 0; i < chainDer.Count; i++)
             {
                 written += Prefixed(buffer, written, chainDer[i].Length);

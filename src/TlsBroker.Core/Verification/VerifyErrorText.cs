@@ -24,6 +24,7 @@ internal static class VerifyErrorText
         [X509VerifyCode.ExcludedViolation] = "excluded subtree violation",
         [X509VerifyCode.UnsupportedConstraintType] = "unsupported name constraint type",
         [X509VerifyCode.HostnameMismatch] = "hostname mismatch",
+        [X509VerifyCode.EmailMismatch] = "email address mismatch",
         [X509VerifyCode.IpAddressMismatch] = "IP address mismatch",
         [X509VerifyCode.EeKeyTooSmall] = "EE certificate key too weak",
         [X509VerifyCode.CaKeyTooSmall] = "CA certificate key too weak",

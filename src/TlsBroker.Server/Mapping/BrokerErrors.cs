@@ -28,6 +28,12 @@ internal static class BrokerErrors
     public static RpcException InvalidServerName(string serverName, string error) =>
         new BrokerRejection(StatusCode.InvalidArgument, $"server_name '{Excerpt.Of(serverName)}' is invalid: {error}", RejectionReason.Malformed);
 
+    public static RpcException InvalidExpectedIdentity(int index, string error) =>
+        new BrokerRejection(StatusCode.InvalidArgument, $"expected_identities[{index}] is invalid: {error}", RejectionReason.Malformed);
+
+    public static RpcException TooManyExpectedIdentities(int count, int limit) =>
+        new BrokerRejection(StatusCode.InvalidArgument, $"expected_identities has {count} entries; at most {limit} are allowed", RejectionReason.Malformed);
+
     public static RpcException InvalidPolicyName(string policy) =>
         new BrokerRejection(StatusCode.InvalidArgument, $"policy '{Excerpt.Of(policy)}' is not a policy name: {PolicyName.Rule}", RejectionReason.Malformed);
 

@@ -84,10 +84,10 @@ public sealed class ChainRequirementsTests : IDisposable
             ChainRequirements.Default with { Profile = VerificationProfile.Strict },
         ];
 
-        var keys = variants.Select(r => VerifiedChainKey.Compute(sent, Identity(), r)).ToList();
+        var keys = variants.Select(r => VerifiedChainKey.Compute(sent, IdentityExpectation.For(Identity()), r)).ToList();
 
         Assert.Equal(variants.Length, keys.Distinct().Count());
-        Assert.Equal(keys[0], VerifiedChainKey.Compute(sent, Identity(), Requirements(["serverAuth"], ChainRequirements.DefaultMaxDepth)));
+        Assert.Equal(keys[0], VerifiedChainKey.Compute(sent, IdentityExpectation.For(Identity()), Requirements(["serverAuth"], ChainRequirements.DefaultMaxDepth)));
     }
 
     public void Dispose() => shapes.Dispose();

@@ -26,6 +26,12 @@ public sealed record CertificateSpec
 
     public IReadOnlyList<IPAddress> IpAddresses { get; init; } = [];
 
+    /// <summary>uniformResourceIdentifier entries, written exactly as given (no System.Uri normalisation), e.g. SPIFFE IDs.</summary>
+    public IReadOnlyList<string> Uris { get; init; } = [];
+
+    /// <summary>rfc822Name entries, written exactly as given.</summary>
+    public IReadOnlyList<string> Emails { get; init; } = [];
+
     public DateTimeOffset NotBefore { get; init; } = DateTimeOffset.UtcNow.AddDays(-1);
 
     public DateTimeOffset NotAfter { get; init; } = DateTimeOffset.UtcNow.AddDays(30);
@@ -50,6 +56,17 @@ public sealed record CertificateSpec
     public static string ServerAuthOid => "1.3.6.1.5.5.7.3.1";
 
     public static string ClientAuthOid => "1.3.6.1.5.5.7.3.2";
+
+    /// <summary>
+    /// An X509-SVID as SPIRE issues one to a workload (SPIFFE X509-SVID §3.1, §4): one URI SAN, the SPIFFE ID, no DNS
+    /// name unless given; not a CA; digitalSignature (and keyEncipherment for RSA); serverAuth and clientAuth.
+    /// </summary>
+    public static CertificateSpec Svid(string spiffeId, KeyKind key = KeyKind.EcdsaP256) => Server("svid", key) with
+    {
+        DnsNames = [],
+        Uris = [spiffeId],
+        ExtendedKeyUsages = [ServerAuthOid, ClientAuthOid],
+    };
 
     public static CertificateSpec Root(string commonName, KeyKind key = KeyKind.EcdsaP256) => new()
     {

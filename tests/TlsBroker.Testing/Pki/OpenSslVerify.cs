@@ -31,7 +31,8 @@ public static partial class OpenSslVerify
         int authLevel = DebianSecurityLevel,
         string purpose = "sslserver",
         int? verifyDepth = null,
-        bool x509Strict = true)
+        bool x509Strict = true,
+        string? email = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "tlsbroker-tests", "verify-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -48,7 +49,8 @@ public static partial class OpenSslVerify
                 authLevel,
                 purpose,
                 verifyDepth,
-                x509Strict);
+                x509Strict,
+                email);
         }
         finally
         {
@@ -71,7 +73,8 @@ public static partial class OpenSslVerify
             DebianSecurityLevel,
             "sslserver",
             verifyDepth: null,
-            x509Strict: true);
+            x509Strict: true,
+            email: null);
 
     /// <summary>Reads the first "error N at D depth lookup: TEXT" line, or OK.</summary>
     public static OpenSslVerdict Parse(string output)
@@ -92,7 +95,7 @@ public static partial class OpenSslVerify
     }
 
     private static async Task<OpenSslVerdict> RunAsync(
-        string leafPath, string rootsPath, string? untrustedPath, string? hostName, IPAddress? ipAddress, DateTimeOffset? at, int authLevel, string purpose, int? verifyDepth, bool x509Strict)
+        string leafPath, string rootsPath, string? untrustedPath, string? hostName, IPAddress? ipAddress, DateTimeOffset? at, int authLevel, string purpose, int? verifyDepth, bool x509Strict, string? email)
     {
         List<string> arguments =
         [
@@ -116,6 +119,11 @@ public static partial class OpenSslVerify
         if (ipAddress is not null)
         {
             arguments.AddRange(["-verify_ip", ipAddress.ToString()]);
+        }
+
+        if (email is not null)
+        {
+            arguments.AddRange(["-verify_email", email]);
         }
 
         if (verifyDepth is { } depth)

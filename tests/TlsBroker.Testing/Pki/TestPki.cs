@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -60,7 +61,11 @@ public static class TestPki
             request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(oids, critical: false));
         }
 
-        if (spec.DnsNames.Count > 0 || spec.IpAddresses.Count > 0)
+        if (spec.Uris.Count > 0 || spec.Emails.Count > 0)
+        {
+            request.CertificateExtensions.Add(SubjectAltName(spec));
+        }
+        else if (spec.DnsNames.Count > 0 || spec.IpAddresses.Count > 0)
         {
             var san = new SubjectAlternativeNameBuilder();
             foreach (var dns in spec.DnsNames)
@@ -107,5 +112,38 @@ public static class TestPki
     {
         var value = new BigInteger(Interlocked.Increment(ref serial));
         return value.ToByteArray(isUnsigned: true, isBigEndian: true);
+    }
+
+    /// <summary>
+    /// RFC 5280 §4.2.1.6 GeneralNames written by hand: SubjectAlternativeNameBuilder.AddUri takes a System.Uri, whose
+    /// normalisation would keep a test from writing the exact (or malformed) URI it means to.
+    /// </summary>
+    private static X509Extension SubjectAltName(CertificateSpec spec)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            foreach (var email in spec.Emails)
+            {
+                writer.WriteCharacterString(UniversalTagNumber.IA5String, email, new Asn1Tag(TagClass.ContextSpecific, 1));
+            }
+
+            foreach (var dns in spec.DnsNames)
+            {
+                writer.WriteCharacterString(UniversalTagNumber.IA5String, dns, new Asn1Tag(TagClass.ContextSpecific, 2));
+            }
+
+            foreach (var uri in spec.Uris)
+            {
+                writer.WriteCharacterString(UniversalTagNumber.IA5String, uri, new Asn1Tag(TagClass.ContextSpecific, 6));
+            }
+
+            foreach (var ip in spec.IpAddresses)
+            {
+                writer.WriteOctetString(ip.GetAddressBytes(), new Asn1Tag(TagClass.ContextSpecific, 7));
+            }
+        }
+
+        return new X509Extension("2.5.29.17", writer.Encode(), critical: false);
     }
 }

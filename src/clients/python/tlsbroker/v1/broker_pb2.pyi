@@ -88,6 +88,22 @@ class Established(_message.Message):
     resumed: bool
     def __init__(self, protocol_version: _Optional[str] = ..., cipher_suite: _Optional[str] = ..., group: _Optional[str] = ..., alpn: _Optional[str] = ..., peer_certificates: _Optional[_Iterable[bytes]] = ..., resumed: bool = ..., handshake_duration: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., client_certificate_sent: bool = ...) -> None: ...
 
+class ExpectedIdentity(_message.Message):
+    __slots__ = ["dns", "email", "ip", "spiffe_id", "spiffe_trust_domain", "uri"]
+    DNS_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    IP_FIELD_NUMBER: _ClassVar[int]
+    SPIFFE_ID_FIELD_NUMBER: _ClassVar[int]
+    SPIFFE_TRUST_DOMAIN_FIELD_NUMBER: _ClassVar[int]
+    URI_FIELD_NUMBER: _ClassVar[int]
+    dns: str
+    email: str
+    ip: str
+    spiffe_id: str
+    spiffe_trust_domain: str
+    uri: str
+    def __init__(self, dns: _Optional[str] = ..., ip: _Optional[str] = ..., uri: _Optional[str] = ..., spiffe_id: _Optional[str] = ..., spiffe_trust_domain: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
+
 class ExportKeys(_message.Message):
     __slots__ = []
     def __init__(self) -> None: ...
@@ -153,14 +169,16 @@ class Start(_message.Message):
     def __init__(self, policy: _Optional[str] = ..., server_name: _Optional[str] = ..., alpn: _Optional[_Iterable[str]] = ..., resumption_token: _Optional[bytes] = ...) -> None: ...
 
 class VerifyRequest(_message.Message):
-    __slots__ = ["certificates", "policy", "server_name"]
+    __slots__ = ["certificates", "expected_identities", "policy", "server_name"]
     CERTIFICATES_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_IDENTITIES_FIELD_NUMBER: _ClassVar[int]
     POLICY_FIELD_NUMBER: _ClassVar[int]
     SERVER_NAME_FIELD_NUMBER: _ClassVar[int]
     certificates: _containers.RepeatedScalarFieldContainer[bytes]
+    expected_identities: _containers.RepeatedCompositeFieldContainer[ExpectedIdentity]
     policy: str
     server_name: str
-    def __init__(self, policy: _Optional[str] = ..., server_name: _Optional[str] = ..., certificates: _Optional[_Iterable[bytes]] = ...) -> None: ...
+    def __init__(self, policy: _Optional[str] = ..., server_name: _Optional[str] = ..., certificates: _Optional[_Iterable[bytes]] = ..., expected_identities: _Optional[_Iterable[_Union[ExpectedIdentity, _Mapping]]] = ...) -> None: ...
 
 class VerifyResponse(_message.Message):
     __slots__ = ["reason", "verify"]
