@@ -30,6 +30,9 @@ public sealed record TlsPolicy
     /// <summary>The client certificate and key presented when a server asks for one, or null. Its ToString shows no key material.</summary>
     public ClientIdentity? ClientIdentity { get; init; }
 
+    /// <summary>The callers that may export the keys of this policy's sessions; none by default.</summary>
+    public KeyExportGrant KeyExport { get; init; } = KeyExportGrant.None;
+
     /// <summary>What is valid but unwise in the configuration (a world-readable key file ...), for the host to log at start-up.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
@@ -84,6 +87,7 @@ public sealed record TlsPolicy
         var verifier = LoadVerifier(options.TrustAnchors, cache, pins, requirements, revocation, problems);
         var warnings = new List<string>();
         var clientIdentity = options.ClientIdentity is { } identityOptions ? ClientIdentityLoader.Load(identityOptions, problems, warnings) : null;
+        var keyExport = KeyExportGrant.Parse(options.KeyExport, problems, warnings);
         if (problems.Count > 0)
         {
             throw new PolicyConfigurationException(name, problems);
@@ -100,6 +104,7 @@ public sealed record TlsPolicy
             SignatureSchemes = schemes.Select(s => s.Name).ToArray(),
             AllowedServerNames = options.AllowedServerNames.ToArray(),
             ClientIdentity = clientIdentity,
+            KeyExport = keyExport,
             Warnings = warnings,
         };
     }

@@ -68,6 +68,9 @@ public sealed class TlsPolicyOptions
     /// <summary>The client certificate and key presented when a server asks for one. Default: none (an empty Certificate is sent).</summary>
     public ClientIdentityOptions? ClientIdentity { get; set; }
 
+    /// <summary>Key export to the caller after the handshake. Default: off.</summary>
+    public KeyExportOptions KeyExport { get; set; } = new();
+
     /// <summary>Reuse of successful chain verifications by this policy's sessions.</summary>
     public VerifiedChainCacheOptions VerifiedChainCache { get; set; } = new();
 
