@@ -43,4 +43,12 @@ public sealed class BrokerTlsClientOptions
     /// tokens this session is given; null resumes nothing. Default null.
     /// </summary>
     public BrokerTlsSessionCache? SessionCache { get; set; }
+
+    /// <summary>
+    /// Once the handshake is verified, take the session's traffic keys from the broker and run the record layer here
+    /// (key export, as ALTS and S2A clients do): application data then goes straight over the inner stream and the
+    /// broker leaves the data path. The policy's <c>KeyExport</c> must name this caller, else the handshake ends with
+    /// <see cref="BrokerAccessDeniedException"/>; the suite must be AES-GCM or ChaCha20-Poly1305. Default false.
+    /// </summary>
+    public bool ExportKeysAfterHandshake { get; set; }
 }

@@ -1,9 +1,12 @@
 using System.Buffers;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
+using TlsBroker.Client.RecordLayer;
 using TlsBroker.Contracts.V1;
 
 namespace TlsBroker.Client;
@@ -27,6 +30,7 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     private readonly Stream transport;
     private EstablishedSession? session;
     private PlaintextSender? sender;
+    private ExportedRecordLayer? recordLayer;
     private byte[] receiveBuffer = [];
     private ReadOnlyMemory<byte> undelivered;
 
@@ -93,7 +97,13 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     public X509Certificate2? RemoteCertificate => session?.Info.PeerCertificates is { Count: > 0 } chain ? chain[0] : null;
 
     /// <summary>The status that ended the session (close_notify, EOF or an error); null while it is open.</summary>
-    public BrokerTlsResult? SessionEnd => Volatile.Read(ref sessionEnd);
+    public BrokerTlsResult? SessionEnd => recordLayer is { } layer ? layer.End : Volatile.Read(ref sessionEnd);
+
+    /// <summary>
+    /// True when the broker handed the session's keys over (<see cref="BrokerTlsClientOptions.ExportKeysAfterHandshake"/>):
+    /// this stream runs the record layer itself and the broker is no longer on the data path.
+    /// </summary>
+    public bool KeysExported => recordLayer is not null;
 
     /// <inheritdoc/>
     public override bool CanRead => disposed == 0 && IsAuthenticated;
@@ -144,7 +154,15 @@ public sealed class BrokerTlsStream : AuthenticatedStream
         TargetHost = options.TargetHost;
         var established = await BrokerHandshake.RunAsync(transport, broker, options.TargetHost, options, cancellationToken);
         receiveBuffer = new byte[Math.Min(RequestLimits.MaxPayloadBytes / 4, established.MaxPayloadBytes)];
-        sender = new PlaintextSender(established.Call, established.MaxPayloadBytes, RecordEnd);
+        if (options.ExportKeysAfterHandshake)
+        {
+            recordLayer = await TakeKeysAsync(established, cancellationToken);
+        }
+        else
+        {
+            sender = new PlaintextSender(established.Call, established.MaxPayloadBytes, RecordEnd);
+        }
+
         undelivered = established.EarlyPlaintext;
         session = established;
     }
@@ -166,6 +184,11 @@ public sealed class BrokerTlsStream : AuthenticatedStream
                 undelivered[..count].CopyTo(buffer);
                 undelivered = undelivered[count..];
                 return count;
+            }
+
+            if (recordLayer is { } layer)
+            {
+                return await layer.ReadAsync(buffer, cancellationToken);
             }
 
             if (SessionEnd is { } end)
@@ -226,6 +249,11 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
         _ = Established;
+        if (recordLayer is { } layer)
+        {
+            return layer.WriteAsync(buffer, cancellationToken);
+        }
+
         ThrowIfCannotWrite();
         return sender!.WriteAsync(buffer, cancellationToken);
     }
@@ -241,6 +269,13 @@ public sealed class BrokerTlsStream : AuthenticatedStream
         var call = Established.Call;
         if (shutdownSent || SessionEnd is not null)
         {
+            return;
+        }
+
+        if (recordLayer is { } layer)
+        {
+            shutdownSent = true;
+            await layer.ShutdownAsync(cancellationToken);
             return;
         }
 
@@ -304,7 +339,12 @@ public sealed class BrokerTlsStream : AuthenticatedStream
 
         try
         {
-            if (session is { } established)
+            if (recordLayer is { } layer)
+            {
+                await CloseRecordLayerAsync(layer);
+                await session!.Call.DisposeAsync();
+            }
+            else if (session is { } established)
             {
                 await CloseCallAsync(established.Call);
                 await established.Call.DisposeAsync();
@@ -329,6 +369,59 @@ public sealed class BrokerTlsStream : AuthenticatedStream
 
     private static Task<Task<ConnectResponse>> SendReceivedAsync(PipelinedBrokerCall call, ByteString received, CancellationToken cancellationToken) =>
         call.SendAsync(new ConnectRequest { Received = new Received { Data = received, Eof = received.IsEmpty } }, cancellationToken);
+
+    /// <summary>
+    /// Asks the broker for the session's keys and builds the record layer from them; the broker's call then ends, and
+    /// the keys' copies in the response are zeroed. A refusal (PERMISSION_DENIED, FAILED_PRECONDITION) ends the call.
+    /// </summary>
+    private async Task<ExportedRecordLayer> TakeKeysAsync(EstablishedSession established, CancellationToken cancellationToken)
+    {
+        ExportedKeys? keys = null;
+        try
+        {
+            var response = await established.Call.ExchangeAsync(new ConnectRequest { ExportKeys = new ExportKeys() }, cancellationToken);
+            keys = response.ExportedKeys ?? throw new IOException("the broker answered the key export without keys");
+            var layer = new ExportedRecordLayer(transport, keys);
+            await established.Call.CompleteAsync();
+            return layer;
+        }
+        catch
+        {
+            await established.Call.DisposeAsync();
+            throw;
+        }
+        finally
+        {
+            if (keys is not null)
+            {
+                ByteString[] secrets = [keys.ClientTrafficSecret, keys.ServerTrafficSecret, keys.ClientWriteKey, keys.ServerWriteKey, keys.ClientWriteIv, keys.ServerWriteIv];
+                foreach (var secret in secrets)
+                {
+                    CryptographicOperations.ZeroMemory(MemoryMarshal.AsMemory(secret.Memory).Span);
+                }
+            }
+        }
+    }
+
+    private async Task CloseRecordLayerAsync(ExportedRecordLayer layer)
+    {
+        try
+        {
+            if (!shutdownSent && layer.End is null)
+            {
+                shutdownSent = true;
+                await layer.ShutdownAsync(CancellationToken.None).WaitAsync(Established.Call.Timeout);
+            }
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Dispose must not throw: a connection already gone leaves nothing to close politely. ShutdownAsync reports such failures.
+        }
+        finally
+        {
+            layer.Dispose();
+        }
+    }
 
     private async Task CloseCallAsync(PipelinedBrokerCall call)
     {

@@ -84,6 +84,9 @@ internal sealed class BrokerClientProtocol(SessionResumer resumer) : TlsClientPr
         KeepUnconsumed(buffer, offset);
     }
 
+    /// <summary>Part of a record is waiting for the rest of its bytes.</summary>
+    public bool HasPartialRecord => partialLength > 0;
+
     /// <summary>Everything BouncyCastle has written for the server, in a new array the caller owns.</summary>
     public byte[] TakeOutput()
     {

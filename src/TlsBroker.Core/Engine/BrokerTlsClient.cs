@@ -124,5 +124,10 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
     protected override IList<ServerName>? GetSniServerNames() =>
         identity.SniHostName is { } host ? [new ServerName(NameType.host_name, Encoding.ASCII.GetBytes(host))] : null;
 
-    protected override CertificateStatusRequest? GetCertificateStatusRequest() => null;
+    /// <summary>
+    /// RFC 6066 §8 status_request, with no responder ids or extensions ("the server knows its responder"), only when
+    /// the policy checks stapled OCSP responses; BouncyCastle sends it in TLS 1.2 and 1.3 ClientHellos alike.
+    /// </summary>
+    protected override CertificateStatusRequest? GetCertificateStatusRequest() =>
+        policy.Verifier.Revocation.RequestsOcsp ? new CertificateStatusRequest(CertificateStatusType.ocsp, new OcspStatusRequest(null, null)) : null;
 }

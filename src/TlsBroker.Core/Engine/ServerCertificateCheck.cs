@@ -26,12 +26,41 @@ internal sealed class ServerCertificateCheck(
         }
 
         PeerCertificates = der;
-        Outcome = verifier.Verify(der, identity, timeProvider.GetUtcNow());
+        Outcome = verifier.Verify(der, identity, timeProvider.GetUtcNow(), StapledOcsp(serverCertificate));
         if (!Outcome.IsOk)
         {
             // SSL_get_verify_result(3): with SSL_VERIFY_PEER the handshake stops at once, with the alert ssl_x509err2alert gives.
             throw new TlsFatalAlert((short)VerifyAlert.For(Outcome.Code), Outcome.Reason);
         }
+    }
+
+    /// <summary>
+    /// The DER OCSP response stapled for the server's certificate: TLS 1.2 carries it in the CertificateStatus message
+    /// (RFC 6066 §8), which BouncyCastle reads before calling us; TLS 1.3 in the status_request extension of the first
+    /// CertificateEntry (RFC 8446 §4.4.2.1), which BouncyCastle leaves for the client to parse.
+    /// </summary>
+    private byte[]? StapledOcsp(TlsServerCertificate serverCertificate)
+    {
+        if (serverCertificate.CertificateStatus is { StatusType: CertificateStatusType.ocsp } status)
+        {
+            return status.OcspResponse.GetEncoded();
+        }
+
+        var chain = serverCertificate.Certificate;
+        if (chain.IsEmpty || chain.GetCertificateEntryAt(0).Extensions is not { } extensions
+            || !extensions.TryGetValue(ExtensionType.status_request, out var data))
+        {
+            return null;
+        }
+
+        using var input = new MemoryStream(data, writable: false);
+        var parsed = CertificateStatus.Parse(context(), input);
+        if (input.Position != input.Length)
+        {
+            throw new TlsFatalAlert(AlertDescription.decode_error, "trailing bytes after the CertificateEntry's CertificateStatus");
+        }
+
+        return parsed.StatusType == CertificateStatusType.ocsp ? parsed.OcspResponse.GetEncoded() : null;
     }
 
     /// <summary>Whether the policy's client certificate was presented.</summary>

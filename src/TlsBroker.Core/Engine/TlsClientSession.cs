@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
@@ -18,6 +19,7 @@ namespace TlsBroker.Core.Engine;
  *                                 v  server close_notify                     v  server close_notify            v  fatal alert, EOF
  *                              Closed <------------------------------------ Closed <-------------------------- Closed
  *
+ * ExportKeys (Established, between whole records) hands the record layer to the caller and goes to Closed without a close_notify.
  * A call that the phase does not expect is a SessionMisuseException; what the server does is a StepResult.
  * Once Closed, Receive, Write and Shutdown are answered with the outcome that closed the session
  * (AfterEnd), as OpenSSL answers them on an SSL object that has ended.
@@ -46,6 +48,8 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     private IReadOnlyList<byte[]> peerCertificates = [];
     private (int Updates, ResumptionState? State) exported;
     private StepResult? ending;
+    private bool keysExported;
+    private byte[]? tls12KeyBlock;
 
     /// <summary>
     /// A session over <paramref name="crypto"/> instead of the shared instance: the fuzzing harness passes a seeded one,
@@ -184,6 +188,31 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         return exported.State;
     }
 
+    /// <summary>
+    /// Key export, once established: the traffic keys and sequence numbers the caller needs to run the record layer
+    /// itself; the session then ends here (Closed, nothing sent: the connection is the caller's). Between whole records
+    /// only, so that the next record on the socket is the first one the caller decrypts. A refusal
+    /// (<see cref="KeyExportRefusedException"/>) leaves the session as it was.
+    /// </summary>
+    public ExportedKeys ExportKeys()
+    {
+        if (Phase != SessionPhase.Established)
+        {
+            throw new KeyExportRefusedException($"keys can be exported only from an established session; this one is {Phase}");
+        }
+
+        if (protocol!.HasPartialRecord)
+        {
+            throw new KeyExportRefusedException(
+                "part of a record is pending (the last Received ended mid-record): export only when every record received is complete, or the caller could not decrypt the rest");
+        }
+
+        var keys = KeyExporter.Export(protocol, client!.SecurityParameters!, tls12KeyBlock);
+        keysExported = true;
+        Close();
+        return keys;
+    }
+
     public void Dispose() => Close();
 
     private static void ValidateAlpn(IReadOnlyList<string> alpn)
@@ -268,6 +297,9 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
                 RecordsToSend = records,
                 Plaintext = plaintext,
                 Established = Summarize(),
+
+                // OK, carrying under a soft-fail revocation policy why a certificate's status was not established.
+                Verify = client!.CertificateCheck.Outcome ?? VerifyOutcome.Ok,
             };
         }
 
@@ -299,6 +331,12 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         // A resumed handshake carries no Certificate message (RFC 5246 §7.3, RFC 8446 §2.2): the chain is the one verified when the session was created.
         resumed = parameters.IsResumedSession || client.ResumedWithPsk;
         peerCertificates = resumed ? client.Resumer.Offered!.PeerCertificates : client.CertificateCheck.PeerCertificates;
+        if (!isTls13 && Policy.KeyExport.Callers.Count > 0)
+        {
+            // Before Capture: resumption takes the session's master secret, the last copy BouncyCastle keeps.
+            tls12KeyBlock = KeyExporter.Tls12KeyBlock(parameters, client.EstablishedSession);
+        }
+
         client.Resumer.Capture(parameters, client.EstablishedSession, resumed);
         return new HandshakeSummary(
             ProtocolVersion: isTls13 ? "TLSv1.3" : "TLSv1.2",
@@ -395,6 +433,11 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     /// </summary>
     private StepResult AfterEnd(SessionCall call)
     {
+        if (keysExported)
+        {
+            throw new SessionMisuseException($"{call} is not allowed: the session's keys were exported, the caller runs the record layer and the broker holds no session");
+        }
+
         var final = ending ?? throw new SessionMisuseException($"{call} is not allowed: the session was disposed");
         if (final.Error != SslError.ZeroReturn)
         {
@@ -413,6 +456,8 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     {
         peerCertificates = PeerCertificates;
         Phase = SessionPhase.Closed;
+        CryptographicOperations.ZeroMemory(tls12KeyBlock);
+        tls12KeyBlock = null;
         protocol?.ReleaseBuffers();
         protocol = null;
         client = null;

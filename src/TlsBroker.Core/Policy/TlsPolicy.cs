@@ -31,6 +31,9 @@ public sealed record TlsPolicy
     /// <summary>The client certificate and key presented when a server asks for one, or null. Its ToString shows no key material.</summary>
     public ClientIdentity? ClientIdentity { get; init; }
 
+    /// <summary>The callers that may export the keys of this policy's sessions; none by default.</summary>
+    public KeyExportGrant KeyExport { get; init; } = KeyExportGrant.None;
+
     /// <summary>What is valid but unwise in the configuration (a world-readable key file ...), for the host to log at start-up.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
@@ -81,10 +84,12 @@ public sealed record TlsPolicy
         var requirements = ChainRequirements.Parse(options.ExtendedKeyUsages, options.MaxDepth, problems, options.Profile);
         var identities = PolicyIdentities.Parse(options.ExpectedIdentities, options.SpiffeTrustDomain, options.CheckServerName, problems);
         requirements = requirements is null || identities is null ? null : requirements with { Identities = identities };
+        var revocation = RevocationPolicy.Parse(options.Revocation, problems);
         var validationTime = ParseValidationTime(options.ValidationTime, problems);
-        var verifier = LoadVerifier(options.TrustAnchors, cache, pins, requirements, validationTime, problems);
+        var verifier = LoadVerifier(options.TrustAnchors, cache, pins, requirements, revocation, validationTime, problems);
         var warnings = new List<string>();
         var clientIdentity = options.ClientIdentity is { } identityOptions ? ClientIdentityLoader.Load(identityOptions, problems, warnings) : null;
+        var keyExport = KeyExportGrant.Parse(options.KeyExport, problems, warnings);
         if (problems.Count > 0)
         {
             throw new PolicyConfigurationException(name, problems);
@@ -101,6 +106,7 @@ public sealed record TlsPolicy
             SignatureSchemes = schemes.Select(s => s.Name).ToArray(),
             AllowedServerNames = options.AllowedServerNames.ToArray(),
             ClientIdentity = clientIdentity,
+            KeyExport = keyExport,
             Warnings = warnings,
         };
     }
@@ -207,11 +213,11 @@ public sealed record TlsPolicy
     }
 
     private static CertificateVerifier? LoadVerifier(
-        string trustAnchors, VerifiedChainCache? cache, ServerPins? pins, ChainRequirements? requirements, DateTimeOffset? validationTime, List<string> problems)
+        string trustAnchors, VerifiedChainCache? cache, ServerPins? pins, ChainRequirements? requirements, RevocationPolicy? revocation, DateTimeOffset? validationTime, List<string> problems)
     {
         try
         {
-            return new CertificateVerifier(TrustAnchors.Load(trustAnchors), cache, pins, requirements) { ValidationTime = validationTime };
+            return new CertificateVerifier(TrustAnchors.Load(trustAnchors), cache, pins, requirements, revocation) { ValidationTime = validationTime };
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
         {

@@ -75,11 +75,17 @@ public sealed class TlsPolicyOptions
     /// <summary>The client certificate and key presented when a server asks for one. Default: none (an empty Certificate is sent).</summary>
     public ClientIdentityOptions? ClientIdentity { get; set; }
 
+    /// <summary>Key export to the caller after the handshake. Default: off.</summary>
+    public KeyExportOptions KeyExport { get; set; } = new();
+
     /// <summary>Reuse of successful chain verifications by this policy's sessions.</summary>
     public VerifiedChainCacheOptions VerifiedChainCache { get; set; } = new();
 
+    /// <summary>Revocation checking: OCSP stapling and CRLs. Default: off.</summary>
+    public RevocationOptions? Revocation { get; set; }
+
     /// <summary>
-    /// The files and folders this policy reads (trust anchors, the client identity's files), as configured: the broker
+    /// The files and folders this policy reads (trust anchors, CRLs, the client identity's files), as configured: the broker
     /// watches them and rebuilds the policy when one changes. Every option naming a file adds it here.
     /// </summary>
     public IEnumerable<string> ReferencedFiles()
@@ -87,6 +93,19 @@ public sealed class TlsPolicyOptions
         if (!string.IsNullOrWhiteSpace(TrustAnchors) && TrustAnchors != Verification.TrustAnchors.SystemSpec)
         {
             yield return TrustAnchors;
+        }
+
+        if (Revocation is { } revocation)
+        {
+            foreach (var file in revocation.CrlFiles.Where(file => !string.IsNullOrWhiteSpace(file)))
+            {
+                yield return file;
+            }
+
+            if (!string.IsNullOrWhiteSpace(revocation.CrlFolder))
+            {
+                yield return revocation.CrlFolder;
+            }
         }
 
         if (ClientIdentity is not { } identity)

@@ -10,6 +10,12 @@ public sealed record VerifyOutcome(X509VerifyCode Code, int Depth, string Reason
 
     public bool IsOk => Code == X509VerifyCode.Ok;
 
+    /// <summary>
+    /// On a success under a soft-fail revocation policy: why the revocation status of a certificate could not be
+    /// established (its verify number, depth and reason), or null when it was or when revocation is not checked.
+    /// </summary>
+    public VerifyOutcome? RevocationUnverified { get; init; }
+
     /// <summary>The constant's OpenSSL name, e.g. <c>X509_V_ERR_HOSTNAME_MISMATCH</c>.</summary>
     public string OpenSslName => X509VerifyCodeNames.OpenSslName(Code);
 }

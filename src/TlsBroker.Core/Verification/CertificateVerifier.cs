@@ -17,13 +17,13 @@ namespace TlsBroker.Core.Verification;
 /// <see cref="X509Chain"/> only checks signatures and name constraints; every other rule is checked
 /// here on the path's certificates, in the order
 /// OpenSSL 3's X509_verify_cert reports them (crypto/x509/x509_vfy.c: leaf key level, build_chain,
-/// check_extensions, check_auth_level, check_id, internal_verify, check_name_constraints), so the
+/// check_extensions, check_auth_level, check_id, check_revocation, internal_verify, check_name_constraints), so the
 /// first failure has the number and depth OpenSSL would give it. Where our rules are stricter
 /// (no subject CN fallback, no partial-label wildcards, no CA certificate as the leaf) the stricter
 /// rule reports at the step where OpenSSL would have applied it.
 /// </remarks>
 public sealed class CertificateVerifier(
-    TrustAnchors trustAnchors, VerifiedChainCache? cache = null, ServerPins? pins = null, ChainRequirements? requirements = null)
+    TrustAnchors trustAnchors, VerifiedChainCache? cache = null, ServerPins? pins = null, ChainRequirements? requirements = null, RevocationPolicy? revocation = null)
 {
     /// <summary>The DER of the certificates cached paths hold that were not sent (trust anchors), shared by the entries.</summary>
     private readonly ConcurrentDictionary<string, byte[]> anchorDer = new(StringComparer.Ordinal);
@@ -32,6 +32,9 @@ public sealed class CertificateVerifier(
 
     /// <summary>The policy's required extended key usages and maximum depth; part of the cache key.</summary>
     public ChainRequirements Requirements { get; } = requirements ?? ChainRequirements.Default;
+
+    /// <summary>The policy's revocation checking (off by default); part of the cache key.</summary>
+    public RevocationPolicy Revocation { get; } = revocation ?? RevocationPolicy.Off;
 
     /// <summary>
     /// The policy's pins, or null. They are part of every verification, so a cached success (same
@@ -61,38 +64,44 @@ public sealed class CertificateVerifier(
     public bool IdentityOptional { get; init; }
 
     /// <summary>Verifies <paramref name="chainDer"/> (as sent: the server's own certificate first) for <paramref name="identity"/> at <paramref name="now"/>.</summary>
-    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now) =>
-        Check(chainDer, IdentityExpectation.For(identity), now).Outcome;
+    /// <param name="stapledOcsp">The DER OCSP response the server stapled for its certificate, or null.</param>
+    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, ServerIdentity identity, DateTimeOffset now, byte[]? stapledOcsp = null) =>
+        Check(chainDer, IdentityExpectation.For(identity), now, stapledOcsp).Outcome;
 
     /// <summary>
     /// Verifies <paramref name="chainDer"/> for every identity of <paramref name="identity"/> and the policy's own
     /// (<see cref="ChainRequirements.Identities"/>) at <paramref name="now"/>.
     /// </summary>
-    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now) =>
-        Check(chainDer, identity, now).Outcome;
+    /// <param name="stapledOcsp">The DER OCSP response the server stapled for its certificate, or null.</param>
+    public VerifyOutcome Verify(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now, byte[]? stapledOcsp = null) =>
+        Check(chainDer, identity, now, stapledOcsp).Outcome;
 
     /// <summary>
     /// Verifies <paramref name="chainDer"/> (as sent: the server's own certificate first) for every identity of
     /// <paramref name="identity"/> and the policy's own at <paramref name="now"/> (or at <see cref="ValidationTime"/>),
     /// and says which path and which pin the verdict is about.
     /// </summary>
-    public VerificationResult Check(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now)
+    /// <param name="stapledOcsp">The DER OCSP response the server stapled for its certificate, or null.</param>
+    public VerificationResult Check(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now, byte[]? stapledOcsp = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(chainDer.Count, nameof(chainDer));
         var at = ValidationTime ?? now;
+        var stapled = Revocation.RequestsOcsp ? stapledOcsp : null;
         if (Cache is null)
         {
-            return VerifyPath(chainDer, identity, at, out _);
+            return VerifyPath(chainDer, identity, at, stapled, out _);
         }
 
-        var key = VerifiedChainKey.Compute(chainDer, identity, Requirements);
+        var key = VerifiedChainKey.Compute(chainDer, identity, Requirements, Revocation.Fingerprint, stapled);
         if (Cache.TryHit(key, at, out var cached, out var pins))
         {
             return new VerificationResult(VerifyOutcome.Ok, cached.Rebuild(chainDer), pins);
         }
 
-        var result = VerifyPath(chainDer, identity, at, out var validity);
-        if (result.Outcome.IsOk)
+        var result = VerifyPath(chainDer, identity, at, stapled, out var validity);
+
+        // A success whose revocation status was not established is not stored, so that every session reports it.
+        if (result.Outcome.IsOk && result.Outcome.RevocationUnverified is null)
         {
             Cache.Add(key, validity, CachedPath.From(result.Path, chainDer, anchorDer), result.Pins, at);
         }
@@ -100,7 +109,7 @@ public sealed class CertificateVerifier(
         return result;
     }
 
-    private VerificationResult VerifyPath(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now, out PathValidity validity)
+    private VerificationResult VerifyPath(IReadOnlyList<byte[]> chainDer, IdentityExpectation identity, DateTimeOffset now, byte[]? stapledOcsp, out PathValidity validity)
     {
         validity = default;
         var sent = new List<X509Certificate2>(chainDer.Count);
@@ -126,7 +135,7 @@ public sealed class CertificateVerifier(
             PathAttempt? furthest = null;
             foreach (var candidate in builder.Paths())
             {
-                var attempt = Check(candidate, sent[0], identity, now);
+                var attempt = Check(candidate, sent[0], identity, now, stapledOcsp);
                 if (attempt.Outcome.IsOk)
                 {
                     validity = attempt.Validity;
@@ -169,7 +178,7 @@ public sealed class CertificateVerifier(
         new(failure, [], Pins is null ? PinCheck.NotConfigured : PinCheck.NotChecked);
 
     /// <summary>One candidate path through every check, in OpenSSL 3's order, stopping at the first failure.</summary>
-    private PathAttempt Check(CandidatePath candidate, X509Certificate2 leaf, IdentityExpectation identity, DateTimeOffset now)
+    private PathAttempt Check(CandidatePath candidate, X509Certificate2 leaf, IdentityExpectation identity, DateTimeOffset now, byte[]? stapledOcsp)
     {
         var notChecked = Pins is null ? PinCheck.NotConfigured : PinCheck.NotChecked;
         if (candidate.TooLong)
@@ -185,12 +194,16 @@ public sealed class CertificateVerifier(
         }
 
         using var path = CertificatePath.Build(candidate, TrustAnchors, now, keyIdentifiersVeto: Requirements.Profile == VerificationProfile.Strict, partialChain: AnyAnchorEndsAPath);
+        var revocation = RevocationVerdict.NotChecked;
         Func<VerifyOutcome?>[] steps =
         [
             () => path.Untrusted,
             () => ExtensionRules.Check(path.Certificates, Requirements),
             () => CheckAlgorithms(path.Certificates),
             () => IdentityOptional && identity.ServerName is null && identity.Required.Count == 0 ? null : IdentityCheck.Check(leaf, identity, Requirements.Identities),
+
+            // OpenSSL 3 verify_chain runs check_revocation here, after check_id and before internal_verify.
+            () => (revocation = Revocation.Check(path.Certificates, stapledOcsp, now)).Failure,
             () => path.CheckSignaturesAndTimes(now),
             () => path.CheckNameConstraints(),
         ];
@@ -203,9 +216,13 @@ public sealed class CertificateVerifier(
             }
         }
 
+        var validity = revocation.CurrentUntil is { } until
+            ? path.Validity with { EarliestNotAfter = Math.Min(path.Validity.EarliestNotAfter, until) }
+            : path.Validity;
+        var ok = revocation.Unverified is { } unverified ? VerifyOutcome.Ok with { RevocationUnverified = unverified } : VerifyOutcome.Ok;
         if (Pins is null)
         {
-            return new PathAttempt(VerifyOutcome.Ok, steps.Length + 1, path.Certificates.Count, path.Validity, Der(certificates), PinCheck.NotConfigured);
+            return new PathAttempt(ok, steps.Length + 1, path.Certificates.Count, validity, Der(certificates), PinCheck.NotConfigured);
         }
 
         // OpenSSL has no pin check of its own; the same test in OpenSSL is DANE (RFC 7671) with TLSA records
@@ -214,7 +231,7 @@ public sealed class CertificateVerifier(
         // would say less and send handshake_failure.
         var pins = Pins.Check(certificates);
         return pins.Status == PinStatus.Matched
-            ? new PathAttempt(VerifyOutcome.Ok, steps.Length + 1, path.Certificates.Count, path.Validity, Der(certificates), pins)
+            ? new PathAttempt(ok, steps.Length + 1, path.Certificates.Count, validity, Der(certificates), pins)
             : new PathAttempt(
                 VerifyFailure.At(X509VerifyCode.DaneNoMatch, 0, $"no certificate of the verified path has a key pinned by the policy (Pins: {Pins.Values.Count} pin-sha256 value(s))"),
                 steps.Length,

@@ -4,7 +4,7 @@ namespace TlsBroker.Core.Verification;
 
 /// <summary>What checking one candidate path gave, and how far it got.</summary>
 /// <param name="Outcome">The first failure in OpenSSL's order, or OK.</param>
-/// <param name="ChecksPassed">How many of the verifier's steps (build, extensions, algorithms, identity, signatures and times, name constraints, pins) the path passed.</param>
+/// <param name="ChecksPassed">How many of the verifier's steps (build, extensions, algorithms, identity, revocation, signatures and times, name constraints, pins) the path passed.</param>
 /// <param name="Length">Certificates in the path.</param>
 /// <param name="Validity">When the path is valid, for a path that verified.</param>
 /// <param name="Path">The path checked, DER, leaf first.</param>

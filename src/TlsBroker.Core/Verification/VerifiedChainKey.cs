@@ -6,21 +6,24 @@ using System.Text;
 namespace TlsBroker.Core.Verification;
 
 /// <summary>
-/// SHA-256 over the policy's chain requirements (required extended key usages, maximum depth, profile, its own expected identities), the
-/// caller's expected identities and every certificate of the chain as sent, each length-prefixed so that no two
+/// SHA-256 over the policy's chain requirements (required extended key usages, maximum depth, profile, its own expected identities)
+/// and revocation settings, the caller's expected identities, the OCSP response the server stapled (when the policy checks it) and
+/// every certificate of the chain as sent, each length-prefixed so that no two
 /// different (requirements, identities, chain) inputs are the same byte string: a cache hit needs the same
 /// requirements, the exact identities and the exact certificates in the same order, with SHA-256's collision
 /// resistance. A verdict reached under one policy's requirements is never reused under another's.
 /// </summary>
 internal readonly record struct VerifiedChainKey(UInt128 High, UInt128 Low)
 {
-    public static VerifiedChainKey Compute(IReadOnlyList<byte[]> chainDer, IdentityExpectation expectation, ChainRequirements requirements)
+    public static VerifiedChainKey Compute(
+        IReadOnlyList<byte[]> chainDer, IdentityExpectation expectation, ChainRequirements requirements, string revocationFingerprint = "", byte[]? stapledOcsp = null)
     {
-        var fingerprint = requirements.Fingerprint;
+        var fingerprint = $"{requirements.Fingerprint};{revocationFingerprint}";
+        var stapled = stapledOcsp ?? [];
         var fingerprintLength = Encoding.UTF8.GetByteCount(fingerprint);
         var name = expectation.Fingerprint;
         var nameLength = Encoding.UTF8.GetByteCount(name);
-        var total = sizeof(int) + fingerprintLength + sizeof(int) + nameLength;
+        var total = sizeof(int) + fingerprintLength + sizeof(int) + nameLength + sizeof(int) + stapled.Length;
         for (var i = 0; i < chainDer.Count; i++)
         {
             total += sizeof(int) + chainDer[i].Length;
@@ -33,6 +36,9 @@ internal readonly record struct VerifiedChainKey(UInt128 High, UInt128 Low)
             written += Encoding.UTF8.GetBytes(fingerprint, buffer.AsSpan(written));
             written += Prefixed(buffer, written, nameLength);
             written += Encoding.UTF8.GetBytes(name, buffer.AsSpan(written));
+            written += Prefixed(buffer, written, stapled.Length);
+            stapled.CopyTo(buffer.AsSpan(written));
+            written += stapled.Length;
             for (var i = 0; i < chainDer.Count; i++)
             {
                 written += Prefixed(buffer, written, chainDer[i].Length);

@@ -15,6 +15,7 @@ public static class VerifyAlert
     internal const int UnknownCa = 48;
     internal const int DecryptError = 51;
     internal const int InternalError = 80;
+    internal const int BadCertificateStatusResponse = 113;
 
     /// <summary>OpenSSL 3 ssl/statem/statem_lib.c x509table, entry for entry.</summary>
     private static readonly Dictionary<X509VerifyCode, int> Table = new()
@@ -61,7 +62,19 @@ public static class VerifyAlert
         [X509VerifyCode.Unspecified] = InternalError,
     };
 
+    /// <summary>
+    /// Not in x509table: the stapled-OCSP results. RFC 6066 §8: a client that finds the response "not satisfactory"
+    /// aborts "with a bad_certificate_status_response(113) alert", which is what OpenSSL's client sends whenever its
+    /// status callback rejects the stapled status (ssl/statem/statem_clnt.c, tls_process_initial_server_flight).
+    /// </summary>
+    private static readonly Dictionary<X509VerifyCode, int> StaplingTable = new()
+    {
+        [X509VerifyCode.OcspVerifyNeeded] = BadCertificateStatusResponse,
+        [X509VerifyCode.OcspVerifyFailed] = BadCertificateStatusResponse,
+        [X509VerifyCode.OcspCertUnknown] = BadCertificateStatusResponse,
+    };
+
     /// <summary>The AlertDescription code (e.g. 42 bad_certificate, 45 certificate_expired, 48 unknown_ca).</summary>
     public static int For(X509VerifyCode code) =>
-        Table.TryGetValue(code, out var alert) ? alert : CertificateUnknown;
+        Table.TryGetValue(code, out var alert) || StaplingTable.TryGetValue(code, out alert) ? alert : CertificateUnknown;
 }

@@ -47,6 +47,15 @@ internal static class VerifyErrorText
         [X509VerifyCode.CaCertMissingKeyUsage] = "CA cert does not include key usage extension",
         [X509VerifyCode.ExtensionsRequireVersion3] = "Using cert extension requires at least X509v3",
         [X509VerifyCode.EcKeyExplicitParams] = "Certificate public key has explicit ECC parameters",
+        [X509VerifyCode.UnableToGetCrl] = "unable to get certificate CRL",
+        [X509VerifyCode.CrlSignatureFailure] = "CRL signature failure",
+        [X509VerifyCode.CrlNotYetValid] = "CRL is not yet valid",
+        [X509VerifyCode.CrlHasExpired] = "CRL has expired",
+        [X509VerifyCode.CertRevoked] = "certificate revoked",
+        [X509VerifyCode.KeyusageNoCrlSign] = "key usage does not include CRL signing",
+        [X509VerifyCode.OcspVerifyNeeded] = "OCSP verification needed",
+        [X509VerifyCode.OcspVerifyFailed] = "OCSP verification failed",
+        [X509VerifyCode.OcspCertUnknown] = "OCSP unknown cert",
     };
 
     public static string For(X509VerifyCode code) =>

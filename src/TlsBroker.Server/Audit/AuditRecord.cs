@@ -5,6 +5,7 @@ namespace TlsBroker.Server.Audit;
 /// <param name="PeerLeafSha256">SHA-256 of the server certificate's DER, hex, as <c>openssl x509 -fingerprint -sha256</c> without colons; "none" when none arrived.</param>
 /// <param name="BytesIn">TLS bytes from the server, forwarded by the caller.</param>
 /// <param name="BytesOut">TLS bytes the broker gave the caller to send to the server.</param>
+/// <param name="KeysExported">The caller took the session's traffic keys (key export) and runs its record layer.</param>
 internal sealed record AuditRecord(
     string SessionId,
     string Caller,
@@ -23,4 +24,5 @@ internal sealed record AuditRecord(
     bool Resumed,
     long BytesIn,
     long BytesOut,
-    TimeSpan Duration);
+    TimeSpan Duration,
+    bool KeysExported = false);

@@ -52,6 +52,11 @@ internal sealed class SessionAudit(TimeProvider timeProvider)
 
     public void Received(int bytes) => BytesIn += bytes;
 
+    /// <summary>Whether the caller took the session's keys (<see cref="TlsClientSession.ExportKeys"/>).</summary>
+    public bool KeysExported { get; private set; }
+
+    public void ExportedKeys() => KeysExported = true;
+
     public void Answered(StepResult result)
     {
         BytesOut += result.RecordsToSend.Length;
@@ -101,7 +106,8 @@ internal sealed class SessionAudit(TimeProvider timeProvider)
             Resumed: established?.Resumed ?? false,
             BytesIn: BytesIn,
             BytesOut: BytesOut,
-            Duration: timeProvider.GetElapsedTime(startTimestamp));
+            Duration: timeProvider.GetElapsedTime(startTimestamp),
+            KeysExported: KeysExported);
         trace.End(record);
         return record;
     }

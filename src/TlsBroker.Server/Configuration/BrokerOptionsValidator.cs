@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using TlsBroker.Core.Policy;
+using TlsBroker.Server.Callers;
 
 namespace TlsBroker.Server.Configuration;
 
@@ -59,6 +60,7 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
                 problems.Add($"{prefix}Policies:{policyName}: ValidationTime is set but {prefix}AllowValidationTimeOverride is false; a fixed validation time is for tests only");
             }
 
+            CollectKeyExportCallers(options, $"{prefix}Policies:{policyName}:KeyExport:Callers", policyOptions.KeyExport, problems);
             try
             {
                 TlsPolicy.Create(policyName, policyOptions);
@@ -70,6 +72,19 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    /// <summary>A caller granted key export must exist: "anonymous" when no callers are configured, else one of Broker:Callers.</summary>
+    private static void CollectKeyExportCallers(BrokerOptions options, string key, KeyExportOptions keyExport, List<string> problems)
+    {
+        foreach (var caller in keyExport.Callers.Where(c => !string.IsNullOrWhiteSpace(c)))
+        {
+            var known = options.Callers.Count == 0 ? caller == Caller.Anonymous.Name : options.Callers.ContainsKey(caller);
+            if (!known)
+            {
+                problems.Add($"{key} names '{caller}', which is not a caller in Broker:Callers" + (options.Callers.Count == 0 ? " (none is configured: the only caller is 'anonymous')" : string.Empty));
+            }
+        }
     }
 
     private static void CheckRange<T>(List<string> problems, string key, T value, T min, T max)

@@ -58,6 +58,14 @@ internal static partial class BrokerLog
         Message = "Resumption tokens off: {Why}")]
     public static partial void ResumptionOff(ILogger logger, string why);
 
+    [LoggerMessage(EventId = 440, EventName = "KeysExported", Level = LogLevel.Information,
+        Message = "Session {SessionId} keys exported to caller {Caller} under policy {Policy} ({TlsVersion} {CipherSuite}): the caller runs the record layer")]
+    public static partial void KeysExported(ILogger logger, string sessionId, string caller, string policy, string tlsVersion, string cipherSuite);
+
+    [LoggerMessage(EventId = 441, EventName = "KeyExportRefused", Level = LogLevel.Information,
+        Message = "Session {SessionId} key export refused for caller {Caller} under policy {Policy}: {Reason}")]
+    public static partial void KeyExportRefused(ILogger logger, string sessionId, string caller, string policy, string reason);
+
     [LoggerMessage(EventId = 100, EventName = "PolicyWarning", Level = LogLevel.Warning,
         Message = "Policy {Policy}: {Warning}")]
     public static partial void PolicyWarning(ILogger logger, string policy, string warning);

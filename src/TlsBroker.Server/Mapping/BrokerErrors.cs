@@ -14,7 +14,7 @@ namespace TlsBroker.Server.Mapping;
 internal static class BrokerErrors
 {
     public static RpcException EmptyRequest() =>
-        new BrokerRejection(StatusCode.InvalidArgument, "request has no step: set one of start, received, write, shutdown", RejectionReason.Malformed);
+        new BrokerRejection(StatusCode.InvalidArgument, "request has no step: set one of start, received, write, shutdown, export_keys", RejectionReason.Malformed);
 
     public static RpcException FirstMessageMustBeStart(ConnectRequest.StepOneofCase step) =>
         new BrokerRejection(StatusCode.InvalidArgument, $"first message must be start, got {step.ToString().ToLowerInvariant()}", RejectionReason.Malformed);
@@ -50,6 +50,12 @@ internal static class BrokerErrors
 
     public static RpcException ServerNameOutsidePolicy(string serverName, string policy) =>
         new BrokerRejection(StatusCode.PermissionDenied, $"server_name '{Excerpt.Of(serverName)}' is not allowed by policy '{policy}'", RejectionReason.Policy);
+
+    public static RpcException KeyExportNotGranted(string policy, string caller) =>
+        new BrokerRejection(StatusCode.PermissionDenied, $"policy '{policy}' does not grant key export to caller '{Excerpt.Of(caller)}' (its KeyExport:Allowed and KeyExport:Callers)", RejectionReason.Policy);
+
+    public static RpcException KeyExportRefused(KeyExportRefusedException refused) =>
+        new BrokerRejection(StatusCode.FailedPrecondition, "key export refused: " + refused.Message, RejectionReason.Malformed);
 
     public static RpcException SessionLimitReached(int limit) =>
         new BrokerRejection(StatusCode.ResourceExhausted, $"session limit reached: the broker holds {limit} sessions at most; retry later", RejectionReason.Capacity);

@@ -39,8 +39,30 @@ internal static class ConnectResponseMapper
             response.Established = ToWire(summary);
         }
 
+        if (result.Keys is { } keys)
+        {
+            response.ExportedKeys = ToWire(keys);
+        }
+
         return response;
     }
+
+    /// <summary>Wraps the engine's arrays without a copy, so that zeroing them once the response is written leaves no copy here.</summary>
+    private static Contracts.V1.ExportedKeys ToWire(Core.Engine.ExportedKeys keys) => new()
+    {
+        ProtocolVersion = keys.ProtocolVersion,
+        CipherSuite = keys.CipherSuite,
+        Hash = keys.Hash,
+        ClientTrafficSecret = UnsafeByteOperations.UnsafeWrap(keys.ClientTrafficSecret),
+        ServerTrafficSecret = UnsafeByteOperations.UnsafeWrap(keys.ServerTrafficSecret),
+        ClientWriteKey = UnsafeByteOperations.UnsafeWrap(keys.ClientWriteKey),
+        ServerWriteKey = UnsafeByteOperations.UnsafeWrap(keys.ServerWriteKey),
+        ClientWriteIv = UnsafeByteOperations.UnsafeWrap(keys.ClientWriteIv),
+        ServerWriteIv = UnsafeByteOperations.UnsafeWrap(keys.ServerWriteIv),
+        ReadSequence = (ulong)keys.ReadSequence,
+        WriteSequence = (ulong)keys.WriteSequence,
+        KeyUpdateOwed = keys.KeyUpdateOwed,
+    };
 
     // The engine's SslError carries OpenSSL's SSL_ERROR_* numbers, as the wire enum does (ssl.h).
     private static WireSslError ToWire(Core.Results.SslError error) => (WireSslError)(int)error;

@@ -49,6 +49,7 @@ internal sealed class ConnectCall : IDisposable
     private SessionResumption? resumption;
     private string policyName = string.Empty;
     private string serverName = string.Empty;
+    private Core.Engine.ExportedKeys? exportedKeys;
 
     public ConnectCall(
         LiveConfiguration live,
@@ -92,10 +93,13 @@ internal sealed class ConnectCall : IDisposable
             {
                 var limit = configuration.Options.MaxBufferedResponseBytes;
                 writer.Enqueue(Answer(request), deadlines.IdleTimeout, limit);
-                if (limit == 0)
+                if (limit == 0 || exportedKeys is not null)
                 {
                     await writer.FlushAsync();
                 }
+
+                // The response is serialized once written: the broker's copy of the keys goes now.
+                ZeroExportedKeys();
             }
 
             await writer.FlushAsync();
@@ -127,6 +131,7 @@ internal sealed class ConnectCall : IDisposable
     public void Dispose()
     {
         End("stream ended");
+        ZeroExportedKeys();
         auditor.Write(audit.Complete(caller.Name, Id, session), audit.PolicyFound);
         session?.Dispose();
     }
@@ -160,6 +165,11 @@ internal sealed class ConnectCall : IDisposable
                 ConnectRequest.StepOneofCase.None => throw BrokerErrors.EmptyRequest(),
                 _ => throw BrokerErrors.FirstMessageMustBeStart(request.StepCase),
             };
+        }
+
+        if (request.StepCase == ConnectRequest.StepOneofCase.ExportKeys)
+        {
+            return ExportKeys(session);
         }
 
         var before = session.Phase;
@@ -217,6 +227,42 @@ internal sealed class ConnectCall : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Key export: only a caller the session's policy names (PERMISSION_DENIED otherwise, whatever the session's state);
+    /// the engine then says whether the session can hand its keys over now (FAILED_PRECONDITION otherwise). The session
+    /// ends with the export: the connection and its record layer are the caller's.
+    /// </summary>
+    private StepResult ExportKeys(TlsClientSession active)
+    {
+        if (!active.Policy.KeyExport.Allows(caller.Name))
+        {
+            BrokerLog.KeyExportRefused(logger, Id, caller.Name, policyName, "the policy does not grant key export to this caller");
+            throw BrokerErrors.KeyExportNotGranted(policyName, caller.Name);
+        }
+
+        try
+        {
+            exportedKeys = active.ExportKeys();
+        }
+        catch (KeyExportRefusedException refused)
+        {
+            BrokerLog.KeyExportRefused(logger, Id, caller.Name, policyName, refused.Message);
+            throw BrokerErrors.KeyExportRefused(refused);
+        }
+
+        audit.ExportedKeys();
+        metrics.KeysExported(policyName);
+        BrokerLog.KeysExported(logger, Id, caller.Name, policyName, exportedKeys.ProtocolVersion, exportedKeys.CipherSuite);
+        End("keys exported: the caller runs the record layer");
+        return new StepResult { Ret = 1, Error = Core.Results.SslError.None, Keys = exportedKeys };
+    }
+
+    private void ZeroExportedKeys()
+    {
+        exportedKeys?.Dispose();
+        exportedKeys = null;
+    }
+
     private void Observe(SessionPhase before, StepResult result)
     {
         // A request after the end gets the final outcome again (TlsClientSession.AfterEnd); it was observed once already.
@@ -231,6 +277,11 @@ internal sealed class ConnectCall : IDisposable
             metrics.HandshakeSucceeded(policyName, summary);
             BrokerLog.SessionEstablished(
                 logger, Id, summary.ProtocolVersion, summary.CipherSuite, summary.Group, summary.Alpn ?? "none", summary.Resumed, summary.Duration.TotalMilliseconds);
+            if (result.Verify.RevocationUnverified is { } unverified)
+            {
+                RevocationLog.RevocationUnverified(
+                    logger, Id, policyName, serverName, (int)unverified.Code, unverified.OpenSslName, unverified.Depth, unverified.Reason);
+            }
         }
 
         // SSL_get_error(3): SSL_ERROR_SSL and SSL_ERROR_SYSCALL are fatal; nothing more may be done on the connection.

@@ -21,6 +21,7 @@ internal sealed class BrokerMetrics
     private readonly Counter<long> handshakes;
     private readonly Histogram<double> handshakeDuration;
     private readonly Counter<long> resumptionTokens;
+    private readonly Counter<long> keysExported;
     private readonly Counter<long> sessions;
     private readonly Counter<long> sessionBytes;
     private readonly Histogram<double> sessionDuration;
@@ -32,6 +33,7 @@ internal sealed class BrokerMetrics
     {
         var meter = meterFactory.Create(MeterName);
         activeSessions = meter.CreateUpDownCounter<long>("tlsbroker.sessions.active", "{session}", "TLS sessions held by the broker right now.");
+        keysExported = meter.CreateCounter<long>("tlsbroker.keys.exported", "{session}", "Sessions whose traffic keys the caller took (key export), by policy.");
         handshakes = meter.CreateCounter<long>("tlsbroker.handshakes", "{handshake}", "Handshakes that ended, by outcome.");
         handshakeDuration = meter.CreateHistogram(
             "tlsbroker.handshake.duration",
@@ -69,6 +71,8 @@ internal sealed class BrokerMetrics
             1, new("tlsbroker.policy", policy), new("tlsbroker.outcome", "established"), new("tls.protocol.version", summary.ProtocolVersion), new("tlsbroker.verify_code", "0"));
         handshakeDuration.Record(summary.Duration.TotalSeconds, new KeyValuePair<string, object?>("tlsbroker.policy", policy));
     }
+
+    internal void KeysExported(string policy) => keysExported.Add(1, new KeyValuePair<string, object?>("tlsbroker.policy", policy));
 
     internal void ResumptionToken(string outcome) => resumptionTokens.Add(1, new KeyValuePair<string, object?>("tlsbroker.outcome", outcome));
 

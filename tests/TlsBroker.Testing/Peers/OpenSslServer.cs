@@ -35,6 +35,18 @@ public sealed class OpenSslServer : IAsyncDisposable
     public Task WaitForOutputAsync(string fragment) => process.WaitForOutputAsync(fragment);
 
     /// <summary>
+    /// Types <paramref name="line"/> on s_server's console: without -rev, a line goes to the client as data and a
+    /// command line ("k", "K": a TLS 1.3 KeyUpdate, without or with update_requested; s_server(1) "CONNECTED COMMANDS")
+    /// is acted on. s_server reads its console in whatever pieces arrive, so a command must be alone in its read:
+    /// wait for its effect before typing the next line. A data line must not start with a command letter.
+    /// </summary>
+    public async Task TypeAsync(string line)
+    {
+        await process.StandardInput.WriteAsync(line + "\n");
+        await process.StandardInput.FlushAsync();
+    }
+
+    /// <summary>
     /// Starts s_server sending the chain's server certificate and intermediate, with its key, plus
     /// <paramref name="extraArguments"/> (e.g. "-tls1_2", "-alpn", "h2").
     /// </summary>

@@ -42,7 +42,8 @@ public sealed class TestClientCa : IDisposable
         var scalar = privateKey switch
         {
             ECDsa ec => ec.ExportParameters(includePrivateParameters: true).D!,
-            RSA rsa => rsa.ExportParameters(includePrivateParameters: true).D!,
+            // RSAParameters.D is padded to the modulus' length; the DER INTEGER in PKCS#8 is not (1 key in 256 starts with 0).
+            RSA rsa => rsa.ExportParameters(includePrivateParameters: true).D!.AsSpan().TrimStart((byte)0).ToArray(),
             _ => throw new InvalidOperationException("unsupported key"),
         };
         return new TestClientIdentity(Folder, commonName, issued.Der, privateKey.ExportPkcs8PrivateKey(), scalar, privateKey);

@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19tlsbroker/v1/broker.proto\x12\x0ctlsbroker.v1\x1a\x1egoogle/protobuf/duration.proto\"\xbc\x01\n\x0e\x43onnectRequest\x12$\n\x05start\x18\x01 \x01(\x0b\x32\x13.tlsbroker.v1.StartH\x00\x12*\n\x08received\x18\x02 \x01(\x0b\x32\x16.tlsbroker.v1.ReceivedH\x00\x12$\n\x05write\x18\x03 \x01(\x0b\x32\x13.tlsbroker.v1.WriteH\x00\x12*\n\x08shutdown\x18\x04 \x01(\x0b\x32\x16.tlsbroker.v1.ShutdownH\x00\x42\x06\n\x04step\"T\n\x05Start\x12\x0e\n\x06policy\x18\x01 \x01(\t\x12\x13\n\x0bserver_name\x18\x02 \x01(\t\x12\x0c\n\x04\x61lpn\x18\x03 \x03(\t\x12\x18\n\x10resumption_token\x18\x04 \x01(\x0c\"%\n\x08Received\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x0b\n\x03\x65of\x18\x02 \x01(\x08\"\x1a\n\x05Write\x12\x11\n\tplaintext\x18\x01 \x01(\x0c\"\n\n\x08Shutdown\"a\n\x05\x41lert\x12\x13\n\x0b\x64\x65scription\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\'\n\x05level\x18\x03 \x01(\x0e\x32\x18.tlsbroker.v1.AlertLevel\x12\x0c\n\x04sent\x18\x04 \x01(\x08\"9\n\x0cVerifyResult\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05\x64\x65pth\x18\x03 \x01(\x05\"\xde\x01\n\x0b\x45stablished\x12\x18\n\x10protocol_version\x18\x01 \x01(\t\x12\x14\n\x0c\x63ipher_suite\x18\x02 \x01(\t\x12\r\n\x05group\x18\x03 \x01(\t\x12\x0c\n\x04\x61lpn\x18\x04 \x01(\t\x12\x19\n\x11peer_certificates\x18\x05 \x03(\x0c\x12\x0f\n\x07resumed\x18\x06 \x01(\x08\x12\x35\n\x12handshake_duration\x18\x07 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x1f\n\x17\x63lient_certificate_sent\x18\x08 \x01(\x08\"\xc7\x02\n\x0f\x43onnectResponse\x12\x17\n\x0frecords_to_send\x18\x01 \x01(\x0c\x12\x11\n\tplaintext\x18\x02 \x01(\x0c\x12\x0b\n\x03ret\x18\x03 \x01(\x05\x12%\n\x05\x65rror\x18\x04 \x01(\x0e\x32\x16.tlsbroker.v1.SslError\x12\"\n\x05\x61lert\x18\x05 \x01(\x0b\x32\x13.tlsbroker.v1.Alert\x12*\n\x06verify\x18\x06 \x01(\x0b\x32\x1a.tlsbroker.v1.VerifyResult\x12\x0e\n\x06reason\x18\x07 \x01(\t\x12.\n\x0b\x65stablished\x18\x08 \x01(\x0b\x32\x19.tlsbroker.v1.Established\x12\x18\n\x10resumption_token\x18\t \x01(\x0c\x12*\n\x07session\x18\n \x01(\x0b\x32\x19.tlsbroker.v1.SessionInfo\"4\n\x0bSessionInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x19\n\x11max_message_bytes\x18\x02 \x01(\x05\"\x87\x01\n\rVerifyRequest\x12\x0e\n\x06policy\x18\x01 \x01(\t\x12\x13\n\x0bserver_name\x18\x02 \x01(\t\x12\x14\n\x0c\x63\x65rtificates\x18\x03 \x03(\x0c\x12;\n\x13\x65xpected_identities\x18\n \x03(\x0b\x32\x1e.tlsbroker.v1.ExpectedIdentity\"\x8f\x01\n\x10\x45xpectedIdentity\x12\r\n\x03\x64ns\x18\x01 \x01(\tH\x00\x12\x0c\n\x02ip\x18\x02 \x01(\tH\x00\x12\r\n\x03uri\x18\x03 \x01(\tH\x00\x12\x13\n\tspiffe_id\x18\x04 \x01(\tH\x00\x12\x1d\n\x13spiffe_trust_domain\x18\x05 \x01(\tH\x00\x12\x0f\n\x05\x65mail\x18\x06 \x01(\tH\x00\x42\n\n\x08identity\"\x81\x01\n\x0eVerifyResponse\x12*\n\x06verify\x18\x01 \x01(\x0b\x32\x1a.tlsbroker.v1.VerifyResult\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x0c\n\x04path\x18\x03 \x03(\x0c\x12%\n\x04pins\x18\x04 \x01(\x0b\x32\x17.tlsbroker.v1.PinResult\"P\n\tPinResult\x12\'\n\x06status\x18\x01 \x01(\x0e\x32\x17.tlsbroker.v1.PinStatus\x12\r\n\x05\x64\x65pth\x18\x02 \x01(\x05\x12\x0b\n\x03pin\x18\x03 \x01(\t*\x96\x01\n\x08SslError\x12\x12\n\x0eSSL_ERROR_NONE\x10\x00\x12\x11\n\rSSL_ERROR_SSL\x10\x01\x12\x17\n\x13SSL_ERROR_WANT_READ\x10\x02\x12\x18\n\x14SSL_ERROR_WANT_WRITE\x10\x03\x12\x15\n\x11SSL_ERROR_SYSCALL\x10\x05\x12\x19\n\x15SSL_ERROR_ZERO_RETURN\x10\x06*Y\n\nAlertLevel\x12\x1b\n\x17\x41LERT_LEVEL_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41LERT_LEVEL_WARNING\x10\x01\x12\x15\n\x11\x41LERT_LEVEL_FATAL\x10\x02*\x93\x01\n\tPinStatus\x12\x1a\n\x16PIN_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19PIN_STATUS_NOT_CONFIGURED\x10\x01\x12\x16\n\x12PIN_STATUS_MATCHED\x10\x02\x12\x17\n\x13PIN_STATUS_NO_MATCH\x10\x03\x12\x1a\n\x16PIN_STATUS_NOT_CHECKED\x10\x04\x32\xa0\x01\n\rBrokerService\x12J\n\x07\x43onnect\x12\x1c.tlsbroker.v1.ConnectRequest\x1a\x1d.tlsbroker.v1.ConnectResponse(\x01\x30\x01\x12\x43\n\x06Verify\x12\x1b.tlsbroker.v1.VerifyRequest\x1a\x1c.tlsbroker.v1.VerifyResponseBt\n\x10\x64\x65v.tlsbroker.v1P\x01ZEgithub.com/tlsbroker/tlsbroker/src/clients/go/tlsbrokerv1;tlsbrokerv1\xaa\x02\x16TlsBroker.Contracts.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19tlsbroker/v1/broker.proto\x12\x0ctlsbroker.v1\x1a\x1egoogle/protobuf/duration.proto\"\xed\x01\n\x0e\x43onnectRequest\x12$\n\x05start\x18\x01 \x01(\x0b\x32\x13.tlsbroker.v1.StartH\x00\x12*\n\x08received\x18\x02 \x01(\x0b\x32\x16.tlsbroker.v1.ReceivedH\x00\x12$\n\x05write\x18\x03 \x01(\x0b\x32\x13.tlsbroker.v1.WriteH\x00\x12*\n\x08shutdown\x18\x04 \x01(\x0b\x32\x16.tlsbroker.v1.ShutdownH\x00\x12/\n\x0b\x65xport_keys\x18\x05 \x01(\x0b\x32\x18.tlsbroker.v1.ExportKeysH\x00\x42\x06\n\x04step\"T\n\x05Start\x12\x0e\n\x06policy\x18\x01 \x01(\t\x12\x13\n\x0bserver_name\x18\x02 \x01(\t\x12\x0c\n\x04\x61lpn\x18\x03 \x03(\t\x12\x18\n\x10resumption_token\x18\x04 \x01(\x0c\"%\n\x08Received\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x0b\n\x03\x65of\x18\x02 \x01(\x08\"\x1a\n\x05Write\x12\x11\n\tplaintext\x18\x01 \x01(\x0c\"\n\n\x08Shutdown\"\x0c\n\nExportKeys\"\xb8\x02\n\x0c\x45xportedKeys\x12\x18\n\x10protocol_version\x18\x01 \x01(\t\x12\x14\n\x0c\x63ipher_suite\x18\x02 \x01(\t\x12\x0c\n\x04hash\x18\x03 \x01(\t\x12\x1d\n\x15\x63lient_traffic_secret\x18\x04 \x01(\x0c\x12\x1d\n\x15server_traffic_secret\x18\x05 \x01(\x0c\x12\x18\n\x10\x63lient_write_key\x18\x06 \x01(\x0c\x12\x18\n\x10server_write_key\x18\x07 \x01(\x0c\x12\x17\n\x0f\x63lient_write_iv\x18\x08 \x01(\x0c\x12\x17\n\x0fserver_write_iv\x18\t \x01(\x0c\x12\x15\n\rread_sequence\x18\n \x01(\x04\x12\x16\n\x0ewrite_sequence\x18\x0b \x01(\x04\x12\x17\n\x0fkey_update_owed\x18\x0c \x01(\x08\"a\n\x05\x41lert\x12\x13\n\x0b\x64\x65scription\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\'\n\x05level\x18\x03 \x01(\x0e\x32\x18.tlsbroker.v1.AlertLevel\x12\x0c\n\x04sent\x18\x04 \x01(\x08\"9\n\x0cVerifyResult\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05\x64\x65pth\x18\x03 \x01(\x05\"\xde\x01\n\x0b\x45stablished\x12\x18\n\x10protocol_version\x18\x01 \x01(\t\x12\x14\n\x0c\x63ipher_suite\x18\x02 \x01(\t\x12\r\n\x05group\x18\x03 \x01(\t\x12\x0c\n\x04\x61lpn\x18\x04 \x01(\t\x12\x19\n\x11peer_certificates\x18\x05 \x03(\x0c\x12\x0f\n\x07resumed\x18\x06 \x01(\x08\x12\x35\n\x12handshake_duration\x18\x07 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x1f\n\x17\x63lient_certificate_sent\x18\x08 \x01(\x08\"\xfa\x02\n\x0f\x43onnectResponse\x12\x17\n\x0frecords_to_send\x18\x01 \x01(\x0c\x12\x11\n\tplaintext\x18\x02 \x01(\x0c\x12\x0b\n\x03ret\x18\x03 \x01(\x05\x12%\n\x05\x65rror\x18\x04 \x01(\x0e\x32\x16.tlsbroker.v1.SslError\x12\"\n\x05\x61lert\x18\x05 \x01(\x0b\x32\x13.tlsbroker.v1.Alert\x12*\n\x06verify\x18\x06 \x01(\x0b\x32\x1a.tlsbroker.v1.VerifyResult\x12\x0e\n\x06reason\x18\x07 \x01(\t\x12.\n\x0b\x65stablished\x18\x08 \x01(\x0b\x32\x19.tlsbroker.v1.Established\x12\x18\n\x10resumption_token\x18\t \x01(\x0c\x12*\n\x07session\x18\n \x01(\x0b\x32\x19.tlsbroker.v1.SessionInfo\x12\x31\n\rexported_keys\x18\x0b \x01(\x0b\x32\x1a.tlsbroker.v1.ExportedKeys\"4\n\x0bSessionInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x19\n\x11max_message_bytes\x18\x02 \x01(\x05\"\x87\x01\n\rVerifyRequest\x12\x0e\n\x06policy\x18\x01 \x01(\t\x12\x13\n\x0bserver_name\x18\x02 \x01(\t\x12\x14\n\x0c\x63\x65rtificates\x18\x03 \x03(\x0c\x12;\n\x13\x65xpected_identities\x18\n \x03(\x0b\x32\x1e.tlsbroker.v1.ExpectedIdentity\"\x8f\x01\n\x10\x45xpectedIdentity\x12\r\n\x03\x64ns\x18\x01 \x01(\tH\x00\x12\x0c\n\x02ip\x18\x02 \x01(\tH\x00\x12\r\n\x03uri\x18\x03 \x01(\tH\x00\x12\x13\n\tspiffe_id\x18\x04 \x01(\tH\x00\x12\x1d\n\x13spiffe_trust_domain\x18\x05 \x01(\tH\x00\x12\x0f\n\x05\x65mail\x18\x06 \x01(\tH\x00\x42\n\n\x08identity\"\x81\x01\n\x0eVerifyResponse\x12*\n\x06verify\x18\x01 \x01(\x0b\x32\x1a.tlsbroker.v1.VerifyResult\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x0c\n\x04path\x18\x03 \x03(\x0c\x12%\n\x04pins\x18\x04 \x01(\x0b\x32\x17.tlsbroker.v1.PinResult\"P\n\tPinResult\x12\'\n\x06status\x18\x01 \x01(\x0e\x32\x17.tlsbroker.v1.PinStatus\x12\r\n\x05\x64\x65pth\x18\x02 \x01(\x05\x12\x0b\n\x03pin\x18\x03 \x01(\t*\x96\x01\n\x08SslError\x12\x12\n\x0eSSL_ERROR_NONE\x10\x00\x12\x11\n\rSSL_ERROR_SSL\x10\x01\x12\x17\n\x13SSL_ERROR_WANT_READ\x10\x02\x12\x18\n\x14SSL_ERROR_WANT_WRITE\x10\x03\x12\x15\n\x11SSL_ERROR_SYSCALL\x10\x05\x12\x19\n\x15SSL_ERROR_ZERO_RETURN\x10\x06*Y\n\nAlertLevel\x12\x1b\n\x17\x41LERT_LEVEL_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41LERT_LEVEL_WARNING\x10\x01\x12\x15\n\x11\x41LERT_LEVEL_FATAL\x10\x02*\x93\x01\n\tPinStatus\x12\x1a\n\x16PIN_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19PIN_STATUS_NOT_CONFIGURED\x10\x01\x12\x16\n\x12PIN_STATUS_MATCHED\x10\x02\x12\x17\n\x13PIN_STATUS_NO_MATCH\x10\x03\x12\x1a\n\x16PIN_STATUS_NOT_CHECKED\x10\x04\x32\xa0\x01\n\rBrokerService\x12J\n\x07\x43onnect\x12\x1c.tlsbroker.v1.ConnectRequest\x1a\x1d.tlsbroker.v1.ConnectResponse(\x01\x30\x01\x12\x43\n\x06Verify\x12\x1b.tlsbroker.v1.VerifyRequest\x1a\x1c.tlsbroker.v1.VerifyResponseBt\n\x10\x64\x65v.tlsbroker.v1P\x01ZEgithub.com/tlsbroker/tlsbroker/src/clients/go/tlsbrokerv1;tlsbrokerv1\xaa\x02\x16TlsBroker.Contracts.V1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tlsbroker.v1.broker_pb2', globals())
@@ -22,40 +22,44 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\n\020dev.tlsbroker.v1P\001ZEgithub.com/tlsbroker/tlsbroker/src/clients/go/tlsbrokerv1;tlsbrokerv1\252\002\026TlsBroker.Contracts.V1'
-  _SSLERROR._serialized_start=1697
-  _SSLERROR._serialized_end=1847
-  _ALERTLEVEL._serialized_start=1849
-  _ALERTLEVEL._serialized_end=1938
-  _PINSTATUS._serialized_start=1941
-  _PINSTATUS._serialized_end=2088
+  _SSLERROR._serialized_start=2126
+  _SSLERROR._serialized_end=2276
+  _ALERTLEVEL._serialized_start=2278
+  _ALERTLEVEL._serialized_end=2367
+  _PINSTATUS._serialized_start=2370
+  _PINSTATUS._serialized_end=2517
   _CONNECTREQUEST._serialized_start=76
-  _CONNECTREQUEST._serialized_end=264
-  _START._serialized_start=266
-  _START._serialized_end=350
-  _RECEIVED._serialized_start=352
-  _RECEIVED._serialized_end=389
-  _WRITE._serialized_start=391
-  _WRITE._serialized_end=417
-  _SHUTDOWN._serialized_start=419
-  _SHUTDOWN._serialized_end=429
-  _ALERT._serialized_start=431
-  _ALERT._serialized_end=528
-  _VERIFYRESULT._serialized_start=530
-  _VERIFYRESULT._serialized_end=587
-  _ESTABLISHED._serialized_start=590
-  _ESTABLISHED._serialized_end=812
-  _CONNECTRESPONSE._serialized_start=815
-  _CONNECTRESPONSE._serialized_end=1142
-  _SESSIONINFO._serialized_start=1144
-  _SESSIONINFO._serialized_end=1196
-  _VERIFYREQUEST._serialized_start=1199
-  _VERIFYREQUEST._serialized_end=1334
-  _EXPECTEDIDENTITY._serialized_start=1337
-  _EXPECTEDIDENTITY._serialized_end=1480
-  _VERIFYRESPONSE._serialized_start=1483
-  _VERIFYRESPONSE._serialized_end=1612
-  _PINRESULT._serialized_start=1614
-  _PINRESULT._serialized_end=1694
-  _BROKERSERVICE._serialized_start=2091
-  _BROKERSERVICE._serialized_end=2251
+  _CONNECTREQUEST._serialized_end=313
+  _START._serialized_start=315
+  _START._serialized_end=399
+  _RECEIVED._serialized_start=401
+  _RECEIVED._serialized_end=438
+  _WRITE._serialized_start=440
+  _WRITE._serialized_end=466
+  _SHUTDOWN._serialized_start=468
+  _SHUTDOWN._serialized_end=478
+  _EXPORTKEYS._serialized_start=480
+  _EXPORTKEYS._serialized_end=492
+  _EXPORTEDKEYS._serialized_start=495
+  _EXPORTEDKEYS._serialized_end=807
+  _ALERT._serialized_start=809
+  _ALERT._serialized_end=906
+  _VERIFYRESULT._serialized_start=908
+  _VERIFYRESULT._serialized_end=965
+  _ESTABLISHED._serialized_start=968
+  _ESTABLISHED._serialized_end=1190
+  _CONNECTRESPONSE._serialized_start=1193
+  _CONNECTRESPONSE._serialized_end=1571
+  _SESSIONINFO._serialized_start=1573
+  _SESSIONINFO._serialized_end=1625
+  _VERIFYREQUEST._serialized_start=1628
+  _VERIFYREQUEST._serialized_end=1763
+  _EXPECTEDIDENTITY._serialized_start=1766
+  _EXPECTEDIDENTITY._serialized_end=1909
+  _VERIFYRESPONSE._serialized_start=1912
+  _VERIFYRESPONSE._serialized_end=2041
+  _PINRESULT._serialized_start=2043
+  _PINRESULT._serialized_end=2123
+  _BROKERSERVICE._serialized_start=2520
+  _BROKERSERVICE._serialized_end=2680
 # @@protoc_insertion_point(module_scope)

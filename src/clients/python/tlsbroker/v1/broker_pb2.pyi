@@ -34,22 +34,25 @@ class Alert(_message.Message):
     def __init__(self, description: _Optional[int] = ..., name: _Optional[str] = ..., level: _Optional[_Union[AlertLevel, str]] = ..., sent: bool = ...) -> None: ...
 
 class ConnectRequest(_message.Message):
-    __slots__ = ["received", "shutdown", "start", "write"]
+    __slots__ = ["export_keys", "received", "shutdown", "start", "write"]
+    EXPORT_KEYS_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_FIELD_NUMBER: _ClassVar[int]
     SHUTDOWN_FIELD_NUMBER: _ClassVar[int]
     START_FIELD_NUMBER: _ClassVar[int]
     WRITE_FIELD_NUMBER: _ClassVar[int]
+    export_keys: ExportKeys
     received: Received
     shutdown: Shutdown
     start: Start
     write: Write
-    def __init__(self, start: _Optional[_Union[Start, _Mapping]] = ..., received: _Optional[_Union[Received, _Mapping]] = ..., write: _Optional[_Union[Write, _Mapping]] = ..., shutdown: _Optional[_Union[Shutdown, _Mapping]] = ...) -> None: ...
+    def __init__(self, start: _Optional[_Union[Start, _Mapping]] = ..., received: _Optional[_Union[Received, _Mapping]] = ..., write: _Optional[_Union[Write, _Mapping]] = ..., shutdown: _Optional[_Union[Shutdown, _Mapping]] = ..., export_keys: _Optional[_Union[ExportKeys, _Mapping]] = ...) -> None: ...
 
 class ConnectResponse(_message.Message):
-    __slots__ = ["alert", "error", "established", "plaintext", "reason", "records_to_send", "resumption_token", "ret", "session", "verify"]
+    __slots__ = ["alert", "error", "established", "exported_keys", "plaintext", "reason", "records_to_send", "resumption_token", "ret", "session", "verify"]
     ALERT_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     ESTABLISHED_FIELD_NUMBER: _ClassVar[int]
+    EXPORTED_KEYS_FIELD_NUMBER: _ClassVar[int]
     PLAINTEXT_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     RECORDS_TO_SEND_FIELD_NUMBER: _ClassVar[int]
@@ -60,6 +63,7 @@ class ConnectResponse(_message.Message):
     alert: Alert
     error: SslError
     established: Established
+    exported_keys: ExportedKeys
     plaintext: bytes
     reason: str
     records_to_send: bytes
@@ -67,7 +71,7 @@ class ConnectResponse(_message.Message):
     ret: int
     session: SessionInfo
     verify: VerifyResult
-    def __init__(self, records_to_send: _Optional[bytes] = ..., plaintext: _Optional[bytes] = ..., ret: _Optional[int] = ..., error: _Optional[_Union[SslError, str]] = ..., alert: _Optional[_Union[Alert, _Mapping]] = ..., verify: _Optional[_Union[VerifyResult, _Mapping]] = ..., reason: _Optional[str] = ..., established: _Optional[_Union[Established, _Mapping]] = ..., resumption_token: _Optional[bytes] = ..., session: _Optional[_Union[SessionInfo, _Mapping]] = ...) -> None: ...
+    def __init__(self, records_to_send: _Optional[bytes] = ..., plaintext: _Optional[bytes] = ..., ret: _Optional[int] = ..., error: _Optional[_Union[SslError, str]] = ..., alert: _Optional[_Union[Alert, _Mapping]] = ..., verify: _Optional[_Union[VerifyResult, _Mapping]] = ..., reason: _Optional[str] = ..., established: _Optional[_Union[Established, _Mapping]] = ..., resumption_token: _Optional[bytes] = ..., session: _Optional[_Union[SessionInfo, _Mapping]] = ..., exported_keys: _Optional[_Union[ExportedKeys, _Mapping]] = ...) -> None: ...
 
 class Established(_message.Message):
     __slots__ = ["alpn", "cipher_suite", "client_certificate_sent", "group", "handshake_duration", "peer_certificates", "protocol_version", "resumed"]
@@ -104,6 +108,38 @@ class ExpectedIdentity(_message.Message):
     spiffe_trust_domain: str
     uri: str
     def __init__(self, dns: _Optional[str] = ..., ip: _Optional[str] = ..., uri: _Optional[str] = ..., spiffe_id: _Optional[str] = ..., spiffe_trust_domain: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
+
+class ExportKeys(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class ExportedKeys(_message.Message):
+    __slots__ = ["cipher_suite", "client_traffic_secret", "client_write_iv", "client_write_key", "hash", "key_update_owed", "protocol_version", "read_sequence", "server_traffic_secret", "server_write_iv", "server_write_key", "write_sequence"]
+    CIPHER_SUITE_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_TRAFFIC_SECRET_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_WRITE_IV_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_WRITE_KEY_FIELD_NUMBER: _ClassVar[int]
+    HASH_FIELD_NUMBER: _ClassVar[int]
+    KEY_UPDATE_OWED_FIELD_NUMBER: _ClassVar[int]
+    PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    READ_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    SERVER_TRAFFIC_SECRET_FIELD_NUMBER: _ClassVar[int]
+    SERVER_WRITE_IV_FIELD_NUMBER: _ClassVar[int]
+    SERVER_WRITE_KEY_FIELD_NUMBER: _ClassVar[int]
+    WRITE_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    cipher_suite: str
+    client_traffic_secret: bytes
+    client_write_iv: bytes
+    client_write_key: bytes
+    hash: str
+    key_update_owed: bool
+    protocol_version: str
+    read_sequence: int
+    server_traffic_secret: bytes
+    server_write_iv: bytes
+    server_write_key: bytes
+    write_sequence: int
+    def __init__(self, protocol_version: _Optional[str] = ..., cipher_suite: _Optional[str] = ..., hash: _Optional[str] = ..., client_traffic_secret: _Optional[bytes] = ..., server_traffic_secret: _Optional[bytes] = ..., client_write_key: _Optional[bytes] = ..., server_write_key: _Optional[bytes] = ..., client_write_iv: _Optional[bytes] = ..., server_write_iv: _Optional[bytes] = ..., read_sequence: _Optional[int] = ..., write_sequence: _Optional[int] = ..., key_update_owed: bool = ...) -> None: ...
 
 class PinResult(_message.Message):
     __slots__ = ["depth", "pin", "status"]

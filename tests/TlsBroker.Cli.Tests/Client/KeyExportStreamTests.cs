@@ -1,0 +1,219 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Grpc.Core;
+using Grpc.Net.Client;
+using TlsBroker.Cli.Tests.Infrastructure;
+using TlsBroker.Client;
+using TlsBroker.Testing;
+using TlsBroker.Testing.Peers;
+
+namespace TlsBroker.Cli.Tests.Client;
+
+/// <summary>
+/// Key export: the broker verifies the handshake, hands the keys over, and the client's own record layer then talks
+/// to a real <c>openssl s_server</c> or <c>gnutls-serv</c>, which would reject any record sealed with a wrong key,
+/// nonce or sequence number.
+/// </summary>
+[Trait("Category", "Functional")]
+public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixture<KeyExportBroker>, IDisposable
+{
+    private readonly GrpcChannel channel = GrpcChannel.ForAddress(fixture.BrokerAddress);
+
+    public static TheoryData<string, string, string> OpenSslSuites => new()
+    {
+        { "-tls1_3", "-ciphersuites", "TLS_AES_128_GCM_SHA256" },
+        { "-tls1_3", "-ciphersuites", "TLS_AES_256_GCM_SHA384" },
+        { "-tls1_3", "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256" },
+        { "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256" },
+        { "-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384" },
+        { "-tls1_2", "-cipher", "ECDHE-ECDSA-CHACHA20-POLY1305" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OpenSslSuites))]
+    public async Task ExportKeys_OpenSslServer_DataBothWaysThenCloseNotifyBothWays(string version, string suiteOption, string suite)
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, version, suiteOption, suite);
+        await using var tls = await ConnectAsync(server.Port);
+
+        await tls.WriteAsync(Encoding.ASCII.GetBytes("to-server 1\n")).AsTask().WaitAsync(TestTimeouts.Step);
+        await server.WaitForLineAsync("to-server 1");
+        await server.TypeAsync("from-server 1");
+        var fromServer = await ReadLineAsync(tls);
+        await tls.ShutdownAsync().WaitAsync(TestTimeouts.Step);
+
+        // s_server answers the client's close_notify with its own (SSL_ERROR_ZERO_RETURN, then do_ssl_shutdown).
+        await server.WaitForLineAsync("DONE");
+        var afterClose = await tls.ReadAsync(new byte[16]).AsTask().WaitAsync(TestTimeouts.Step);
+
+        Assert.True(tls.KeysExported);
+        Assert.Equal(version == "-tls1_3" ? "TLSv1.3" : "TLSv1.2", tls.SessionInfo.ProtocolVersion);
+        Assert.Equal(await OpenSslOracle.IanaCipherNameAsync(await NegotiatedByAsync(server)), tls.CipherSuiteName);
+        Assert.Equal("from-server 1", fromServer);
+        Assert.Equal(0, afterClose);
+        Assert.Equal(SslErrorCode.ZeroReturn, tls.SessionEnd?.Error);
+    }
+
+    [Theory]
+    [InlineData("-tls1_3")]
+    [InlineData("-tls1_2")]
+    public async Task ReadAsync_ServerSendsCloseNotify_ReturnsZeroWithZeroReturn(string version)
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev", version);
+        await using var tls = await ConnectAsync(server.Port);
+
+        await tls.WriteAsync(Encoding.ASCII.GetBytes("hello\n")).AsTask().WaitAsync(TestTimeouts.Step);
+        var reply = await ReadLineAsync(tls);
+
+        // s_server -rev answers "CLOSE" with SSL_shutdown: its close_notify.
+        await tls.WriteAsync(Encoding.ASCII.GetBytes("CLOSE\n")).AsTask().WaitAsync(TestTimeouts.Step);
+        var afterClose = await tls.ReadAsync(new byte[16]).AsTask().WaitAsync(TestTimeouts.Step);
+        var write = await Assert.ThrowsAsync<IOException>(() => tls.WriteAsync(Encoding.ASCII.GetBytes("late\n")).AsTask().WaitAsync(TestTimeouts.Step));
+
+        Assert.True(tls.KeysExported);
+        Assert.Equal("olleh", reply);
+        Assert.Equal(0, afterClose);
+        Assert.Equal(SslErrorCode.ZeroReturn, tls.SessionEnd?.Error);
+        Assert.Contains("SSL_ERROR_ZERO_RETURN", write.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("TLS_AES_128_GCM_SHA256")]
+    [InlineData("TLS_CHACHA20_POLY1305_SHA256")]
+    public async Task ReadAsync_ServerKeyUpdateRequested_BothDirectionsMoveToTheNextKeys(string suite)
+    {
+        // No NewSessionTicket: the only record after the handshake is the KeyUpdate the test waits for.
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-tls1_3", "-ciphersuites", suite, "-num_tickets", "0", "-msg");
+        var socket = await ConnectSocketAsync(server.Port);
+        var observed = new ObservedStream(new NetworkStream(socket, ownsSocket: true));
+        await using var tls = await AuthenticateAsync(new BrokerTlsStream(observed), Options());
+        await tls.WriteAsync(Encoding.ASCII.GetBytes("to-server before\n")).AsTask().WaitAsync(TestTimeouts.Step);
+        await server.WaitForLineAsync("to-server before");
+
+        // "K" must be alone in s_server's console read: the next line is typed once the KeyUpdate it causes has arrived.
+        var line = ReadLineAsync(tls);
+        var before = observed.BytesRead;
+        await server.TypeAsync("K");
+        await observed.WaitForBytesReadBeyondAsync(before);
+        await server.TypeAsync("from-server after");
+        var fromServer = await line;
+        await tls.WriteAsync(Encoding.ASCII.GetBytes("to-server after\n")).AsTask().WaitAsync(TestTimeouts.Step);
+        await server.WaitForLineAsync("to-server after");
+
+        // -msg: s_server prints each handshake message it reads ("<<< TLS 1.3, Handshake [length 0005], KeyUpdate").
+        var keyUpdatesReceived = server.Output.Split('\n').Count(l => l.StartsWith("<<<", StringComparison.Ordinal) && l.Contains("KeyUpdate", StringComparison.Ordinal));
+
+        Assert.True(tls.KeysExported);
+        Assert.Equal("from-server after", fromServer);
+        Assert.Equal(1, keyUpdatesReceived);
+    }
+
+    [Theory]
+    [InlineData("NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM")]
+    [InlineData("NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305")]
+    [InlineData("NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM")]
+    [InlineData("NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+CHACHA20-POLY1305")]
+    public async Task ExportKeys_GnuTlsEchoServer_DataComesBackThenCloseNotify(string priority)
+    {
+        await using var server = await GnuTlsServer.StartAsync(fixture.Chain, priority);
+        await using var tls = await ConnectAsync(server.Port);
+        var payload = Encoding.ASCII.GetBytes(new string('e', 40_000) + "\n");
+
+        var reader = ReadLineAsync(tls);
+        await tls.WriteAsync(payload).AsTask().WaitAsync(TestTimeouts.Step);
+        var echoed = await reader;
+        await tls.ShutdownAsync().WaitAsync(TestTimeouts.Step);
+        var afterClose = await tls.ReadAsync(new byte[16]).AsTask().WaitAsync(TestTimeouts.Step);
+
+        Assert.True(tls.KeysExported);
+        Assert.Equal(payload.Length - 1, echoed.Length);
+        Assert.Equal(0, afterClose);
+        Assert.Equal(SslErrorCode.ZeroReturn, tls.SessionEnd?.Error);
+    }
+
+    [Theory]
+    [InlineData("noexport", true)]
+    [InlineData("default", false)]
+    public async Task AuthenticateAsClientAsync_ExportNotGranted_AccessDenied(string policy, bool asApp)
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
+        var options = Options(policy);
+        options.ApiKey = asApp ? fixture.AppKey : fixture.OtherKey;
+
+        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server.Port), ownsSocket: true));
+        var denied = await Assert.ThrowsAsync<BrokerAccessDeniedException>(() => tls.AuthenticateAsClientAsync(options).WaitAsync(TestTimeouts.Step));
+
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.Contains("does not grant key export", denied.Message, StringComparison.Ordinal);
+        Assert.False(tls.IsAuthenticated);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsClientAsync_CbcSuite_FailedPrecondition()
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev", "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA256");
+        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server.Port), ownsSocket: true));
+
+        var refused = await Assert.ThrowsAsync<BrokerException>(() => tls.AuthenticateAsClientAsync(Options("cbc")).WaitAsync(TestTimeouts.Step));
+
+        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.Contains("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 is not exportable", refused.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => channel.Dispose();
+
+    private BrokerTlsClientOptions Options(string policy = "default") => new()
+    {
+        TargetHost = "localhost",
+        Broker = channel,
+        Policy = policy,
+        ApiKey = fixture.AppKey,
+        Timeout = TestTimeouts.Step,
+        ExportKeysAfterHandshake = true,
+    };
+
+    private async Task<BrokerTlsStream> ConnectAsync(int port) =>
+        await AuthenticateAsync(new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(port), ownsSocket: true)), Options());
+
+    private static async Task<BrokerTlsStream> AuthenticateAsync(BrokerTlsStream tls, BrokerTlsClientOptions options)
+    {
+        try
+        {
+            await tls.AuthenticateAsClientAsync(options).WaitAsync(TestTimeouts.Step);
+            return tls;
+        }
+        catch
+        {
+            await tls.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>s_server without -rev reports the suite on a "CIPHER is NAME" line, OpenSSL's name.</summary>
+    private static async Task<string> NegotiatedByAsync(OpenSslServer server)
+    {
+        const string Label = "CIPHER is ";
+        await server.WaitForOutputAsync(Label);
+        return server.Output.Split('\n').First(line => line.StartsWith(Label, StringComparison.Ordinal))[Label.Length..].Trim();
+    }
+
+    private static async Task<Socket> ConnectSocketAsync(int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)).WaitAsync(TestTimeouts.Step);
+        return socket;
+    }
+
+    private static async Task<string> ReadLineAsync(Stream stream)
+    {
+        var line = new StringBuilder();
+        var one = new byte[1];
+        while (await stream.ReadAsync(one).AsTask().WaitAsync(TestTimeouts.Step) == 1 && one[0] != '\n')
+        {
+            line.Append((char)one[0]);
+        }
+
+        return line.ToString();
+    }
+}
