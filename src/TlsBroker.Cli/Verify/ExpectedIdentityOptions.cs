@@ -12,32 +12,46 @@ internal sealed class ExpectedIdentityOptions
 {
     public ExpectedIdentityOptions()
     {
-        DnsNames = new Option<ServerIdentity[]>("--servername")
+        DnsNames = new Option<ExpectedIdentity[]>("--servername")
         {
             HelpName = "NAME",
             Description = "DNS name the certificate must match (openssl verify -verify_hostname); repeatable: any one of them.",
-            CustomParser = result => Parse(result, ip: false),
-            AllowMultipleArgumentsPerToken = false,
+            CustomParser = result => ParseServerNames(result, ip: false),
         };
-        IpAddresses = new Option<ServerIdentity[]>("--ip")
+        IpAddresses = new Option<ExpectedIdentity[]>("--ip")
         {
             HelpName = "ADDRESS",
             Description = "IP address the certificate must match (openssl verify -verify_ip); repeatable: any one of them.",
-            CustomParser = result => Parse(result, ip: true),
-            AllowMultipleArgumentsPerToken = false,
+            CustomParser = result => ParseServerNames(result, ip: true),
+        };
+        Emails = new Option<ExpectedIdentity[]>("--email")
+        {
+            HelpName = "ADDRESS",
+            Description = "Email address the certificate must name in an rfc822Name subjectAltName (openssl verify -verify_email); repeatable: any one of them.",
+            CustomParser = result => Parse(result, IdentityKind.Email, "an email address"),
+        };
+        Uris = new Option<ExpectedIdentity[]>("--uri")
+        {
+            HelpName = "URI",
+            Description = "URI the certificate must name in a uniformResourceIdentifier subjectAltName; a spiffe:// URI is a SPIFFE ID and held to its rules; repeatable: any one of them.",
+            CustomParser = result => Parse(result, IdentityKind.Uri, "a URI"),
         };
     }
 
-    public Option<ServerIdentity[]> DnsNames { get; }
+    public Option<ExpectedIdentity[]> DnsNames { get; }
 
-    public Option<ServerIdentity[]> IpAddresses { get; }
+    public Option<ExpectedIdentity[]> IpAddresses { get; }
 
-    public IEnumerable<Option> All => [DnsNames, IpAddresses];
+    public Option<ExpectedIdentity[]> Emails { get; }
+
+    public Option<ExpectedIdentity[]> Uris { get; }
+
+    public IEnumerable<Option<ExpectedIdentity[]>> All => [DnsNames, IpAddresses, Emails, Uris];
 
     public ExpectedIdentities Read(ParseResult parseResult)
     {
-        var kinds = new List<IReadOnlyList<ServerIdentity>>();
-        foreach (var option in new[] { DnsNames, IpAddresses })
+        var kinds = new List<IReadOnlyList<ExpectedIdentity>>();
+        foreach (var option in All)
         {
             if (parseResult.GetValue(option) is { Length: > 0 } names)
             {
@@ -48,9 +62,9 @@ internal sealed class ExpectedIdentityOptions
         return new ExpectedIdentities(kinds);
     }
 
-    private static ServerIdentity[] Parse(ArgumentResult result, bool ip)
+    private static ExpectedIdentity[] ParseServerNames(ArgumentResult result, bool ip)
     {
-        var identities = new List<ServerIdentity>();
+        var identities = new List<ExpectedIdentity>();
         foreach (var token in result.Tokens)
         {
             if (!ServerIdentity.TryParse(token.Value, out var identity, out var error))
@@ -65,7 +79,25 @@ internal sealed class ExpectedIdentityOptions
             }
             else
             {
-                identities.Add(identity);
+                identities.Add(ExpectedIdentity.For(identity));
+            }
+        }
+
+        return [.. identities];
+    }
+
+    private static ExpectedIdentity[] Parse(ArgumentResult result, IdentityKind kind, string what)
+    {
+        var identities = new List<ExpectedIdentity>();
+        foreach (var token in result.Tokens)
+        {
+            if (ExpectedIdentity.TryParse(kind, token.Value, out var identity, out var error))
+            {
+                identities.Add(identity!);
+            }
+            else
+            {
+                result.AddError($"'{token.Value}' is not {what}: {error}");
             }
         }
 

@@ -20,13 +20,44 @@ internal static class OfflineVerifier
             return null;
         }
 
-        error = null;
-        var verifier = new CertificateVerifier(anchors, requirements: new ChainRequirements([settings.ExtendedKeyUsage], settings.MaxDepth)) { AnyAnchorEndsAPath = true, IdentityOptional = true };
+        if (Revocation(settings, out error) is not { } revocation)
+        {
+            return null;
+        }
+
+        var verifier = new CertificateVerifier(anchors, requirements: new ChainRequirements([settings.ExtendedKeyUsage], settings.MaxDepth), revocation: revocation)
+        {
+            AnyAnchorEndsAPath = true,
+            IdentityOptional = true,
+        };
         var at = settings.At ?? DateTimeOffset.UtcNow;
         // The names as a Verify request's expected_identities: one of each kind suffices, every kind given is required
         // (OpenSSL's check_id); with none, no name is checked.
-        var expectation = new IdentityExpectation(null, identities.Kinds.SelectMany(kind => kind).Select(ExpectedIdentity.For).ToList());
+        var expectation = new IdentityExpectation(null, [.. identities.All]);
         return ToVerdict(verifier.Check(chain, expectation, at));
+    }
+
+    /// <summary>
+    /// openssl verify -crl_check_all: with CRLs given, a certificate whose revocation cannot be decided fails (hard-fail);
+    /// there is no stapled response offline.
+    /// </summary>
+    private static RevocationPolicy? Revocation(OfflineVerifySettings settings, out string? error)
+    {
+        error = null;
+        if (settings.CrlFiles.Count == 0)
+        {
+            return RevocationPolicy.Off;
+        }
+
+        var problems = new List<string>();
+        var options = new Core.Policy.RevocationOptions { Mode = "hard-fail", OcspStapling = false, CrlFiles = [.. settings.CrlFiles] };
+        if (RevocationPolicy.Parse(options, problems) is { } revocation && problems.Count == 0)
+        {
+            return revocation;
+        }
+
+        error = $"tlsbroker: --crl: {string.Join("; ", problems)}";
+        return null;
     }
 
     private static VerifyVerdict ToVerdict(VerificationResult result) => new(

@@ -5,4 +5,5 @@ namespace TlsBroker.Cli.Verify;
 /// <param name="At">The time to verify at, or null for now (openssl verify -attime).</param>
 /// <param name="ExtendedKeyUsage">The purpose's extendedKeyUsage OID (openssl verify -purpose sslserver or sslclient).</param>
 /// <param name="MaxDepth">Intermediates allowed, as openssl verify -verify_depth counts them.</param>
-internal sealed record OfflineVerifySettings(string TrustFile, DateTimeOffset? At, string ExtendedKeyUsage, int MaxDepth);
+/// <param name="CrlFiles">CRL files every certificate below the anchor is checked against (openssl verify -crl_check_all); none: no revocation check.</param>
+internal sealed record OfflineVerifySettings(string TrustFile, DateTimeOffset? At, string ExtendedKeyUsage, int MaxDepth, IReadOnlyList<string> CrlFiles);

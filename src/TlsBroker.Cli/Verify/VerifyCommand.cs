@@ -22,7 +22,8 @@ internal static class VerifyCommand
           tlsbroker verify --chain server.pem --servername example.com [--policy P] [--broker URL]
         Offline (no broker; every certificate in --trust is a trust anchor, the system store is not used):
           tlsbroker verify --chain server.pem --trust roots.pem [--untrusted more.pem] [--attime 1767225600]
-                           [--purpose sslserver] [--max-depth 4] [--servername example.com] [--ip 192.0.2.1]
+                           [--purpose sslserver] [--max-depth 4] [--crl ca.crl] [--servername example.com]
+                           [--ip 192.0.2.1] [--email user@example.com] [--uri spiffe://example.org/service]
 
         Output, as openssl verify's:
           server.pem: OK
@@ -88,13 +89,19 @@ internal static class VerifyCommand
             CustomParser = ParseMaxDepth,
         };
 
-        var command = new Command(Name, Description) { chain, untrusted, showChain, trust, attime, purpose, maxDepth };
+        var crls = new Option<string[]>("--crl")
+        {
+            HelpName = "FILE",
+            Description = "Offline: CRLs (PEM or DER) to check every certificate below the trust anchor against, as openssl verify -crl_check_all -CRLfile does: a certificate whose issuer has no CRL here fails with 3; repeatable.",
+        };
+
+        var command = new Command(Name, Description) { chain, untrusted, showChain, trust, attime, purpose, maxDepth, crls };
         foreach (var option in identities.All.Concat(connection.All))
         {
             command.Options.Add(option);
         }
 
-        Option[] offlineOnly = [attime, purpose, maxDepth];
+        Option[] offlineOnly = [attime, purpose, maxDepth, crls];
         command.Validators.Add(result =>
         {
             var offline = result.GetResult(trust) is not null;
@@ -105,9 +112,9 @@ internal static class VerifyCommand
                     ? $"{misplaced.Name} is for a verification through the broker; --trust verifies offline"
                     : $"{misplaced.Name} is for an offline verification: give --trust FILE as well");
             }
-            else if (!offline && identities.All.Sum(option => result.GetResult(option)?.Tokens.Count ?? 0) != 1)
+            else if (!offline && identities.All.All(option => result.GetResult(option) is null))
             {
-                result.AddError("through the broker, give exactly one --servername NAME or --ip ADDRESS (the name the server must prove)");
+                result.AddError("through the broker, give the name the server must prove: --servername NAME, --ip ADDRESS, --email ADDRESS or --uri URI");
             }
         });
 
@@ -118,7 +125,8 @@ internal static class VerifyCommand
                     trustFile,
                     parseResult.GetResult(attime) is null ? null : parseResult.GetValue(attime),
                     parseResult.GetValue(purpose) == "sslclient" ? ChainRequirements.ClientAuthOid : ChainRequirements.ServerAuthOid,
-                    parseResult.GetValue(maxDepth))
+                    parseResult.GetValue(maxDepth),
+                    parseResult.GetValue(crls) ?? [])
                 : null;
             var settings = new VerifySettings
             {

@@ -4,6 +4,8 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using TlsBroker.Cli.BrokerConnection;
 using TlsBroker.Contracts.V1;
+using TlsBroker.Core.Verification;
+using WireExpectedIdentity = TlsBroker.Contracts.V1.ExpectedIdentity;
 using WirePinStatus = TlsBroker.Contracts.V1.PinStatus;
 
 namespace TlsBroker.Cli.Verify;
@@ -67,7 +69,8 @@ internal sealed class VerifyRunner(ConsoleStreams console)
         {
             HttpHandler = new SocketsHttpHandler { ConnectTimeout = broker.Timeout },
         });
-        var request = new VerifyRequest { Policy = broker.Policy, ServerName = settings.Identities.Single!.Name };
+        var request = new VerifyRequest { Policy = broker.Policy };
+        request.ExpectedIdentities.AddRange(settings.Identities.All.Select(ToWire));
         request.Certificates.AddRange(chain.Select(ByteString.CopyFrom));
         var headers = apiKey is null ? null : new Metadata { { "authorization", $"Bearer {apiKey}" } };
         var response = await new BrokerService.BrokerServiceClient(channel)
@@ -75,6 +78,17 @@ internal sealed class VerifyRunner(ConsoleStreams console)
         return new VerifyVerdict(
             response.Verify.Code, response.Verify.Depth, response.Reason, response.Path.Select(der => der.ToByteArray()).ToList(), Describe(response.Pins));
     }
+
+    /// <summary>As the request's expected_identities: one of a kind suffices and every kind is required there too, as offline.</summary>
+    private static WireExpectedIdentity ToWire(Core.Verification.ExpectedIdentity identity) => identity.Kind switch
+    {
+        IdentityKind.Dns => new WireExpectedIdentity { Dns = identity.Value },
+        IdentityKind.IpAddress => new WireExpectedIdentity { Ip = identity.Value },
+        IdentityKind.Email => new WireExpectedIdentity { Email = identity.Value },
+        IdentityKind.SpiffeId => new WireExpectedIdentity { SpiffeId = identity.Value },
+        IdentityKind.SpiffeTrustDomain => new WireExpectedIdentity { SpiffeTrustDomain = identity.Value },
+        _ => new WireExpectedIdentity { Uri = identity.Value },
+    };
 
     private static string Describe(PinResult pins) => OfflineVerifier.Describe(pins.Status switch
     {

@@ -24,6 +24,9 @@ public sealed partial class VerifyOfflineTests
         "depth exceeded",
         "attime before notBefore",
         "attime within validity",
+        "email",
+        "wrong email",
+        "email beside a wrong host",
     };
 
     [Theory]
@@ -94,11 +97,29 @@ public sealed partial class VerifyOfflineTests
         Assert.Equal($"{leafOnly}: OK\nChain:\ndepth=0: O = TlsBroker Tests, CN = localhost (untrusted)\ndepth=1: O = TlsBroker Tests, CN = Verify Intermediate 1\nPins: none configured\n", run.Stdout);
     }
 
+    [Fact]
+    public async Task Run_UriSan_MatchesTheUriAndHoldsSpiffeIdsToTheirRules()
+    {
+        const string spiffeId = "spiffe://example.test/payments";
+        using var scenario = VerifyScenario.Create(spec => spec with { Uris = [spiffeId] });
+
+        var match = await CliRun.InvokeAsync(string.Empty, scenario.With(uris: [spiffeId]).OfflineArguments());
+        var otherPath = await CliRun.InvokeAsync(string.Empty, scenario.With(uris: ["spiffe://example.test/ledger"]).OfflineArguments());
+        var notSpiffe = await CliRun.InvokeAsync(string.Empty, scenario.With(uris: ["spiffe://Example.test/payments"]).OfflineArguments());
+
+        Assert.True(match.ExitCode == ExitCodes.Success, match.ToString());
+        Assert.Equal(ExitCodes.VerifyRejected, otherPath.ExitCode);
+        Assert.Contains("error 62 at 0 depth lookup", otherPath.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, notSpiffe.ExitCode);
+        Assert.Contains("'spiffe://Example.test/payments' is not a URI", notSpiffe.Stderr, StringComparison.Ordinal);
+    }
+
     private static VerifyScenario Generate(string name) => name switch
     {
         "expired leaf" => VerifyScenario.Create(spec => spec with { NotBefore = DateTimeOffset.UtcNow.AddDays(-5), NotAfter = DateTimeOffset.UtcNow.AddDays(-1) }),
         "unknown issuer" => VerifyScenario.Create(trustOtherRoot: true),
         "depth exceeded" => VerifyScenario.Create(intermediates: 3),
+        "email" or "wrong email" or "email beside a wrong host" => VerifyScenario.Create(spec => spec with { Emails = ["ops@example.test"] }),
         _ => VerifyScenario.Create(),
     };
 
@@ -112,6 +133,9 @@ public sealed partial class VerifyOfflineTests
         "depth exceeded" => scenario.With(maxDepth: 1),
         "attime before notBefore" => scenario.With(at: scenario.Leaf.Certificate.NotBefore.AddHours(-1)),
         "attime within validity" => scenario.With(at: scenario.Leaf.Certificate.NotAfter.AddDays(-1)),
+        "email" => scenario.With(emails: ["ops@EXAMPLE.test"]),
+        "wrong email" => scenario.With(emails: ["Ops@example.test"]),
+        "email beside a wrong host" => scenario.With(hostNames: ["wrong.test"], emails: ["ops@example.test"]),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such case"),
     };
 

@@ -29,6 +29,10 @@ internal sealed class VerifyScenario : IDisposable
 
     public IReadOnlyList<IPAddress> IpAddresses { get; init; } = [];
 
+    public IReadOnlyList<string> Emails { get; init; } = [];
+
+    public IReadOnlyList<string> Uris { get; init; } = [];
+
     public DateTimeOffset? At { get; init; }
 
     public string Purpose { get; init; } = "sslserver";
@@ -66,7 +70,14 @@ internal sealed class VerifyScenario : IDisposable
     }
 
     /// <summary>The same chain and files, other options.</summary>
-    public VerifyScenario With(IReadOnlyList<string>? hostNames = null, IReadOnlyList<IPAddress>? ipAddresses = null, DateTimeOffset? at = null, string? purpose = null, int? maxDepth = null) =>
+    public VerifyScenario With(
+        IReadOnlyList<string>? hostNames = null,
+        IReadOnlyList<IPAddress>? ipAddresses = null,
+        DateTimeOffset? at = null,
+        string? purpose = null,
+        int? maxDepth = null,
+        IReadOnlyList<string>? emails = null,
+        IReadOnlyList<string>? uris = null) =>
         new(Folder)
         {
             Leaf = Leaf,
@@ -74,6 +85,8 @@ internal sealed class VerifyScenario : IDisposable
             Roots = Roots,
             HostNames = hostNames ?? HostNames,
             IpAddresses = ipAddresses ?? IpAddresses,
+            Emails = emails ?? Emails,
+            Uris = uris ?? Uris,
             At = at ?? At,
             Purpose = purpose ?? Purpose,
             MaxDepth = maxDepth ?? MaxDepth,
@@ -85,6 +98,8 @@ internal sealed class VerifyScenario : IDisposable
         List<string> arguments = ["verify", "--chain", ChainPath, "--trust", Path.Combine(Folder, "roots.pem"), "--purpose", Purpose];
         arguments.AddRange(HostNames.SelectMany(name => new[] { "--servername", name }));
         arguments.AddRange(IpAddresses.SelectMany(ip => new[] { "--ip", ip.ToString() }));
+        arguments.AddRange(Emails.SelectMany(email => new[] { "--email", email }));
+        arguments.AddRange(Uris.SelectMany(uri => new[] { "--uri", uri }));
         if (At is { } at)
         {
             arguments.AddRange(["--attime", at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)]);
@@ -98,9 +113,18 @@ internal sealed class VerifyScenario : IDisposable
         return [.. arguments];
     }
 
-    /// <summary>openssl verify with the same chain, anchors and options (-verify_hostname takes one name).</summary>
+    /// <summary>openssl verify with the same chain, anchors and options (-verify_hostname takes one name; it has no URI check).</summary>
     public Task<OpenSslVerdict> OpenSslAsync() =>
-        OpenSslVerify.RunAsync(Leaf, Roots, Untrusted, HostNames.Count > 0 ? HostNames[0] : null, IpAddresses.Count > 0 ? IpAddresses[0] : null, At, purpose: Purpose, verifyDepth: MaxDepth);
+        OpenSslVerify.RunAsync(
+            Leaf,
+            Roots,
+            Untrusted,
+            HostNames.Count > 0 ? HostNames[0] : null,
+            IpAddresses.Count > 0 ? IpAddresses[0] : null,
+            At,
+            purpose: Purpose,
+            verifyDepth: MaxDepth,
+            email: Emails.Count > 0 ? Emails[0] : null);
 
     public void Dispose()
     {

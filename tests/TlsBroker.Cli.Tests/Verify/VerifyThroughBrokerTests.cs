@@ -36,6 +36,28 @@ public sealed class VerifyThroughBrokerTests
         }
     }
 
+    [Theory]
+    [InlineData("ops@example.test")]
+    [InlineData("other@example.test")]
+    public async Task Run_EmailAndHostThroughBroker_BothKindsRequiredAsOffline(string email)
+    {
+        using var scenario = VerifyScenario.Create(spec => spec with { Emails = ["ops@example.test"] });
+        var named = scenario.With(hostNames: ["localhost"], emails: [email]);
+        await using var broker = await InProcessBroker.StartAsync(Path.Combine(scenario.Folder, "roots.pem"));
+        var oracle = await named.OpenSslAsync();
+
+        var run = await CliRun.InvokeAsync(
+            string.Empty, "verify", "--chain", scenario.ChainPath, "--servername", "localhost", "--email", email, "--broker", broker.Address.ToString());
+        var offline = await CliRun.InvokeAsync(string.Empty, named.OfflineArguments());
+
+        Assert.True(run.ExitCode == (oracle.Code == 0 ? ExitCodes.Success : ExitCodes.VerifyRejected), $"{run}\nopenssl:\n{oracle.Output}");
+        Assert.Equal(offline, run);
+        if (oracle.Code != 0)
+        {
+            Assert.Contains($"error {oracle.Code} at {oracle.Depth} depth lookup", run.Stderr, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Run_ShowChainWithPin_PrintsVerifiedPathAndMatchedPin()
     {

@@ -10,12 +10,14 @@ public sealed class VerifyUsageTests
     [InlineData("no --chain", "--chain")]
     [InlineData("--trust with --policy", "--policy is for a verification through the broker")]
     [InlineData("--attime without --trust", "--attime is for an offline verification")]
-    [InlineData("broker without a name", "exactly one --servername NAME or --ip ADDRESS")]
+    [InlineData("broker without a name", "give the name the server must prove: --servername NAME, --ip ADDRESS, --email ADDRESS or --uri URI")]
     [InlineData("bad --attime", "'yesterday' is not a time")]
     [InlineData("bad --purpose", "'smtp' is not a purpose")]
     [InlineData("--max-depth 101", "'101' is not a depth")]
     [InlineData("IP as --servername", "'127.0.0.1' is an IP address: give it with --ip")]
     [InlineData("name as --ip", "'localhost' is not an IP address")]
+    [InlineData("bad --email", "'ops.example.test' is not an email address")]
+    [InlineData("relative --uri", "'payments/ledger' is not a URI")]
     [InlineData("missing chain file", "cannot read --chain")]
     [InlineData("no certificate in --trust", "--trust")]
     [InlineData("not a certificate in --chain", "holds no PEM certificate")]
@@ -42,6 +44,8 @@ public sealed class VerifyUsageTests
                 "--max-depth 101" => ["verify", "--chain", good, "--trust", good, "--max-depth", "101"],
                 "IP as --servername" => ["verify", "--chain", good, "--trust", good, "--servername", "127.0.0.1"],
                 "name as --ip" => ["verify", "--chain", good, "--trust", good, "--ip", "localhost"],
+                "bad --email" => ["verify", "--chain", good, "--trust", good, "--email", "ops.example.test"],
+                "relative --uri" => ["verify", "--chain", good, "--trust", good, "--uri", "payments/ledger"],
                 "missing chain file" => ["verify", "--chain", Path.Combine(folder, "absent.pem"), "--trust", good],
                 "no certificate in --trust" => ["verify", "--chain", good, "--trust", empty],
                 "not a certificate in --chain" => ["verify", "--chain", pem, "--trust", good],

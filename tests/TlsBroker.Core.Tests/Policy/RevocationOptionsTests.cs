@@ -1,6 +1,6 @@
 using TlsBroker.Core.Policy;
 using TlsBroker.Core.Results;
-using TlsBroker.Core.Tests.Verification;
+using TlsBroker.Testing.Pki;
 using TlsBroker.Core.Verification;
 
 namespace TlsBroker.Core.Tests.Policy;

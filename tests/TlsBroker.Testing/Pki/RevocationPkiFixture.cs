@@ -1,6 +1,4 @@
-using TlsBroker.Testing.Pki;
-
-namespace TlsBroker.Core.Tests.Verification;
+namespace TlsBroker.Testing.Pki;
 
 /// <summary>One <see cref="RevocationPki"/> (an <c>openssl ca</c> with its responses and CRLs) shared by a test class.</summary>
 public sealed class RevocationPkiFixture : IAsyncLifetime
