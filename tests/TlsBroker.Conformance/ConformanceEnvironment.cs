@@ -165,7 +165,9 @@ internal sealed class ConformanceEnvironment : IAsyncDisposable
         doomedBroker["pid"] = (await doomed).ProcessId;
         var brokerEntry = Broker((await broker).Address);
         brokerEntry["maxMessageBytes"] = MaxMessageBytes;
+        brokerEntry["pid"] = (await broker).ProcessId;
         var nginxEntry = Peer((await nginx).Port);
+        nginxEntry["pid"] = (await nginx).ProcessId;
         nginxEntry["offerAlpn"] = new JsonArray("h2", "http/1.1");
         nginxEntry["expectAlpn"] = "http/1.1";
         nginxEntry["expectVersion"] = "TLSv1.3";
@@ -175,9 +177,11 @@ internal sealed class ConformanceEnvironment : IAsyncDisposable
         nginxEntry["bigSize"] = BigSize;
         nginxEntry["bigSha256"] = bigSha256;
         var tls12OnlyEntry = Peer((await tls12Only).Port);
+        tls12OnlyEntry["pid"] = (await tls12Only).ProcessId;
         tls12OnlyEntry["expectAlert"] = 70;
         tls12OnlyEntry["expectAlertName"] = "protocol_version";
         var wrongNameEntry = Peer((await wrongName).Port, WrongServerName);
+        wrongNameEntry["pid"] = (await wrongName).ProcessId;
         wrongNameEntry["expectVerifyCode"] = 62;
         wrongNameEntry["expectVerifyName"] = "X509_V_ERR_HOSTNAME_MISMATCH";
         var closeWithoutNotifyEntry = Peer((await closeWithoutNotify).Port);

@@ -21,6 +21,9 @@ public sealed class NginxServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The nginx master's process id; its workers exit with it.</summary>
+    public int ProcessId => process.ProcessId;
+
     /// <summary>The temporary folder holding nginx.conf, the pid file, logs and temp folders.</summary>
     public string Prefix { get; }
 

@@ -20,6 +20,8 @@ public sealed class OpenSslServer : IAsyncDisposable
 
     public int Port { get; }
 
+    public int ProcessId => process.ProcessId;
+
     public string Output => process.Output;
 
     /// <summary>How many connections s_server resumed: it prints "Reused session-id" for each (apps/s_server.c).</summary>

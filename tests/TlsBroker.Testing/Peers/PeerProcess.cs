@@ -35,6 +35,9 @@ public sealed class PeerProcess : IAsyncDisposable
 
     public string CommandLine { get; }
 
+    /// <summary>The operating system's id of the peer's process, to tell after a stop that it is gone.</summary>
+    public int ProcessId => process.Id;
+
     /// <summary>Everything the peer printed so far, for failure messages.</summary>
     public string Output => string.Join('\n', output);
 
