@@ -289,18 +289,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
                 return WantRead with { RecordsToSend = records };
             }
 
-            Phase = SessionPhase.Established;
-            return new StepResult
-            {
-                Ret = 1,
-                Error = SslError.None,
-                RecordsToSend = records,
-                Plaintext = plaintext,
-                Established = Summarize(),
-
-                // OK, carrying under a soft-fail revocation policy why a certificate's status was not established.
-                Verify = client!.CertificateCheck.Outcome ?? VerifyOutcome.Ok,
-            };
+            return Established(records, plaintext);
         }
 
         return plaintext.Length > 0
@@ -315,11 +304,27 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     /// </summary>
     private StepResult EstablishedThenClosed(ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> reply)
     {
-        Phase = SessionPhase.Established;
-        var summary = Summarize();
+        var established = Established(reply, plaintext);
         Close();
         ending = new StepResult { Ret = 0, Error = SslError.ZeroReturn };
-        return new StepResult { Ret = 1, Error = SslError.None, RecordsToSend = reply, Plaintext = plaintext, Established = summary };
+        return established;
+    }
+
+    /// <summary>SSL_connect(3) ret 1: the handshake's summary, with the records and data that came with its last step.</summary>
+    private StepResult Established(ReadOnlyMemory<byte> records, ReadOnlyMemory<byte> plaintext)
+    {
+        Phase = SessionPhase.Established;
+        return new StepResult
+        {
+            Ret = 1,
+            Error = SslError.None,
+            RecordsToSend = records,
+            Plaintext = plaintext,
+            Established = Summarize(),
+
+            // OK, carrying under a soft-fail revocation policy why a certificate's status was not established.
+            Verify = client!.CertificateCheck.Outcome ?? VerifyOutcome.Ok,
+        };
     }
 
     private HandshakeSummary Summarize()
