@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -27,7 +26,7 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
         await using var tls = await ConnectAsync(server, "localhost");
 
         await tls.WriteAsync(Encoding.ASCII.GetBytes("hello\n")).AsTask().WaitAsync(TestTimeouts.Step);
-        var reply = await ReadLineAsync(tls);
+        var reply = await LoopbackIo.ReadLineAsync(tls);
         await tls.WriteAsync(Encoding.ASCII.GetBytes("CLOSE\n")).AsTask().WaitAsync(TestTimeouts.Step);
         var afterClose = await tls.ReadAsync(new byte[16]).AsTask().WaitAsync(TestTimeouts.Step);
 
@@ -44,7 +43,7 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
         var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
         await using var tls = await ConnectAsync(server, "localhost");
         await tls.WriteAsync(Encoding.ASCII.GetBytes("hello\n")).AsTask().WaitAsync(TestTimeouts.Step);
-        Assert.Equal("olleh", await ReadLineAsync(tls));
+        Assert.Equal("olleh", await LoopbackIo.ReadLineAsync(tls));
 
         await server.DisposeAsync();
         var truncated = await Assert.ThrowsAsync<BrokerTlsException>(() => tls.ReadAsync(new byte[16]).AsTask().WaitAsync(TestTimeouts.Step));
@@ -73,7 +72,7 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
         await second.WriteAsync(Encoding.ASCII.GetBytes("resumed\n")).AsTask().WaitAsync(TestTimeouts.Step);
 
         Assert.True(second.SessionInfo.Resumed);
-        Assert.Equal("demuser", await ReadLineAsync(second));
+        Assert.Equal("demuser", await LoopbackIo.ReadLineAsync(second));
         Assert.NotEmpty(firstToken);
         Assert.Equal(1, cache.Count);
     }
@@ -232,7 +231,7 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
         const string wrongName = "wrong.example";
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
         var expectedVerify = await OpenSslVerify.RunAsync(fixture.Chain, wrongName);
-        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
+        await using var tls = new BrokerTlsStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true));
 
         var failure = await Assert.ThrowsAsync<BrokerTlsCertificateException>(() =>
             tls.AuthenticateAsClientAsync(Options(wrongName)).WaitAsync(TestTimeouts.Step));
@@ -254,7 +253,7 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
     public async Task AuthenticateAsClientAsync_UnknownPolicy_ThrowsAccessDenied()
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
-        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
+        await using var tls = new BrokerTlsStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true));
         var options = Options("localhost");
         options.Policy = "no-such-policy";
 
@@ -271,7 +270,7 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
         await using var closedPort = ClosedPort.Reserve();
         using var nowhere = GrpcChannel.ForAddress($"http://127.0.0.1:{closedPort.Port}");
-        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
+        await using var tls = new BrokerTlsStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true));
         var options = Options("localhost");
         options.Broker = nowhere;
 
@@ -291,7 +290,7 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
         await using var broker = await InProcessBroker.StartAsync(fixture.Chain.RootPath, "Broker:MaxMessageBytes=4096");
         using var smallChannel = GrpcChannel.ForAddress(broker.Address);
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
-        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
+        await using var tls = new BrokerTlsStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true));
         var options = Options("localhost");
         options.Broker = smallChannel;
         await tls.AuthenticateAsClientAsync(options).WaitAsync(TestTimeouts.Step);
@@ -322,7 +321,7 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
         var seen = new HeaderRecorder(new SocketsHttpHandler());
         using var recordingChannel = GrpcChannel.ForAddress(fixture.BrokerAddress, new GrpcChannelOptions { HttpHandler = seen });
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
-        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
+        await using var tls = new BrokerTlsStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true));
         var options = Options("localhost");
         options.Broker = recordingChannel;
         options.ApiKey = apiKey;
@@ -337,7 +336,7 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
     public async Task ReadAsync_BeforeAuthentication_ThrowsInvalidOperation()
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev");
-        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
+        await using var tls = new BrokerTlsStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true));
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => tls.ReadAsync(new byte[1]).AsTask());
         await Assert.ThrowsAsync<InvalidOperationException>(() => tls.WriteAsync(new byte[1]).AsTask());
@@ -349,7 +348,7 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
 
     private async Task<BrokerTlsStream> ConnectAsync(OpenSslServer server, string serverName, BrokerTlsSessionCache? cache = null)
     {
-        var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server), ownsSocket: true));
+        var tls = new BrokerTlsStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true));
         var options = Options(serverName);
         options.SessionCache = cache;
         try
@@ -382,24 +381,4 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
         }
     }
 
-    private static Task<Socket> ConnectSocketAsync(OpenSslServer server) => ConnectSocketAsync(server.Port);
-
-    private static async Task<Socket> ConnectSocketAsync(int port)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)).WaitAsync(TestTimeouts.Step);
-        return socket;
-    }
-
-    private static async Task<string> ReadLineAsync(Stream stream)
-    {
-        var line = new StringBuilder();
-        var one = new byte[1];
-        while (await stream.ReadAsync(one).AsTask().WaitAsync(TestTimeouts.Step) == 1 && one[0] != '\n')
-        {
-            line.Append((char)one[0]);
-        }
-
-        return line.ToString();
-    }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Grpc.Core;
@@ -40,7 +39,7 @@ public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixtur
         await tls.WriteAsync(Encoding.ASCII.GetBytes("to-server 1\n")).AsTask().WaitAsync(TestTimeouts.Step);
         await server.WaitForLineAsync("to-server 1");
         await server.TypeAsync("from-server 1");
-        var fromServer = await ReadLineAsync(tls);
+        var fromServer = await LoopbackIo.ReadLineAsync(tls);
         await tls.ShutdownAsync().WaitAsync(TestTimeouts.Step);
 
         // s_server answers the client's close_notify with its own (SSL_ERROR_ZERO_RETURN, then do_ssl_shutdown).
@@ -64,7 +63,7 @@ public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixtur
         await using var tls = await ConnectAsync(server.Port);
 
         await tls.WriteAsync(Encoding.ASCII.GetBytes("hello\n")).AsTask().WaitAsync(TestTimeouts.Step);
-        var reply = await ReadLineAsync(tls);
+        var reply = await LoopbackIo.ReadLineAsync(tls);
 
         // s_server -rev answers "CLOSE" with SSL_shutdown: its close_notify.
         await tls.WriteAsync(Encoding.ASCII.GetBytes("CLOSE\n")).AsTask().WaitAsync(TestTimeouts.Step);
@@ -85,14 +84,14 @@ public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixtur
     {
         // No NewSessionTicket: the only record after the handshake is the KeyUpdate the test waits for.
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-tls1_3", "-ciphersuites", suite, "-num_tickets", "0", "-msg");
-        var socket = await ConnectSocketAsync(server.Port);
+        var socket = await LoopbackIo.ConnectSocketAsync(server.Port);
         var observed = new ObservedStream(new NetworkStream(socket, ownsSocket: true));
         await using var tls = await AuthenticateAsync(new BrokerTlsStream(observed), Options());
         await tls.WriteAsync(Encoding.ASCII.GetBytes("to-server before\n")).AsTask().WaitAsync(TestTimeouts.Step);
         await server.WaitForLineAsync("to-server before");
 
         // "K" must be alone in s_server's console read: the next line is typed once the KeyUpdate it causes has arrived.
-        var line = ReadLineAsync(tls);
+        var line = LoopbackIo.ReadLineAsync(tls);
         var before = observed.BytesRead;
         await server.TypeAsync("K");
         await observed.WaitForBytesReadBeyondAsync(before);
@@ -120,7 +119,7 @@ public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixtur
         await using var tls = await ConnectAsync(server.Port);
         var payload = Encoding.ASCII.GetBytes(new string('e', 40_000) + "\n");
 
-        var reader = ReadLineAsync(tls);
+        var reader = LoopbackIo.ReadLineAsync(tls);
         await tls.WriteAsync(payload).AsTask().WaitAsync(TestTimeouts.Step);
         var echoed = await reader;
         await tls.ShutdownAsync().WaitAsync(TestTimeouts.Step);
@@ -141,7 +140,7 @@ public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixtur
         var options = Options(policy);
         options.ApiKey = asApp ? fixture.AppKey : fixture.OtherKey;
 
-        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server.Port), ownsSocket: true));
+        await using var tls = new BrokerTlsStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true));
         var denied = await Assert.ThrowsAsync<BrokerAccessDeniedException>(() => tls.AuthenticateAsClientAsync(options).WaitAsync(TestTimeouts.Step));
 
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
@@ -153,7 +152,7 @@ public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixtur
     public async Task AuthenticateAsClientAsync_CbcSuite_FailedPrecondition()
     {
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-rev", "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA256");
-        await using var tls = new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(server.Port), ownsSocket: true));
+        await using var tls = new BrokerTlsStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true));
 
         var refused = await Assert.ThrowsAsync<BrokerException>(() => tls.AuthenticateAsClientAsync(Options("cbc")).WaitAsync(TestTimeouts.Step));
 
@@ -174,7 +173,7 @@ public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixtur
     };
 
     private async Task<BrokerTlsStream> ConnectAsync(int port) =>
-        await AuthenticateAsync(new BrokerTlsStream(new NetworkStream(await ConnectSocketAsync(port), ownsSocket: true)), Options());
+        await AuthenticateAsync(new BrokerTlsStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(port), ownsSocket: true)), Options());
 
     private static async Task<BrokerTlsStream> AuthenticateAsync(BrokerTlsStream tls, BrokerTlsClientOptions options)
     {
@@ -196,24 +195,5 @@ public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixtur
         const string Label = "CIPHER is ";
         await server.WaitForOutputAsync(Label);
         return server.Output.Split('\n').First(line => line.StartsWith(Label, StringComparison.Ordinal))[Label.Length..].Trim();
-    }
-
-    private static async Task<Socket> ConnectSocketAsync(int port)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)).WaitAsync(TestTimeouts.Step);
-        return socket;
-    }
-
-    private static async Task<string> ReadLineAsync(Stream stream)
-    {
-        var line = new StringBuilder();
-        var one = new byte[1];
-        while (await stream.ReadAsync(one).AsTask().WaitAsync(TestTimeouts.Step) == 1 && one[0] != '\n')
-        {
-            line.Append((char)one[0]);
-        }
-
-        return line.ToString();
     }
 }
