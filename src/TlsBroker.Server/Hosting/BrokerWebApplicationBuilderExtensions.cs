@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -37,7 +38,7 @@ public static class BrokerWebApplicationBuilderExtensions
     /// start-up and on every reload; <see cref="IOptionsMonitor{TOptions}"/> serves the configuration in force),
     /// the operator's configuration file (<c>--config FILE</c> or <c>TLSBROKER_CONFIG</c>, reloaded on change),
     /// the live configuration and its reloader, the audit log, the session counter, metrics (exported for Prometheus), gRPC
-    /// with health and reflection, and Kestrel listening with h2c on
+    /// with health and reflection, and Kestrel (its sockets served from <see cref="TransportMemoryPool"/>) listening with h2c on
     /// <see cref="BrokerOptions.ListenAddress"/>:<see cref="BrokerOptions.Port"/> and with HTTP/1.1
     /// on <see cref="BrokerOptions.AdminPort"/>.
     /// </summary>
@@ -55,6 +56,9 @@ public static class BrokerWebApplicationBuilderExtensions
         services.TryAddSingleton<LiveConfiguration>();
         services.AddSingleton<IOptionsMonitor<BrokerOptions>, LiveOptionsMonitor>();
         services.TryAddSingleton(TimeProvider.System);
+
+        // Replaces Kestrel's own factory, which the web host registered before this runs.
+        services.AddSingleton<IMemoryPoolFactory<byte>, TransportMemoryPoolFactory>();
         services.AddMetrics();
         services.TryAddSingleton<BrokerMetrics>();
         services.TryAddSingleton<SessionAuditor>();
