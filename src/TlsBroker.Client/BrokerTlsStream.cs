@@ -31,7 +31,6 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     private EstablishedSession? session;
     private PlaintextSender? sender;
     private ExportedRecordLayer? recordLayer;
-    private byte[] receiveBuffer = [];
     private ReadOnlyMemory<byte> undelivered;
 
     // Received data sent to the broker before the reader asked for it; its answer is the next plaintext.
@@ -153,7 +152,6 @@ public sealed class BrokerTlsStream : AuthenticatedStream
 
         TargetHost = options.TargetHost;
         var established = await BrokerHandshake.RunAsync(transport, broker, options.TargetHost, options, cancellationToken);
-        receiveBuffer = new byte[Math.Min(RequestLimits.MaxPayloadBytes / 4, established.MaxPayloadBytes)];
         if (options.ExportKeysAfterHandshake)
         {
             recordLayer = await TakeKeysAsync(established, cancellationToken);
@@ -465,43 +463,24 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     }
 
     /// <summary>
-    /// One read of the transport, plus whatever a socket already holds beyond it when that read
-    /// filled the buffer, up to the session's payload limit. The receive buffer itself stays one
-    /// record large, so an idle stream with a pending read holds little; the larger buffer is
-    /// borrowed only while bytes are queued.
+    /// What the transport holds, up to the session's payload limit, in one read. The read waits for
+    /// data with an empty buffer first (a zero-byte read), so an idle stream with a pending read
+    /// holds no buffer, and the buffer borrowed then takes a whole burst in one receive call, where
+    /// reading a record at a time cost a call and an availability check per record.
     /// </summary>
     private async ValueTask<ByteString> ReadFromTransportAsync(CancellationToken cancellationToken)
     {
+        _ = await transport.ReadAsync(Memory<byte>.Empty, cancellationToken);
         var limit = Established.MaxPayloadBytes;
-        var received = await transport.ReadAsync(receiveBuffer, cancellationToken);
-        if (received < receiveBuffer.Length || received >= limit || transport is not NetworkStream { DataAvailable: true } socket)
-        {
-            return ByteString.CopyFrom(receiveBuffer, 0, received);
-        }
-
-        var burst = ArrayPool<byte>.Shared.Rent(limit);
+        var buffer = ArrayPool<byte>.Shared.Rent(limit);
         try
         {
-            receiveBuffer.AsSpan(0, received).CopyTo(burst);
-            var length = received;
-            while (length < limit && socket.DataAvailable)
-            {
-                // DataAvailable: this read completes at once. A 0 here is the server's FIN, which
-                // the next read reports on its own.
-                var more = await socket.ReadAsync(burst.AsMemory(length, limit - length), cancellationToken);
-                if (more == 0)
-                {
-                    break;
-                }
-
-                length += more;
-            }
-
-            return ByteString.CopyFrom(burst, 0, length);
+            var received = await transport.ReadAsync(buffer.AsMemory(0, limit), cancellationToken);
+            return ByteString.CopyFrom(buffer, 0, received);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(burst);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
