@@ -62,6 +62,10 @@ type Conn struct {
 	sender       *sender
 	shutdownSent bool
 
+	// layer runs the record layer here once the broker exported the keys; sender and the
+	// read-side broker state are then unused.
+	layer *recordLayer
+
 	fatalMu sync.Mutex
 	fatal   error // SSL_read(3): after SSL_ERROR_SSL no further I/O may be performed
 
@@ -115,6 +119,9 @@ func (c *Conn) Write(b []byte) (int, error) {
 	if err := c.fatalErr(); err != nil {
 		return 0, err
 	}
+	if c.layer != nil {
+		return c.layer.write(b)
+	}
 	return c.sender.write(b, c.writeDeadline.Load().(time.Time))
 }
 
@@ -136,6 +143,13 @@ func (c *Conn) CloseWrite() error {
 func (c *Conn) closeNotify() error {
 	if c.shutdownSent {
 		return nil
+	}
+	if c.layer != nil {
+		if err := c.fatalErr(); err != nil {
+			return err
+		}
+		c.shutdownSent = true
+		return c.layer.closeNotify()
 	}
 	if err := c.sender.flush(c.writeDeadline.Load().(time.Time)); err != nil {
 		return err
@@ -186,6 +200,9 @@ func (c *Conn) Close() error {
 	}
 	if !closedConn {
 		closeErr = c.conn.Close()
+	}
+	if c.layer != nil {
+		c.layer.wipeWriteSecret()
 	}
 	c.releaseBroker()
 	if alertErr != nil {

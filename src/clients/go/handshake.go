@@ -162,6 +162,12 @@ func (c *Conn) handshake(parent context.Context) error {
 	}
 	c.state = newConnectionState(c.cfg.ServerName, c.sessionID, resp.GetEstablished())
 	c.undelivered = resp.GetPlaintext()
+	if c.cfg.ExportKeysAfterHandshake && exportable(c.state.VersionName, c.state.CipherSuiteName) {
+		if err := c.takeKeys(ctx); err != nil {
+			return failed(err)
+		}
+		return nil
+	}
 	c.sender = newSender(c.call, c.maxPayload, c.cfg.ServerName, c.setFatal, c.closedCh)
 	return nil
 }
