@@ -202,7 +202,7 @@ func (c *Conn) Close() error {
 		closeErr = c.conn.Close()
 	}
 	if c.layer != nil {
-		c.layer.wipeWriteSecret()
+		c.layer.wipe()
 	}
 	c.releaseBroker()
 	if alertErr != nil {

@@ -58,6 +58,7 @@ type recordLayer struct {
 	peerClosed *atomic.Bool
 
 	reader       *recordCipher
+	secretMu     sync.Mutex // serverSecret: the reader rotates it, Close zeroes it
 	serverSecret []byte
 	input        []byte // bytes read from the socket; input[inStart:inEnd] are unread
 	inStart      int
@@ -129,7 +130,6 @@ func (l *recordLayer) read(b []byte) (int, error) {
 			return n, nil
 		}
 		if l.readErr != nil {
-			zero(l.serverSecret)
 			return 0, l.readErr
 		}
 		typ, plaintext, err := l.readRecord()
@@ -290,10 +290,12 @@ func (l *recordLayer) onKeyUpdate(body []byte) error {
 	if len(body) != 1 || body[0] > 1 {
 		return l.fail(alertIllegalParameter, "a KeyUpdate whose request_update is not update_not_requested or update_requested")
 	}
+	l.secretMu.Lock()
 	next := nextTrafficSecret(l.hash, l.serverSecret)
 	zero(l.serverSecret)
 	l.serverSecret = next
 	reader, err := l.tls13Cipher(l.serverSecret, 0)
+	l.secretMu.Unlock()
 	if err != nil {
 		return l.fail(alertInternalError, err.Error())
 	}
@@ -435,11 +437,14 @@ func (l *recordLayer) fail(description uint8, reason string) error {
 	return l.readErr
 }
 
-// wipeWriteSecret zeroes the client's traffic secret once the Conn is closed; the reader zeroes
-// the server's when reading ends.
-func (l *recordLayer) wipeWriteSecret() {
+// wipe zeroes both traffic secrets once the Conn is closed. (The AES key schedules inside
+// crypto/cipher cannot be reached; they go with the Conn.)
+func (l *recordLayer) wipe() {
 	l.writeMu.Lock()
-	defer l.writeMu.Unlock()
 	zero(l.clientSecret)
 	l.writeErr = net.ErrClosed
+	l.writeMu.Unlock()
+	l.secretMu.Lock()
+	zero(l.serverSecret)
+	l.secretMu.Unlock()
 }
