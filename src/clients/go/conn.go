@@ -47,6 +47,7 @@ type Conn struct {
 	streamCancel  context.CancelFunc
 	maxPayload    int
 	sessionID     string
+	framer        recordFramer // where the bytes given to the broker stand in the server's records
 
 	readMu       sync.Mutex
 	undelivered  []byte

@@ -3,6 +3,9 @@ package tlsbroker
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"time"
 
 	pb "github.com/tlsbroker/tlsbroker/src/clients/go/tlsbrokerv1"
 )
@@ -40,4 +43,38 @@ func wipeExported(keys *pb.ExportedKeys) {
 	for _, secret := range [][]byte{keys.ClientTrafficSecret, keys.ServerTrafficSecret, keys.ClientWriteKey, keys.ServerWriteKey, keys.ClientWriteIv, keys.ServerWriteIv} {
 		zero(secret)
 	}
+}
+
+// finishRecord reads the rest of a record the handshake's last read ended inside, and gives it
+// to the broker, whose plaintext (the server's first data) is delivered before what the record
+// layer reads. Reads take no more than the record's rest, so nothing goes past the boundary.
+// They are bounded by the handshake's deadline.
+func (c *Conn) finishRecord(ctx context.Context) error {
+	if c.framer.missing() == 0 {
+		return nil
+	}
+	deadline, _ := ctx.Deadline()
+	_ = c.conn.SetReadDeadline(deadline)
+	defer func() { _ = c.conn.SetReadDeadline(c.readDeadline.Load().(time.Time)) }()
+	for missing := c.framer.missing(); missing > 0; missing = c.framer.missing() {
+		buf := make([]byte, missing)
+		n, err := c.conn.Read(buf)
+		if n == 0 {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return fmt.Errorf("tlsbroker: handshake with %s: reading the rest of a record before the key export: %w", c.cfg.ServerName, err)
+		}
+		c.framer.consume(buf[:n])
+		resp, err := c.call.exchange(received(buf[:n], false), deadline, "handshake")
+		if err != nil {
+			return err
+		}
+		switch int(resp.GetError()) {
+		case sslErrorSSL, sslErrorSyscall:
+			return resultError("handshake", c.cfg.ServerName, resp)
+		}
+		c.undelivered = append(c.undelivered, resp.GetPlaintext()...)
+	}
+	return nil
 }

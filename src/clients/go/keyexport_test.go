@@ -203,6 +203,22 @@ func TestConn_KeyExport(t *testing.T) {
 		}
 	})
 
+	t.Run("ReadDeadlinePassed_TimesOutAndStaysUsable", func(t *testing.T) {
+		server, addr := startOpenSSLServer(t, certs, "-tls1_3", "-num_tickets", "0")
+		conn, _ := f.connect(t, addr, "export")
+		_ = conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+		_, err := conn.Read(make([]byte, 16))
+		var nerr net.Error
+		if !errors.As(err, &nerr) || !nerr.Timeout() {
+			t.Fatalf("read from a quiet server: %T %v; expected a net.Error timeout", err, err)
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(peerWait))
+		server.typeLine(t, "still usable")
+		if line := readLine(t, bufio.NewReader(conn)); line != "still usable" {
+			t.Errorf("after the timeout: read %q", line)
+		}
+	})
+
 	t.Run("ExportNotGranted_PermissionError", func(t *testing.T) {
 		_, addr := startOpenSSLServer(t, certs, "-rev")
 		raw, err := net.DialTimeout("tcp", addr, peerWait)
@@ -224,6 +240,40 @@ func TestConn_KeyExport(t *testing.T) {
 		}
 		if conn.ConnectionState().HandshakeComplete {
 			t.Error("the handshake counts as complete")
+		}
+	})
+
+	t.Run("ServerSpeaksFirst_LastHandshakeReadEndsInsideARecord_RestGivenToTheBrokerThenExported", func(t *testing.T) {
+		// s_server writes the typed line as soon as its handshake is done, right after its
+		// Finished; splitAfterFinished makes the handshake's last read end inside that record.
+		server, addr := startOpenSSLServer(t, certs, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256")
+		server.typeLine(t, "from-server first")
+		raw, err := net.DialTimeout("tcp", addr, peerWait)
+		if err != nil {
+			t.Fatal(err)
+		}
+		split := &splitAfterFinished{Conn: raw}
+		conn := tlsbroker.Client(split, &tlsbroker.Config{Broker: broker, Policy: "export", ServerName: "localhost", ExportKeysAfterHandshake: true})
+		t.Cleanup(func() { conn.Close() })
+		_ = conn.SetDeadline(time.Now().Add(2 * peerWait))
+		ctx, cancel := context.WithTimeout(context.Background(), peerWait)
+		defer cancel()
+		if err := conn.HandshakeContext(ctx); err != nil {
+			t.Fatalf("handshake: %v", err)
+		}
+		lines := bufio.NewReader(conn)
+		first := readLine(t, lines)
+		f.write(t, conn, "to-server\n")
+		server.waitFor(t, "to-server", 1)
+
+		if !split.split {
+			t.Fatal("the server's first record was not split: the test proved nothing")
+		}
+		if !conn.ConnectionState().KeysExported {
+			t.Error("KeysExported is false")
+		}
+		if first != "from-server first" {
+			t.Errorf("read %q", first)
 		}
 	})
 
@@ -318,4 +368,54 @@ func (c *countingConn) Read(b []byte) (int, error) {
 	}
 	c.read.Add(int64(n))
 	return n, err
+}
+
+// splitAfterFinished holds the server's bytes back from its ChangeCipherSpec (TLS 1.2) until its
+// first application_data record has arrived, then hands them over ending 1 byte into that record.
+type splitAfterFinished struct {
+	net.Conn
+	stream   []byte // everything read from the server
+	returned int
+	split    bool
+}
+
+func (c *splitAfterFinished) Read(b []byte) (int, error) {
+	for {
+		limit := len(c.stream)
+		if !c.split {
+			ccs, data := -1, -1
+			for at := 0; at+5 <= len(c.stream); at += 5 + (int(c.stream[at+3])<<8 | int(c.stream[at+4])) {
+				if c.stream[at] == 20 && ccs < 0 {
+					ccs = at
+				}
+				if c.stream[at] == 23 && data < 0 {
+					data = at
+				}
+			}
+			switch {
+			case data >= 0 && len(c.stream) >= data+6:
+				limit = data + 6
+			case ccs >= 0:
+				limit = ccs
+			}
+			if c.returned == limit && data >= 0 && limit == data+6 {
+				c.split = true
+				continue
+			}
+		}
+		if c.returned < limit {
+			n := copy(b, c.stream[c.returned:limit])
+			c.returned += n
+			return n, nil
+		}
+		if c.split {
+			return c.Conn.Read(b)
+		}
+		chunk := make([]byte, 32*1024)
+		n, err := c.Conn.Read(chunk)
+		c.stream = append(c.stream, chunk[:n]...)
+		if err != nil {
+			return 0, err
+		}
+	}
 }
