@@ -28,6 +28,9 @@ const (
 	// maxRecordBytes is one TLS record: 2^14 bytes of plaintext plus header and expansion
 	// (RFC 8446 §5.2).
 	maxRecordBytes = 16*1024 + 256 + 5
+	// closeNotifyWait bounds Close's close_notify on the exported record layer, as crypto/tls's
+	// Close bounds its own (5 s).
+	closeNotifyWait = 5 * time.Second
 )
 
 // Conn is a TLS client connection whose TLS runs in the broker: a net.Conn over the caller's
@@ -183,6 +186,10 @@ func (c *Conn) Close() error {
 	if c.handshakeDone.Load() {
 		c.writeMu.Lock()
 		if c.fatalErr() == nil {
+			if c.layer != nil {
+				// As crypto/tls's Close: a server that stopped reading must not hold Close forever.
+				_ = c.conn.SetWriteDeadline(time.Now().Add(closeNotifyWait))
+			}
 			alertErr = c.closeNotify()
 			if c.peerClosed.Load() {
 				// The server already ended the session; nothing the close_notify says matters.
