@@ -39,6 +39,15 @@ type Config struct {
 	// answers at once; waits for the server's data are bounded by the Conn's deadlines
 	// instead). Zero means DefaultBrokerTimeout.
 	BrokerTimeout time.Duration
+
+	// ExportKeysAfterHandshake asks the broker, once the handshake is verified, for the
+	// session's traffic keys, and then runs the record layer in this process (key export, as
+	// ALTS and S2A clients do): application data goes straight over the connection and the
+	// broker leaves the data path. The policy's KeyExport must name this caller, else Handshake
+	// fails with a *PermissionError. Only AES-GCM suites (TLS 1.3 and TLS 1.2) are exported: Go's
+	// standard library has no ChaCha20-Poly1305, so with any other suite the Conn keeps the data
+	// path through the broker (ConnectionState().KeysExported is false). Default false.
+	ExportKeysAfterHandshake bool
 }
 
 // Clone returns a shallow copy of c (the Broker and the cache are shared).

@@ -28,6 +28,9 @@ const (
 	// maxRecordBytes is one TLS record: 2^14 bytes of plaintext plus header and expansion
 	// (RFC 8446 §5.2).
 	maxRecordBytes = 16*1024 + 256 + 5
+	// closeNotifyWait bounds Close's close_notify on the exported record layer, as crypto/tls's
+	// Close bounds its own (5 s).
+	closeNotifyWait = 5 * time.Second
 )
 
 // Conn is a TLS client connection whose TLS runs in the broker: a net.Conn over the caller's
@@ -47,6 +50,7 @@ type Conn struct {
 	streamCancel  context.CancelFunc
 	maxPayload    int
 	sessionID     string
+	framer        recordFramer // where the bytes given to the broker stand in the server's records
 
 	readMu       sync.Mutex
 	undelivered  []byte
@@ -61,6 +65,10 @@ type Conn struct {
 	writeMu      sync.Mutex
 	sender       *sender
 	shutdownSent bool
+
+	// layer runs the record layer here once the broker exported the keys; sender and the
+	// read-side broker state are then unused.
+	layer *recordLayer
 
 	fatalMu sync.Mutex
 	fatal   error // SSL_read(3): after SSL_ERROR_SSL no further I/O may be performed
@@ -115,6 +123,9 @@ func (c *Conn) Write(b []byte) (int, error) {
 	if err := c.fatalErr(); err != nil {
 		return 0, err
 	}
+	if c.layer != nil {
+		return c.layer.write(b)
+	}
 	return c.sender.write(b, c.writeDeadline.Load().(time.Time))
 }
 
@@ -136,6 +147,13 @@ func (c *Conn) CloseWrite() error {
 func (c *Conn) closeNotify() error {
 	if c.shutdownSent {
 		return nil
+	}
+	if c.layer != nil {
+		if err := c.fatalErr(); err != nil {
+			return err
+		}
+		c.shutdownSent = true
+		return c.layer.closeNotify()
 	}
 	if err := c.sender.flush(c.writeDeadline.Load().(time.Time)); err != nil {
 		return err
@@ -168,6 +186,10 @@ func (c *Conn) Close() error {
 	if c.handshakeDone.Load() {
 		c.writeMu.Lock()
 		if c.fatalErr() == nil {
+			if c.layer != nil {
+				// As crypto/tls's Close: a server that stopped reading must not hold Close forever.
+				_ = c.conn.SetWriteDeadline(time.Now().Add(closeNotifyWait))
+			}
 			alertErr = c.closeNotify()
 			if c.peerClosed.Load() {
 				// The server already ended the session; nothing the close_notify says matters.
@@ -186,6 +208,9 @@ func (c *Conn) Close() error {
 	}
 	if !closedConn {
 		closeErr = c.conn.Close()
+	}
+	if c.layer != nil {
+		c.layer.wipe()
 	}
 	c.releaseBroker()
 	if alertErr != nil {

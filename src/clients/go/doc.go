@@ -4,7 +4,9 @@
 // Client(conn, cfg) mirrors crypto/tls.Client: the *Conn it returns is a net.Conn with
 // Handshake, HandshakeContext, ConnectionState, CloseWrite and deadlines. Every byte read from
 // conn goes to the broker over one Connect stream (broker.proto) and every record the broker
-// produces is written to conn; Read and Write carry the application data.
+// produces is written to conn; Read and Write carry the application data. With
+// Config.ExportKeysAfterHandshake the broker hands the session's AES-GCM keys over once the
+// handshake is verified, and the Conn runs the record layer itself.
 //
 //	broker, _ := tlsbroker.NewBroker("127.0.0.1:5001", nil)
 //	defer broker.Close()

@@ -146,6 +146,7 @@ func (c *Conn) handshake(parent context.Context) error {
 		n, rerr := c.conn.Read(buf)
 		switch {
 		case n > 0:
+			c.framer.consume(buf[:n])
 			resp, err = c.call.exchange(received(buf[:n], false), time.Time{}, "handshake")
 		case errors.Is(rerr, io.EOF):
 			resp, err = c.call.exchange(received(nil, true), time.Time{}, "handshake")
@@ -162,6 +163,15 @@ func (c *Conn) handshake(parent context.Context) error {
 	}
 	c.state = newConnectionState(c.cfg.ServerName, c.sessionID, resp.GetEstablished())
 	c.undelivered = resp.GetPlaintext()
+	if c.cfg.ExportKeysAfterHandshake && exportable(c.state.VersionName, c.state.CipherSuiteName) {
+		if err := c.finishRecord(ctx); err != nil {
+			return failed(err)
+		}
+		if err := c.takeKeys(ctx); err != nil {
+			return failed(err)
+		}
+		return nil
+	}
 	c.sender = newSender(c.call, c.maxPayload, c.cfg.ServerName, c.setFatal, c.closedCh)
 	return nil
 }

@@ -36,6 +36,9 @@ func (c *Conn) Read(b []byte) (int, error) {
 		if err := c.fatalErr(); err != nil {
 			return 0, err
 		}
+		if c.layer != nil {
+			return c.readExported(b)
+		}
 		if len(c.ahead) == 0 {
 			if c.sockErr != nil {
 				c.readErr = c.sockErr
@@ -153,4 +156,14 @@ func (c *Conn) startSocketRead() {
 		n, err := c.conn.Read(buf)
 		ch <- socketChunk{data: buf[:n], err: err}
 	}()
+}
+
+// readExported reads through the exported record layer. Close interrupts a blocked read by
+// closing the connection, which reads then report as net.ErrClosed.
+func (c *Conn) readExported(b []byte) (int, error) {
+	n, err := c.layer.read(b)
+	if err != nil && c.closed.Load() {
+		return n, net.ErrClosed
+	}
+	return n, err
 }

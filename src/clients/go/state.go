@@ -32,6 +32,9 @@ type ConnectionState struct {
 	HandshakeDuration   time.Duration
 	// SessionID names the broker session in the broker's logs.
 	SessionID string
+	// KeysExported is true when the broker handed the session's keys over
+	// (Config.ExportKeysAfterHandshake) and this process runs the record layer.
+	KeysExported bool
 }
 
 var versionsByName = map[string]uint16{

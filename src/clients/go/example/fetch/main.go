@@ -21,9 +21,10 @@ func main() {
 	target := flag.String("broker", "127.0.0.1:5001", "broker address (host:port)")
 	policy := flag.String("policy", "", "broker policy (empty: default)")
 	apiKey := flag.String("api-key", os.Getenv("TLSBROKER_API_KEY"), "API key, if the broker wants one")
+	exportKeys := flag.Bool("export-keys", false, "take the session's keys from the broker after the handshake (the policy must grant key export)")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: fetch [-broker host:port] [-policy name] https://host/path")
+		fmt.Fprintln(os.Stderr, "usage: fetch [-broker host:port] [-policy name] [-export-keys] https://host/path")
 		os.Exit(2)
 	}
 
@@ -33,7 +34,7 @@ func main() {
 	}
 	defer broker.Close()
 
-	cfg := &tlsbroker.Config{Broker: broker, Policy: *policy, ClientSessionCache: tlsbroker.NewLRUClientSessionCache(0)}
+	cfg := &tlsbroker.Config{Broker: broker, Policy: *policy, ClientSessionCache: tlsbroker.NewLRUClientSessionCache(0), ExportKeysAfterHandshake: *exportKeys}
 	dial := tlsbroker.DialTLSContextFunc(cfg)
 	transport := tlsbroker.NewTransport(cfg)
 	// Wrap the dialer to show what each handshake negotiated.
@@ -43,8 +44,8 @@ func main() {
 			return nil, err
 		}
 		s := conn.(*tlsbroker.Conn).ConnectionState()
-		fmt.Fprintf(os.Stderr, "%s %s %s alpn=%q resumed=%v session=%s\n",
-			addr, s.VersionName, s.CipherSuiteName, s.NegotiatedProtocol, s.DidResume, s.SessionID)
+		fmt.Fprintf(os.Stderr, "%s %s %s alpn=%q resumed=%v keys-exported=%v session=%s\n",
+			addr, s.VersionName, s.CipherSuiteName, s.NegotiatedProtocol, s.DidResume, s.KeysExported, s.SessionID)
 		return conn, nil
 	}
 	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
