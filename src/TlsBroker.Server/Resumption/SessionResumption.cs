@@ -12,6 +12,11 @@ namespace TlsBroker.Server.Resumption;
 /// </summary>
 internal sealed class SessionResumption(ResumptionTokens tokens, ResumptionScope scope, BrokerMetrics metrics, ILogger logger, string sessionId)
 {
+    /// <summary>The outcome names of tokens in metrics and logs (README, metrics table).</summary>
+    private const string Issued = "issued";
+
+    private const string Accepted = "accepted";
+
     /// <summary>A token that cannot be trusted is not an error: the handshake is a full one, and the reason is logged and counted.</summary>
     public ResumptionState? Open(ReadOnlySpan<byte> token)
     {
@@ -22,13 +27,13 @@ internal sealed class SessionResumption(ResumptionTokens tokens, ResumptionScope
 
         if (!tokens.TryOpen(scope, token, out var state, out var rejection))
         {
-            var outcome = ResumptionOutcomes.Rejected(rejection);
+            var outcome = RejectedName(rejection);
             metrics.ResumptionToken(outcome);
             BrokerLog.ResumptionTokenRejected(logger, sessionId, outcome);
             return null;
         }
 
-        metrics.ResumptionToken(ResumptionOutcomes.Accepted);
+        metrics.ResumptionToken(Accepted);
         return state;
     }
 
@@ -46,7 +51,7 @@ internal sealed class SessionResumption(ResumptionTokens tokens, ResumptionScope
 
         if (outcome.Offered is { } offered and not OfferedResumption.Resumed)
         {
-            var notUsed = ResumptionOutcomes.NotResumed(offered);
+            var notUsed = NotResumedName(offered);
             metrics.ResumptionToken(notUsed);
             BrokerLog.ResumptionTokenNotUsed(logger, sessionId, notUsed);
         }
@@ -56,7 +61,28 @@ internal sealed class SessionResumption(ResumptionTokens tokens, ResumptionScope
             return null;
         }
 
-        metrics.ResumptionToken(ResumptionOutcomes.Issued);
+        metrics.ResumptionToken(Issued);
         return token;
     }
+
+    /// <summary>Why a token was not opened.</summary>
+    internal static string RejectedName(TokenRejection rejection) => rejection switch
+    {
+        TokenRejection.Malformed => "malformed",
+        TokenRejection.UnknownKey => "unknown_key",
+        TokenRejection.NotAuthentic => "not_authentic",
+        TokenRejection.Expired => "expired",
+        TokenRejection.UnreadableState => "unreadable_state",
+        _ => throw new ArgumentOutOfRangeException(nameof(rejection), rejection, null),
+    };
+
+    /// <summary>Why an opened token's state was not resumed with.</summary>
+    internal static string NotResumedName(OfferedResumption offered) => offered switch
+    {
+        OfferedResumption.DeclinedByServer => "declined_by_server",
+        OfferedResumption.NotOfferable => "not_offerable",
+        OfferedResumption.Unusable => "unusable_state",
+        OfferedResumption.ChainRejected => "chain_rejected",
+        _ => throw new ArgumentOutOfRangeException(nameof(offered), offered, null),
+    };
 }

@@ -67,7 +67,7 @@ public sealed class ConnectResponseResumptionTests : IDisposable
         var response = ConnectResponseMapper.ToResponse(Step(new ResumptionOutcome { Offered = offered }), resumption);
 
         Assert.True(response.ResumptionToken.IsEmpty);
-        Assert.Equal(logged, logs.Entries.Any(entry => entry.EventId.Id == 460 && entry.Message.Contains(ResumptionOutcomes.NotResumed(offered), StringComparison.Ordinal)));
+        Assert.Equal(logged, logs.Entries.Any(entry => entry.EventId.Id == 460 && entry.Message.Contains(SessionResumption.NotResumedName(offered), StringComparison.Ordinal)));
     }
 
     private static StepResult Step(ResumptionOutcome? outcome) => new() { Ret = 1, Error = SslError.None, Resumption = outcome };
