@@ -23,11 +23,11 @@ internal sealed class SessionResumer
     private readonly TimeProvider timeProvider;
     private readonly Tls13Tickets tls13;
     private readonly OfferedResumption? notOffered;
+    private readonly bool wasGiven;
     private byte[] receivedTicket = [];
     private long ticketLifetimeHintSeconds;
     private Captured? captured;
     private DateTimeOffset establishedAt;
-    private readonly bool wasGiven;
     private bool inClientHello;
 
     /// <param name="given">The state the session was given to resume, or null.</param>
