@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Reflection;
-using System.Runtime.CompilerServices;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
@@ -22,19 +20,10 @@ namespace TlsBroker.Core.Engine;
 /// TLS 1.3 resumption, which BouncyCastle (2.7.0) does not do, is added here: the
 /// resumption_master_secret at the client Finished, NewSessionTicket messages, and the offered PSK's
 /// "res binder" and ticket age (RFC 8446 §4.2.11), all kept by the <see cref="SessionResumer"/>.
+/// What this needs of BouncyCastle's private members goes through <see cref="BouncyCastleInternals"/>.
 /// </remarks>
 internal sealed class BrokerClientProtocol(SessionResumer resumer) : TlsClientProtocol
 {
-    /// <summary>
-    /// The PSKs BouncyCastle offers, with their early secrets, are an internal type in an internal field
-    /// (BouncyCastle 2.7), which UnsafeAccessor cannot name: read by reflection, once per resumption offered.
-    /// </summary>
-    private static readonly FieldInfo ClientBindersField =
-        typeof(TlsClientProtocol).GetField("m_clientBinders", BindingFlags.Instance | BindingFlags.NonPublic)!;
-
-    private static readonly FieldInfo EarlySecretsField =
-        ClientBindersField.FieldType.GetField("m_earlySecrets", BindingFlags.Instance | BindingFlags.NonPublic)!;
-
     private readonly byte[] recordHeader = new byte[RecordFormat.FragmentOffset];
     private byte[]? partial;
     private int partialLength;
@@ -113,7 +102,7 @@ internal sealed class BrokerClientProtocol(SessionResumer resumer) : TlsClientPr
 
         var plaintext = new byte[available];
         ReadInput(plaintext, 0, available);
-        ApplicationDataQueue(this).Shrink();
+        BouncyCastleInternals.ApplicationDataQueue(this).Shrink();
         return plaintext;
     }
 
@@ -131,9 +120,8 @@ internal sealed class BrokerClientProtocol(SessionResumer resumer) : TlsClientPr
     /// </summary>
     protected override void SendClientHelloMessage()
     {
-        if (resumer.Offered is { IsTls13: true } state && ClientBindersField.GetValue(this) is { } binders)
+        if (resumer.Offered is { IsTls13: true } state && BouncyCastleInternals.OfferedEarlySecrets(this) is { } earlySecrets)
         {
-            var earlySecrets = (TlsSecret[])EarlySecretsField.GetValue(binders)!;
             earlySecrets[0] = resumer.ResumptionEarlySecret((BcTlsCrypto)Context.Crypto);
             TlsExtensionsUtilities.AddPreSharedKeyClientHello(
                 m_clientHello.Extensions, new OfferedPsks([new PskIdentity(state.Ticket, resumer.ObfuscatedTicketAge())]));
@@ -146,7 +134,7 @@ internal sealed class BrokerClientProtocol(SessionResumer resumer) : TlsClientPr
     protected override void Send13FinishedMessage()
     {
         base.Send13FinishedMessage();
-        resumer.NoteClientFinished(Context.SecurityParameters, HandshakeHash(this).ForkPrfHash().CalculateHash());
+        resumer.NoteClientFinished(Context.SecurityParameters, BouncyCastleInternals.HandshakeHash(this).ForkPrfHash().CalculateHash());
     }
 
     /// <summary>
@@ -202,14 +190,6 @@ internal sealed class BrokerClientProtocol(SessionResumer resumer) : TlsClientPr
     /// <summary>The alert sent is the one OpenSSL sends for the same input (<see cref="PeerInputFailure"/>), not internal_error.</summary>
     protected override void HandleException(short alertDescription, string message, Exception e) =>
         base.HandleException(PeerInputFailure.Classify(e)?.Alert ?? alertDescription, message, e);
-
-    /// <summary>TlsProtocol keeps received application data in a private queue with no way to shrink it from outside (BouncyCastle 2.7).</summary>
-    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "m_applicationDataQueue")]
-    private static extern ref ByteQueue ApplicationDataQueue(TlsProtocol protocol);
-
-    /// <summary>TlsProtocol's transcript is internal (BouncyCastle 2.7).</summary>
-    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "m_handshakeHash")]
-    private static extern ref TlsHandshakeHash HandshakeHash(TlsProtocol protocol);
 
     private void KeepUnconsumed(byte[] buffer, int consumed)
     {

@@ -18,7 +18,7 @@ internal static class KeyExporter
         var suite = TlsParameterNames.CipherSuiteName(parameters.CipherSuite);
         var (keyLength, ivLength) = AeadLengths(parameters.CipherSuite) ?? throw new KeyExportRefusedException(
             $"cipher suite {suite} is not exportable: key export covers the AEAD suites AES-GCM and ChaCha20-Poly1305 only");
-        var (read, write) = RecordLayerState.SequenceNumbers(protocol);
+        var (read, write) = BouncyCastleInternals.SequenceNumbers(protocol);
         if (!TlsUtilities.IsTlsV13(parameters.NegotiatedVersion))
         {
             return Tls12(tls12KeyBlock ?? throw new KeyExportRefusedException("the session kept no key block to export"), suite, keyLength, ivLength, read, write);
@@ -41,7 +41,7 @@ internal static class KeyExporter
             ServerTrafficSecret = parameters.TrafficSecretServer.Extract(),
             ReadSequence = read,
             WriteSequence = write,
-            KeyUpdateOwed = RecordLayerState.KeyUpdateOwed(protocol),
+            KeyUpdateOwed = BouncyCastleInternals.KeyUpdateOwed(protocol),
         };
     }
 

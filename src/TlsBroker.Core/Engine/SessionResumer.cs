@@ -5,6 +5,7 @@ using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using TlsBroker.Core.Crypto;
 using TlsBroker.Core.Resumption;
+using TlsBroker.Core.Results;
 
 namespace TlsBroker.Core.Engine;
 
@@ -14,23 +15,43 @@ namespace TlsBroker.Core.Engine;
 /// PSK, RFC 8446 §4.2.11), asks a TLS 1.2 server for a ticket, and exports the state of the session:
 /// a TLS 1.2 one once established, a TLS 1.3 one with every NewSessionTicket that arrives afterwards.
 /// </summary>
-internal sealed class SessionResumer(ResumptionState? offered, TimeProvider timeProvider)
+internal sealed class SessionResumer
 {
     /// <summary>RFC 5077 §3.4: the client may send a session ID with its ticket; the server echoes it when it accepts the ticket.</summary>
     private const int TicketSessionIdLength = 32;
 
-    private readonly Tls13Tickets tls13 = new(timeProvider);
+    private readonly TimeProvider timeProvider;
+    private readonly Tls13Tickets tls13;
+    private readonly OfferedResumption? notOffered;
+    private readonly bool wasGiven;
     private byte[] receivedTicket = [];
     private long ticketLifetimeHintSeconds;
     private Captured? captured;
     private DateTimeOffset establishedAt;
+    private bool inClientHello;
+
+    /// <param name="given">The state the session was given to resume, or null.</param>
+    /// <param name="chainAccepted">Whether the policy still accepts the chain a given state was made with.</param>
+    public SessionResumer(ResumptionState? given, TimeProvider timeProvider, Func<ResumptionState, bool> chainAccepted)
+    {
+        this.timeProvider = timeProvider;
+        tls13 = new Tls13Tickets(timeProvider);
+        wasGiven = given is not null;
+
+        // The cheap check first: the chain's verification may build a path.
+        notOffered = given is null ? null
+            : !IsUsable(given, timeProvider) ? OfferedResumption.Unusable
+            : !chainAccepted(given) ? OfferedResumption.ChainRejected
+            : null;
+        Offered = wasGiven && notOffered is null ? given : null;
+    }
 
     /// <summary>The state offered in this handshake, never past its <see cref="ResumptionState.ValidUntil"/>.</summary>
-    public ResumptionState? Offered { get; } = IsUsable(offered, timeProvider) ? offered : null;
+    public ResumptionState? Offered { get; }
 
     /// <summary>
     /// How many times what <see cref="Export"/> gives has changed: once when a TLS 1.2 session is
-    /// established, and once per TLS 1.3 NewSessionTicket. A caller that hands states out compares it with the count it last saw.
+    /// established, and once per TLS 1.3 NewSessionTicket. The session compares it before and after each step.
     /// </summary>
     public int Updates { get; private set; }
 
@@ -50,6 +71,7 @@ internal sealed class SessionResumer(ResumptionState? offered, TimeProvider time
             .SetServerExtensions(state.ServerExtensions.ToDictionary())
             .Build();
         var sessionId = state.Ticket.Length > 0 ? RandomNumberGenerator.GetBytes(TicketSessionIdLength) : state.SessionId;
+        inClientHello = true;
         return TlsUtilities.ImportSession(sessionId, parameters);
     }
 
@@ -65,16 +87,23 @@ internal sealed class SessionResumer(ResumptionState? offered, TimeProvider time
         }
 
         var prf = Tls13Tickets.PrfOf(state.CipherSuite);
-        return offeredCipherSuites.Any(suite => TlsUtilities.IsValidVersionForCipherSuite(suite, ProtocolVersion.TLSv13) && Tls13Tickets.PrfOf(suite) == prf)
-            ? [new BasicTlsPskExternal(state.Ticket, crypto.CreateSecret(state.MasterSecret), prf)]
-            : null;
+        if (!offeredCipherSuites.Any(suite => TlsUtilities.IsValidVersionForCipherSuite(suite, ProtocolVersion.TLSv13) && Tls13Tickets.PrfOf(suite) == prf))
+        {
+            return null;
+        }
+
+        return [new BasicTlsPskExternal(state.Ticket, crypto.CreateSecret(state.MasterSecret), prf)];
     }
 
-    /// <summary>The early secret of the offered TLS 1.3 PSK, HKDF-Extract(0, PSK) (RFC 8446 §7.1), whose binder key is a "res binder" one.</summary>
+    /// <summary>
+    /// The early secret of the offered TLS 1.3 PSK, HKDF-Extract(0, PSK) (RFC 8446 §7.1), whose binder key is a "res binder" one;
+    /// asked for only when the ClientHello being sent carries the PSK.
+    /// </summary>
     public TlsSecret ResumptionEarlySecret(BcTlsCrypto crypto)
     {
         var hash = TlsCryptoUtilities.GetHashForPrf(Tls13Tickets.PrfOf(Offered!.CipherSuite));
         var earlySecret = crypto.HkdfInit(hash).HkdfExtract(hash, crypto.CreateSecret(Offered.MasterSecret));
+        inClientHello = true;
         return new ResumptionBinderSecret(crypto, earlySecret.Extract());
     }
 
@@ -111,6 +140,11 @@ internal sealed class SessionResumer(ResumptionState? offered, TimeProvider time
             Updates++;
         }
     }
+
+    /// <summary>Once established: what became of the state the session was given, or null when it was given none.</summary>
+    public OfferedResumption? OfferOutcome(bool resumed) =>
+        !wasGiven ? null
+        : notOffered ?? (resumed ? OfferedResumption.Resumed : inClientHello ? OfferedResumption.DeclinedByServer : OfferedResumption.NotOfferable);
 
     /// <summary>
     /// Takes what a later session needs from this one as soon as it is established (BouncyCastle
@@ -209,9 +243,8 @@ internal sealed class SessionResumer(ResumptionState? offered, TimeProvider time
             ticket.ReceivedAt);
     }
 
-    private static bool IsUsable(ResumptionState? state, TimeProvider timeProvider) =>
-        state is not null
-        && (state.ProtocolVersion == ProtocolVersion.TLSv12.FullVersion || state.IsTls13)
+    private static bool IsUsable(ResumptionState state, TimeProvider timeProvider) =>
+        (state.ProtocolVersion == ProtocolVersion.TLSv12.FullVersion || state.IsTls13)
         && timeProvider.GetUtcNow() < state.ValidUntil;
 
     /// <remarks>

@@ -19,8 +19,9 @@ public sealed record SessionStart(string ServerName, IReadOnlyList<string> Alpn)
     public ServerIdentity? Server { get; private init; }
 
     /// <summary>
-    /// A session to resume, from <see cref="TlsClientSession.ExportResumption"/> of an earlier session with the
-    /// same policy and server name (the caller guarantees that scope); null for a full handshake.
+    /// A session to resume, from <see cref="Results.StepResult.Resumption"/> (or <see cref="TlsClientSession.ExportResumption"/>) of an
+    /// earlier session with the same policy and server name (the caller guarantees that scope); null for a full handshake.
+    /// What became of it is on the step that completes the handshake (<see cref="Results.ResumptionOutcome.Offered"/>).
     /// </summary>
     public ResumptionState? Resumption { get; init; }
 

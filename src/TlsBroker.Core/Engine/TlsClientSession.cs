@@ -85,7 +85,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
 
         ValidateAlpn(start.Alpn);
         startTimestamp = TimeProvider.GetTimestamp();
-        resumer = new SessionResumer(ResumableUnderPins(start.Resumption, identity!), TimeProvider);
+        resumer = new SessionResumer(start.Resumption, TimeProvider, state => ChainAcceptedByPolicy(state, identity!));
         var newClient = new BrokerTlsClient(crypto, Policy, identity!, [.. start.Alpn], resumer, TimeProvider);
         var newProtocol = new BrokerClientProtocol(resumer);
         (client, protocol) = (newClient, newProtocol);
@@ -116,12 +116,13 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
             firstRecordHeader.Note(data);
         }
 
+        var resumptionUpdates = ResumptionUpdates;
         if (data.Length > 0 && Invoke(static (protocol, input) => protocol.OfferRecords(input), data) is { } failure)
         {
             return failure;
         }
 
-        return Remember(AfterInput(endOfStream));
+        return WithResumption(Remember(AfterInput(endOfStream)), resumptionUpdates);
     }
 
     /// <summary>SSL_write, once established (not after Shutdown): the records to send, ret = plaintext length.</summary>
@@ -163,8 +164,9 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     /// Counts the changes of what <see cref="ExportResumption"/> gives: a TLS 1.2 state appears when the
     /// session is established, a TLS 1.3 one with each NewSessionTicket, which the server sends after the
     /// handshake (RFC 8446 §4.6.1), so that it is seen only when later records are given to <see cref="Receive"/>.
+    /// Each change rides on the step that made it (<see cref="StepResult.Resumption"/>).
     /// </summary>
-    public int ResumptionUpdates => resumer?.Updates ?? 0;
+    internal int ResumptionUpdates => resumer?.Updates ?? 0;
 
     /// <summary>
     /// Once established (also after it closed): the state a later session (same policy and server name) can resume with
@@ -241,11 +243,28 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     /// chain the state was made with, before it is offered: a state whose chain they reject is not offered, and the full
     /// handshake then checks the chain the server sends now. Verifier and cache are the policy's, so a cache hit costs no path building.
     /// </summary>
-    private ResumptionState? ResumableUnderPins(ResumptionState? state, ServerIdentity identity) =>
-        state is null || (Policy.Verifier.Pins is null && Policy.Verifier.Requirements.Identities.AnyOf.Count == 0)
-        || (state.PeerCertificates.Count > 0 && Policy.Verifier.Verify(state.PeerCertificates, identity, TimeProvider.GetUtcNow()).IsOk)
-            ? state
-            : null;
+    private bool ChainAcceptedByPolicy(ResumptionState state, ServerIdentity identity) =>
+        (Policy.Verifier.Pins is null && Policy.Verifier.Requirements.Identities.AnyOf.Count == 0)
+        || (state.PeerCertificates.Count > 0 && Policy.Verifier.Verify(state.PeerCertificates, identity, TimeProvider.GetUtcNow()).IsOk);
+
+    /// <summary>
+    /// Adds to a step what it changed about resumption: a state to keep when this step made one, and on the step that completed
+    /// the handshake what became of the state given to resume. Not after a fatal error: OpenSSL removes the session of a
+    /// connection that failed from its cache (ssl3_send_alert, SSL_CTX_remove_session), so it is not resumed.
+    /// </summary>
+    private StepResult WithResumption(StepResult result, int updatesBefore)
+    {
+        if (result.Error is SslError.Ssl or SslError.Syscall)
+        {
+            return result;
+        }
+
+        var changed = ResumptionUpdates != updatesBefore;
+        var offered = result.Established is not null ? resumer!.OfferOutcome(resumed) : null;
+        return changed || offered is not null
+            ? result with { Resumption = new ResumptionOutcome { Resumable = changed ? ExportResumption() : null, Offered = offered } }
+            : result;
+    }
 
     private static string Excerpt(string name) => name.Length <= 32 ? name : name[..32] + "...";
 

@@ -31,6 +31,9 @@ public sealed record StepResult
     /// <summary>Set on the step that completed the handshake.</summary>
     public HandshakeSummary? Established { get; init; }
 
+    /// <summary>Set when the step changed something about resumption (<see cref="ResumptionOutcome"/>); null otherwise.</summary>
+    public ResumptionOutcome? Resumption { get; init; }
+
     /// <summary>Set on the answer to a key export (<see cref="Engine.TlsClientSession.ExportKeys"/>) only.</summary>
     public Engine.ExportedKeys? Keys { get; init; }
 }

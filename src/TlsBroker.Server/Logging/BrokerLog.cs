@@ -50,6 +50,10 @@ internal static partial class BrokerLog
         Message = "Session {SessionId} resumption token not used ({Reason}): full handshake")]
     public static partial void ResumptionTokenRejected(ILogger logger, string sessionId, string reason);
 
+    [LoggerMessage(EventId = 460, EventName = "ResumptionTokenNotResumed", Level = LogLevel.Information,
+        Message = "Session {SessionId} resumption token opened but not resumed with ({Reason}): full handshake")]
+    public static partial void ResumptionTokenNotUsed(ILogger logger, string sessionId, string reason);
+
     [LoggerMessage(EventId = 41, EventName = "ResumptionOn", Level = LogLevel.Information,
         Message = "Resumption tokens on: sealing with key {KeyId}, {KeyCount} key(s) accepted, lifetime {TokenLifetime}")]
     public static partial void ResumptionOn(ILogger logger, string keyId, int keyCount, TimeSpan tokenLifetime);

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using TlsBroker.Contracts.V1;
 using TlsBroker.Core.Results;
+using TlsBroker.Server.Resumption;
 using WireSslError = TlsBroker.Contracts.V1.SslError;
 
 namespace TlsBroker.Server.Mapping;
@@ -15,8 +16,8 @@ namespace TlsBroker.Server.Mapping;
 internal static class ConnectResponseMapper
 {
     /// <param name="result">What the engine returned.</param>
-    /// <param name="resumptionToken">A sealed resumption token to hand the caller, or empty.</param>
-    public static ConnectResponse ToResponse(StepResult result, ReadOnlySpan<byte> resumptionToken = default)
+    /// <param name="resumption">Seals the resumable state the step reported into the response's token; null for none.</param>
+    public static ConnectResponse ToResponse(StepResult result, SessionResumption? resumption = null)
     {
         var response = new ConnectResponse
         {
@@ -26,7 +27,7 @@ internal static class ConnectResponseMapper
             Error = ToWire(result.Error),
             Verify = ToWire(result.Verify),
             Reason = result.Reason,
-            ResumptionToken = resumptionToken.IsEmpty ? ByteString.Empty : ByteString.CopyFrom(resumptionToken),
+            ResumptionToken = resumption?.TokenFor(result.Resumption) is { } token ? UnsafeByteOperations.UnsafeWrap(token) : ByteString.Empty,
         };
 
         if (result.Alert is { } alert)

@@ -146,7 +146,7 @@ internal sealed class ConnectCall : IDisposable
         var starts = session is null;
         var result = Handle(request);
         audit.Answered(result);
-        var response = ConnectResponseMapper.ToResponse(result, resumption?.TakeIssued());
+        var response = ConnectResponseMapper.ToResponse(result, resumption);
         if (starts)
         {
             response.Session = new SessionInfo { Id = Id, MaxMessageBytes = live.AtStartup.Options.MaxMessageBytes };
@@ -294,10 +294,6 @@ internal sealed class ConnectCall : IDisposable
 
             BrokerLog.SessionFailed(
                 logger, Id, policyName, serverName, SslErrorNames.OpenSslName(result.Error), (int)result.Verify.Code, result.Verify.OpenSslName, AlertText(result.Alert), result.Reason);
-        }
-        else
-        {
-            resumption!.IssueIfUpdated(session!);
         }
 
         if (session!.Phase == SessionPhase.Closed)

@@ -42,7 +42,7 @@ internal sealed class BrokerMetrics
             tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = HandshakeDurationBuckets });
         resumptionTokens = meter.CreateCounter<long>(
-            "tlsbroker.resumption.tokens", "{token}", "Resumption tokens issued, accepted, or not used and why (malformed, unknown_key, not_authentic, expired, unreadable_state).");
+            "tlsbroker.resumption.tokens", "{token}", "Resumption tokens issued, accepted, or not used and why (malformed, unknown_key, not_authentic, expired, unreadable_state; accepted but not resumed with: declined_by_server, not_offerable, unusable_state, chain_rejected).");
         sessions = meter.CreateCounter<long>(
             "tlsbroker.sessions", "{session}", "Connect streams that ended, by caller, policy and outcome (rejected, verify_failed, handshake_failed, closed, failed, aborted).");
         sessionBytes = meter.CreateCounter<long>(

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using TlsBroker.Core.Engine;
+using TlsBroker.Core.Policy;
 using TlsBroker.Core.Resumption;
 using TlsBroker.Core.Results;
 using TlsBroker.Testing;
@@ -29,6 +30,9 @@ public sealed class ResumptionOverOpenSslTests(RealPeerFixture fixture) : IClass
 
         Assert.True(second.Ret == 1, $"{second.Error} {second.Reason}\n{server.Output}");
         Assert.Equal((false, true), (first.Established!.Resumed, second.Established!.Resumed));
+        Assert.Same(state, first.Resumption?.Resumable);
+        Assert.Equal((null, OfferedResumption.Resumed), (first.Resumption!.Offered, second.Resumption?.Offered));
+        Assert.NotNull(second.Resumption!.Resumable);
         Assert.Equal((first.Established.ProtocolVersion, first.Established.CipherSuite), (second.Established.ProtocolVersion, second.Established.CipherSuite));
         Assert.Equal([fixture.Ecdsa.Leaf.Der, fixture.Ecdsa.Intermediate.Der], second.Established.PeerCertificates);
         await server.WaitForReusedSessionsAsync(1);
@@ -80,6 +84,7 @@ public sealed class ResumptionOverOpenSslTests(RealPeerFixture fixture) : IClass
 
         Assert.True(second.Ret == 1, $"{second.Error} {second.Reason}\n{server.Output}");
         Assert.False(second.Established!.Resumed);
+        Assert.Equal(OfferedResumption.DeclinedByServer, second.Resumption?.Offered);
         Assert.Equal(0, server.ReusedSessions);
     }
 
@@ -98,7 +103,25 @@ public sealed class ResumptionOverOpenSslTests(RealPeerFixture fixture) : IClass
 
         Assert.NotNull(tls12State);
         Assert.Equal(("TLSv1.3", false), (result.Established!.ProtocolVersion, result.Established.Resumed));
+        Assert.Equal(OfferedResumption.DeclinedByServer, result.Resumption?.Offered);
         Assert.Equal(0, server.ReusedSessions);
+    }
+
+    /// <summary>A TLS 1.3 state under a policy that offers TLS 1.2 only cannot be offered (a PSK is TLS 1.3's): a full TLS 1.2 handshake.</summary>
+    [Fact]
+    public async Task Start_Tls13StateUnderATls12OnlyPolicy_IsNotOfferable()
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Ecdsa);
+        var (_, tls13State) = await fixture.ResumableHandshakeAsync(server.Port, Localhost);
+        await using var pump = await EnginePump.ConnectAsync(
+            new TlsClientSession(TlsPolicy.Create("tls12-only", new TlsPolicyOptions { TrustAnchors = fixture.Ecdsa.RootPath, MaxVersion = "1.2" }), TimeProvider.System),
+            server.Port);
+
+        var result = await pump.HandshakeAsync(Localhost with { Resumption = tls13State });
+
+        Assert.True(tls13State!.IsTls13);
+        Assert.Equal(("TLSv1.2", false), (result.Established?.ProtocolVersion, result.Established?.Resumed));
+        Assert.Equal(OfferedResumption.NotOfferable, result.Resumption?.Offered);
     }
 
     /// <summary>s_server's tickets last 7200 s (ticket_lifetime_hint): past that the engine does not offer the state at all.</summary>
@@ -114,6 +137,7 @@ public sealed class ResumptionOverOpenSslTests(RealPeerFixture fixture) : IClass
         var (second, _) = await fixture.ResumableHandshakeAsync(server.Port, Localhost with { Resumption = state }, time);
 
         Assert.Equal((1, false), (second.Ret, second.Established!.Resumed));
+        Assert.Equal(OfferedResumption.Unusable, second.Resumption?.Offered);
         Assert.Equal(0, server.ReusedSessions);
     }
 

@@ -114,6 +114,10 @@ public sealed class Tls13ResumptionOverOpenSslTests(RealPeerFixture fixture) : I
         Assert.Equal("gnip\n", Encoding.ASCII.GetString(pump.Received.ToArray()));
         Assert.True(read.Ret > 0, $"{read.Error} {read.Reason}");
         Assert.Equal((tickets, expected), (pump.Session.ResumptionUpdates, pump.Session.ExportResumption() is not null));
+
+        // The step that received the tickets carried the state: the latest one is the state the session exports.
+        Assert.Null(established.Resumption);
+        Assert.Same(pump.Session.ExportResumption(), pump.Steps.LastOrDefault(step => step.Resumption?.Resumable is not null)?.Resumption!.Resumable);
     }
 
     /// <summary>s_server's TLS 1.3 tickets last 7200 s (ticket_lifetime): past that the engine does not offer the state at all.</summary>
