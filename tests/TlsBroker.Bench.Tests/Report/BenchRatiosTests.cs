@@ -90,6 +90,18 @@ public sealed class BenchRatiosTests
         Assert.DoesNotContain("broker/engine rate", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Format_NoPairOfPathsMeasured_NoRatiosSection()
+    {
+        var report = Report() with { Throughput = [Transfers("export", "download", [380]), Transfers("export", "upload", [420])] };
+        report = report with { Ratios = [BenchRatios.Compute(BenchTlsVersion.Tls13, BenchVariant.Base, report)] };
+
+        var text = ReportTable.Format(report);
+
+        Assert.Contains("export  1.3  download", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ratios of medians", text, StringComparison.Ordinal);
+    }
+
     private static ThroughputRow Transfers(string path, string direction, double[] megabytesPerSecond) =>
         ThroughputRow.From([.. megabytesPerSecond.Select(rate => new ThroughputFigures
         {
