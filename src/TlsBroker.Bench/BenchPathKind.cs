@@ -1,6 +1,6 @@
 namespace TlsBroker.Bench;
 
-/// <summary>The three ways the bench runs the same TLS work.</summary>
+/// <summary>The ways the bench runs the same TLS work.</summary>
 internal enum BenchPathKind
 {
     /// <summary>SslStream in the bench process (OpenSSL underneath on Linux).</summary>
@@ -11,4 +11,10 @@ internal enum BenchPathKind
 
     /// <summary>A broker process over gRPC on loopback; the bench forwards socket bytes.</summary>
     Broker,
+
+    /// <summary>
+    /// The broker path's handshake, then key export: the broker hands the traffic secrets over and the client library's
+    /// own record layer carries the data, the broker no longer on the data path. Throughput only.
+    /// </summary>
+    Export,
 }

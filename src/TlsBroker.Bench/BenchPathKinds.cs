@@ -7,6 +7,13 @@ internal static class BenchPathKinds
     {
         BenchPathKind.Direct => "direct",
         BenchPathKind.Engine => "engine",
-        _ => "broker",
+        BenchPathKind.Broker => "broker",
+        _ => "export",
     };
+
+    /// <summary>
+    /// Whether the handshake phases run the path. The export path's handshake is the broker path's plus one ExportKeys
+    /// step, so it is measured where it differs: the data path.
+    /// </summary>
+    public static bool RunsHandshakePhases(this BenchPathKind kind) => kind != BenchPathKind.Export;
 }

@@ -58,7 +58,8 @@ internal sealed record BenchSettings
 
     public IReadOnlyList<BenchTlsVersion> TlsVersions { get; init; } = [BenchTlsVersion.Tls13, BenchTlsVersion.Tls12];
 
-    public IReadOnlyList<BenchPathKind> Paths { get; init; } = [BenchPathKind.Direct, BenchPathKind.Engine, BenchPathKind.Broker];
+    /// <summary>The paths to run; the export path runs the throughput phase only.</summary>
+    public IReadOnlyList<BenchPathKind> Paths { get; init; } = [BenchPathKind.Direct, BenchPathKind.Engine, BenchPathKind.Broker, BenchPathKind.Export];
 
     public IReadOnlyList<BenchPhase> Phases { get; init; } = [BenchPhase.Handshakes, BenchPhase.Throughput, BenchPhase.Idle];
 

@@ -88,16 +88,16 @@ internal sealed class BenchSetup : IAsyncDisposable
         }
 
         await CheckReachableAsync(Target, cancellationToken);
-        // direct, engine, broker, then engine and broker once more per variant.
+        // direct, engine, broker, export, then engine and broker once more per variant.
         foreach (var variant in settings.AllVariants)
         {
-            foreach (var kind in settings.Paths.Where(kind => variant.IsBase || kind != BenchPathKind.Direct))
+            foreach (var kind in settings.Paths.Where(kind => variant.IsBase || kind is BenchPathKind.Engine or BenchPathKind.Broker))
             {
                 IBenchPath path = kind switch
                 {
                     BenchPathKind.Direct => new DirectPath(serverName, LoadTrustAnchors(trustAnchors)),
                     BenchPathKind.Engine => CreateEnginePath(serverName, trustAnchors, variant, settings.CryptoProvider),
-                    _ => await CreateBrokerPathAsync(settings, serverName, trustAnchors, variant, cancellationToken),
+                    _ => await CreateBrokerPathAsync(settings, serverName, trustAnchors, variant, kind == BenchPathKind.Export, cancellationToken),
                 };
                 owned.Add(path);
                 paths.Add(path);
@@ -199,12 +199,13 @@ internal sealed class BenchSetup : IAsyncDisposable
         }
     }
 
+    /// <param name="exportKeys">The export path: the broker path taking the session's keys after the handshake.</param>
     private async Task<BrokerPath> CreateBrokerPathAsync(
-        BenchSettings settings, string serverName, string trustAnchors, BenchVariant variant, CancellationToken cancellationToken)
+        BenchSettings settings, string serverName, string trustAnchors, BenchVariant variant, bool exportKeys, CancellationToken cancellationToken)
     {
         if (BrokerAddress is not null)
         {
-            return new BrokerPath(serverName, BrokerAddress, new CpuClock(BrokerProcess, BrokerAdminAddress), variant);
+            return new BrokerPath(serverName, BrokerAddress, new CpuClock(BrokerProcess, BrokerAdminAddress), variant, exportKeys);
         }
 
         if (settings.Broker is { } external)
@@ -224,7 +225,7 @@ internal sealed class BenchSetup : IAsyncDisposable
             BrokerStartedByBench = true;
         }
 
-        return new BrokerPath(serverName, BrokerAddress, new CpuClock(BrokerProcess, BrokerAdminAddress), variant);
+        return new BrokerPath(serverName, BrokerAddress, new CpuClock(BrokerProcess, BrokerAdminAddress), variant, exportKeys);
     }
 
     private static Process FindProcess(int pid)

@@ -205,13 +205,13 @@ internal sealed class PhaseSequence
     private WarmupRunner Warmer() => new(settings.Warmup, progress);
 
     /// <summary>
-    /// The paths of the handshake phases: every path, and the base broker path once more
-    /// resuming its sessions with the broker's tokens.
+    /// The paths of the handshake phases: every path but export, and the base broker path once
+    /// more resuming its sessions with the broker's tokens.
     /// </summary>
     private List<IBenchPath> HandshakePaths()
     {
-        var paths = setup.Paths.ToList();
-        if (setup.Paths.OfType<BrokerPath>().FirstOrDefault(p => p.Variant.IsBase) is { } broker)
+        var paths = setup.Paths.Where(p => p.Kind.RunsHandshakePhases()).ToList();
+        if (setup.Paths.OfType<BrokerPath>().FirstOrDefault(p => p.Kind == BenchPathKind.Broker && p.Variant.IsBase) is { } broker)
         {
             paths.Add(new ResumingBrokerPath(broker));
         }

@@ -5,7 +5,7 @@ namespace TlsBroker.Bench.Phases;
 /// <summary>One run of a throughput phase: transfers one after the other through one path for --duration (JSON: an element of a throughput row's "runs").</summary>
 internal sealed record ThroughputFigures
 {
-    /// <summary>"direct", "engine" or "broker".</summary>
+    /// <summary>"direct", "engine", "broker" or "export".</summary>
     public required string Path { get; init; }
 
     /// <summary>The --variant the path ran under; null for the base policies.</summary>
@@ -33,11 +33,11 @@ internal sealed record ThroughputFigures
     /// <summary>10^6 bytes per second.</summary>
     public required double? MegabytesPerSecond { get; init; }
 
-    /// <summary>CPU per 10^6 bytes: the bench process plus, on the broker path, the broker process.</summary>
+    /// <summary>CPU per 10^6 bytes: the bench process plus, on the broker and export paths, the broker process.</summary>
     public required double? CpuMsPerMegabyte { get; init; }
 
     /// <summary>
-    /// Time the JIT spent compiling during the phase, in the bench process plus (on the broker path,
+    /// Time the JIT spent compiling during the phase, in the bench process plus (on the broker and export paths,
     /// when its admin address is known) the broker; already part of the CPU figure. More than a few
     /// percent of the phase's CPU means the warm-up was too short.
     /// </summary>

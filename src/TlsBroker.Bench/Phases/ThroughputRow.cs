@@ -8,7 +8,7 @@ namespace TlsBroker.Bench.Phases;
 /// </summary>
 internal sealed record ThroughputRow
 {
-    /// <summary>"direct", "engine" or "broker".</summary>
+    /// <summary>"direct", "engine", "broker" or "export".</summary>
     public required string Path { get; init; }
 
     /// <summary>The --variant the path ran under; null for the base policies.</summary>
@@ -30,7 +30,7 @@ internal sealed record ThroughputRow
     /// <summary>10^6 bytes per second.</summary>
     public required RepeatedFigure? MegabytesPerSecond { get; init; }
 
-    /// <summary>CPU per 10^6 bytes: the bench process plus, on the broker path, the broker process.</summary>
+    /// <summary>CPU per 10^6 bytes: the bench process plus, on the broker and export paths, the broker process.</summary>
     public required RepeatedFigure? CpuMsPerMegabyte { get; init; }
 
     /// <summary>JIT time during the runs, summed.</summary>

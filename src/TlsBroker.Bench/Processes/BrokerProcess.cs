@@ -9,9 +9,10 @@ namespace TlsBroker.Bench.Processes;
 /// <summary>
 /// A broker the bench starts for itself: <c>dotnet TlsBroker.Server.dll</c> from the CLI's own
 /// folder, on a free port of 127.0.0.1, configured on the command line with one policy per TLS
-/// version (see <see cref="BenchTlsVersions.BrokerPolicy"/>) that trusts the target's anchors,
-/// and its admin port (/metrics) on a free port too. Both bound addresses come from the broker's
-/// ready file (<c>--ready-file</c>, documented in README), never from its log, which is lowered to
+/// version (see <see cref="BenchTlsVersions.BrokerPolicy"/>) that trusts the target's anchors, one
+/// more per version that also grants key export (<see cref="BenchTlsVersions.ExportPolicy"/>), and
+/// its admin port (/metrics) on a free port too. Both bound addresses come from the broker's ready
+/// file (<c>--ready-file</c>, documented in README), never from its log, which is lowered to
 /// warnings so that per-session log lines do not load the console.
 /// </summary>
 internal sealed class BrokerProcess : IAsyncDisposable
@@ -33,6 +34,12 @@ internal sealed class BrokerProcess : IAsyncDisposable
     private const string Gen0BudgetVariable = "DOTNET_GCgen0size";
 
     private const string Gen0Budget = "0x1000000";
+
+    /// <summary>
+    /// The name the broker gives every caller when no Broker:Callers are configured, as this broker has none; its
+    /// start-up validation takes no other name in KeyExport:Callers then, so the bench needs no API key.
+    /// </summary>
+    private const string AnonymousCaller = "anonymous";
 
     private readonly ChildProcess child;
 
@@ -81,6 +88,16 @@ internal sealed class BrokerProcess : IAsyncDisposable
                 arguments.Add($"{policy}:TrustAnchors={trustAnchors}");
                 arguments.AddRange(variant.PolicySettings.Select(setting => $"{policy}:{setting.Key}={setting.Value}"));
             }
+        }
+
+        foreach (var version in Enum.GetValues<BenchTlsVersion>())
+        {
+            var policy = "--Broker:Policies:" + version.ExportPolicy();
+            arguments.Add($"{policy}:MinVersion={version.Label()}");
+            arguments.Add($"{policy}:MaxVersion={version.Label()}");
+            arguments.Add($"{policy}:TrustAnchors={trustAnchors}");
+            arguments.Add($"{policy}:KeyExport:Allowed=true");
+            arguments.Add($"{policy}:KeyExport:Callers:0={AnonymousCaller}");
         }
 
         // A resumption key made up for this run, so that the broker issues resumption tokens. It

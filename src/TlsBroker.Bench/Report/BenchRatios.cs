@@ -43,6 +43,12 @@ internal sealed record BenchRatios
     /// <summary>Broker upload MB/s ÷ direct's (target ≥ 0.50).</summary>
     public double? BrokerToDirectUpload { get; init; }
 
+    /// <summary>Export path download MB/s ÷ direct's (issue 13's target ≥ 0.9); base variant only, as the export path runs only there.</summary>
+    public double? ExportToDirectDownload { get; init; }
+
+    /// <summary>Export path upload MB/s ÷ direct's (target ≥ 0.9).</summary>
+    public double? ExportToDirectUpload { get; init; }
+
     /// <summary>The ratios (by JSON name) whose inputs' spread across repeats exceeds 10 %: not to be trusted from this run.</summary>
     public IReadOnlyList<string> Noisy { get; init; } = [];
 
@@ -72,6 +78,8 @@ internal sealed record BenchRatios
                 Handshakes("broker", rateConcurrency, "resumed")?.HandshakesPerSecond, Handshakes("broker", rateConcurrency)?.HandshakesPerSecond),
             ["brokerToDirectDownload"] = MedianComparison.Divide(Throughput("broker", "download"), Throughput("direct", "download")),
             ["brokerToDirectUpload"] = MedianComparison.Divide(Throughput("broker", "upload"), Throughput("direct", "upload")),
+            ["exportToDirectDownload"] = MedianComparison.Divide(Throughput("export", "download"), Throughput("direct", "download")),
+            ["exportToDirectUpload"] = MedianComparison.Divide(Throughput("export", "upload"), Throughput("direct", "upload")),
         };
         var measured = comparisons.Where(pair => pair.Value is not null).ToDictionary(pair => pair.Key, pair => pair.Value!);
 
@@ -88,6 +96,8 @@ internal sealed record BenchRatios
             BrokerResumedToFullRate = comparisons["brokerResumedToFullRate"]?.Value,
             BrokerToDirectDownload = comparisons["brokerToDirectDownload"]?.Value,
             BrokerToDirectUpload = comparisons["brokerToDirectUpload"]?.Value,
+            ExportToDirectDownload = comparisons["exportToDirectDownload"]?.Value,
+            ExportToDirectUpload = comparisons["exportToDirectUpload"]?.Value,
             Noisy = [.. measured.Where(pair => pair.Value.IsNoisy).Select(pair => pair.Key)],
             InputSpreads = measured.ToDictionary(pair => pair.Key, pair => pair.Value.InputSpread),
         };

@@ -56,31 +56,13 @@ internal static class ReportTable
                 }));
         }
 
-        if (report.Ratios.Count > 0)
+        if (RatioLines(report) is { Count: > 0 } ratioLines)
         {
             text.WriteLine();
-            text.WriteLine("Ratios of medians (issue 4 targets in brackets; ± = the larger spread of the two rows compared, ! above 10 %: not to be trusted)");
-            foreach (var r in report.Ratios.Where(r => r.BrokerToEngineRate is not null || r.BrokerMinusEngineP50Ms is not null || r.EngineToDirectCpu is not null))
+            text.WriteLine("Ratios of medians (targets in brackets: issue 4's, and issue 13's for key export; ± = the larger spread of the two rows compared, ! above 10 %: not to be trusted)");
+            foreach (var line in ratioLines)
             {
-                var which = r.Variant is null ? $"TLS {r.TlsVersion}" : $"TLS {r.TlsVersion} {r.Variant}";
-                text.WriteLine($"  {which}: broker/engine rate at c={r.RateConcurrency}: {Ratio(r, "brokerToEngineRate", r.BrokerToEngineRate)} [>= 0.70]; "
-                    + $"broker - engine p50 at c={r.LatencyConcurrency}: {Ratio(r, "brokerMinusEngineP50Ms", r.BrokerMinusEngineP50Ms)} ms [<= 1]; "
-                    + $"engine/direct CPU per handshake at c={r.RateConcurrency}: {Ratio(r, "engineToDirectCpu", r.EngineToDirectCpu)} [<= 1]; "
-                    + $"broker/engine CPU: {Ratio(r, "brokerToEngineCpu", r.BrokerToEngineCpu)}");
-                if (r.BrokerResumedToFullRate is not null)
-                {
-                    text.WriteLine($"  {which}: broker resumed/full handshake rate at c={r.RateConcurrency}: {Ratio(r, "brokerResumedToFullRate", r.BrokerResumedToFullRate)} [>= 5]");
-                }
-
-                if (r.BrokerToDirectDownload is not null || r.BrokerToDirectUpload is not null)
-                {
-                    text.WriteLine($"  {which}: broker/direct throughput: download {Ratio(r, "brokerToDirectDownload", r.BrokerToDirectDownload)}, upload {Ratio(r, "brokerToDirectUpload", r.BrokerToDirectUpload)} [>= 0.50]");
-                }
-            }
-
-            foreach (var largest in report.IdleSessions.Where(i => i.Opened > 0).GroupBy(i => i.Variant).Select(g => g.MaxBy(i => i.Opened)!))
-            {
-                text.WriteLine($"  {PathLabel("broker", largest.Variant)} memory per idle session at {largest.Opened}: {Size(largest.RssBytesPerSession)} RSS, {Size(largest.ManagedHeapBytesPerSession)} managed heap [<= 64 KiB at 10,000], {largest.Usable}/{largest.Opened} usable");
+                text.WriteLine(line);
             }
         }
 
@@ -90,6 +72,45 @@ internal static class ReportTable
         }
 
         return text.ToString();
+    }
+
+    /// <summary>One line per group of ratios that was measured; none when no path pair ran (e.g. a single path).</summary>
+    private static List<string> RatioLines(BenchReport report)
+    {
+        var lines = new List<string>();
+        foreach (var r in report.Ratios)
+        {
+            var which = r.Variant is null ? $"TLS {r.TlsVersion}" : $"TLS {r.TlsVersion} {r.Variant}";
+            if (r.BrokerToEngineRate is not null || r.BrokerMinusEngineP50Ms is not null || r.EngineToDirectCpu is not null)
+            {
+                lines.Add($"  {which}: broker/engine rate at c={r.RateConcurrency}: {Ratio(r, "brokerToEngineRate", r.BrokerToEngineRate)} [>= 0.70]; "
+                    + $"broker - engine p50 at c={r.LatencyConcurrency}: {Ratio(r, "brokerMinusEngineP50Ms", r.BrokerMinusEngineP50Ms)} ms [<= 1]; "
+                    + $"engine/direct CPU per handshake at c={r.RateConcurrency}: {Ratio(r, "engineToDirectCpu", r.EngineToDirectCpu)} [<= 1]; "
+                    + $"broker/engine CPU: {Ratio(r, "brokerToEngineCpu", r.BrokerToEngineCpu)}");
+            }
+
+            if (r.BrokerResumedToFullRate is not null)
+            {
+                lines.Add($"  {which}: broker resumed/full handshake rate at c={r.RateConcurrency}: {Ratio(r, "brokerResumedToFullRate", r.BrokerResumedToFullRate)} [>= 5]");
+            }
+
+            if (r.BrokerToDirectDownload is not null || r.BrokerToDirectUpload is not null)
+            {
+                lines.Add($"  {which}: broker/direct throughput: download {Ratio(r, "brokerToDirectDownload", r.BrokerToDirectDownload)}, upload {Ratio(r, "brokerToDirectUpload", r.BrokerToDirectUpload)} [>= 0.50]");
+            }
+
+            if (r.ExportToDirectDownload is not null || r.ExportToDirectUpload is not null)
+            {
+                lines.Add($"  {which}: key export/direct throughput: download {Ratio(r, "exportToDirectDownload", r.ExportToDirectDownload)}, upload {Ratio(r, "exportToDirectUpload", r.ExportToDirectUpload)} [>= 0.9]");
+            }
+        }
+
+        foreach (var largest in report.IdleSessions.Where(i => i.Opened > 0).GroupBy(i => i.Variant).Select(g => g.MaxBy(i => i.Opened)!))
+        {
+            lines.Add($"  {PathLabel("broker", largest.Variant)} memory per idle session at {largest.Opened}: {Size(largest.RssBytesPerSession)} RSS, {Size(largest.ManagedHeapBytesPerSession)} managed heap [<= 64 KiB at 10,000], {largest.Usable}/{largest.Opened} usable");
+        }
+
+        return lines;
     }
 
     private static void Table(TextWriter text, string[] header, IEnumerable<string[]> rows)

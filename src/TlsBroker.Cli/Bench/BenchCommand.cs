@@ -12,8 +12,9 @@ internal static class BenchCommand
 {
     private const string Description =
         "Measure TLS client cost side by side, one path after the other against the same server: direct (SslStream in "
-        + "this process), engine (the TlsBroker engine in this process, no gRPC) and broker (a broker process over gRPC "
-        + "on loopback, this process forwarding socket bytes). Prints a table and the ratios of issue 4's targets.";
+        + "this process), engine (the TlsBroker engine in this process, no gRPC), broker (a broker process over gRPC "
+        + "on loopback, this process forwarding socket bytes) and export (the broker's handshake, then key export: this "
+        + "process's own record layer carries the data). Prints a table and the ratios of issue 4's and issue 13's targets.";
 
     /// <summary>Printed after the options by <c>bench --help</c>.</summary>
     public const string HelpEpilog = """
@@ -22,11 +23,15 @@ internal static class BenchCommand
         --throughput-size downloaded and uploaded in 16 KiB writes, TLS 1.3), idle (broker RSS per idle established
         session, then every session must still echo a byte; measured once). Handshake and throughput phases run for
         --duration each, --repeats times, after a warm-up that lasts until the JIT has settled (at most --warmup).
-        Throughput and idle need --local-server; against HOST:PORT only the handshake phases run.
+        Throughput and idle need --local-server; against HOST:PORT only the handshake phases run. The export path runs
+        the throughput phase only (its handshake is the broker's plus one ExportKeys step); idle runs on broker only.
 
         Broker: by default the bench starts `dotnet TlsBroker.Server.dll` from its own folder on a free loopback port
-        (learning its addresses from the broker's --ready-file), with policies bench-tls13 and bench-tls12 trusting the target's anchors, and stops it at the end. With
-        --broker URL the running broker must define those two policies (MinVersion = MaxVersion = 1.3 / 1.2).
+        (learning its addresses from the broker's --ready-file), with policies bench-tls13 and bench-tls12 trusting the
+        target's anchors, bench-export-tls13 and bench-export-tls12 the same plus KeyExport granted to the caller
+        "anonymous" (no Broker:Callers configured), and stops it at the end. With --broker URL the running broker must
+        define bench-tls13 and bench-tls12 (MinVersion = MaxVersion = 1.3 / 1.2), and for the export path
+        bench-export-tls13 and bench-export-tls12 granting KeyExport to "anonymous" (or leave export out of --paths).
 
         Exit codes:
           0    every phase ran and no handshake or transfer failed
@@ -108,7 +113,7 @@ internal static class BenchCommand
         var paths = new Option<BenchPathKind[]>("--paths")
         {
             HelpName = "LIST",
-            Description = "Paths, comma-separated: direct, engine, broker. [default: all three]",
+            Description = "Paths, comma-separated: direct, engine, broker, export (throughput only). [default: all four]",
             CustomParser = result => BenchArgumentParsers.ParseNames<BenchPathKind>(result, "path"),
         };
         var phases = new Option<BenchPhase[]>("--phases")
@@ -155,7 +160,8 @@ internal static class BenchCommand
         var broker = new Option<Uri>("--broker")
         {
             HelpName = "URL",
-            Description = "Use this running broker instead of starting one (it must define policies bench-tls13 and bench-tls12).",
+            Description = "Use this running broker instead of starting one (it must define policies bench-tls13 and bench-tls12, "
+                + "and for the export path bench-export-tls13 and bench-export-tls12).",
             CustomParser = BenchArgumentParsers.ParseBroker,
         };
         var brokerPid = new Option<int?>("--broker-pid")

@@ -29,6 +29,8 @@ internal sealed class ExportedRecordLayer : IDisposable
     private readonly SemaphoreSlim writeTurn = new(1, 1);
     // Room for a few records: one read takes what the socket holds, not one header and one record at a time.
     private readonly byte[] input = new byte[4 * (RecordCipher.HeaderLength + RecordCipher.MaxFragment)];
+    // Every record is sealed here, under writeTurn, and written before the turn passes on.
+    private readonly byte[] output = new byte[RecordCipher.MaxSealedRecord];
     private readonly MemoryStream handshakeMessages = new();
     private byte[] clientSecret = [];
     private byte[] serverSecret = [];
@@ -170,7 +172,7 @@ internal sealed class ExportedRecordLayer : IDisposable
             while (!data.IsEmpty)
             {
                 var chunk = data[..Math.Min(data.Length, RecordCipher.MaxPlaintext)];
-                await transport.WriteAsync(writer.Seal(ApplicationData, chunk.Span), cancellationToken);
+                await WriteRecordLockedAsync(ApplicationData, chunk.Span, cancellationToken);
                 data = data[chunk.Length..];
             }
         }
@@ -201,6 +203,7 @@ internal sealed class ExportedRecordLayer : IDisposable
         CryptographicOperations.ZeroMemory(clientSecret);
         CryptographicOperations.ZeroMemory(serverSecret);
         CryptographicOperations.ZeroMemory(input);
+        CryptographicOperations.ZeroMemory(output);
         writeTurn.Dispose();
     }
 
@@ -346,10 +349,17 @@ internal sealed class ExportedRecordLayer : IDisposable
         return true;
     }
 
+    /// <summary>Seals one record into the output buffer and writes it; the caller holds writeTurn until the write completes.</summary>
+    private ValueTask WriteRecordLockedAsync(byte type, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
+    {
+        var length = writer.Seal(type, payload, output);
+        return transport.WriteAsync(output.AsMemory(0, length), cancellationToken);
+    }
+
     /// <summary>Sends KeyUpdate(update_not_requested) under the current keys, then moves the write side to the next secret (RFC 8446 §4.6.3).</summary>
     private async Task SendKeyUpdateLockedAsync(CancellationToken cancellationToken)
     {
-        await transport.WriteAsync(writer.Seal(Handshake, [KeyUpdate, 0, 0, 1, 0]), cancellationToken);
+        await WriteRecordLockedAsync(Handshake, [KeyUpdate, 0, 0, 1, 0], cancellationToken);
         var next = Tls13KeySchedule.NextSecret(hash, clientSecret);
         CryptographicOperations.ZeroMemory(clientSecret);
         clientSecret = next;
@@ -366,7 +376,7 @@ internal sealed class ExportedRecordLayer : IDisposable
         }
 
         closeNotifySent = true;
-        await transport.WriteAsync(writer.Seal(Alert, [1, CloseNotify]), cancellationToken);
+        await WriteRecordLockedAsync(Alert, [1, CloseNotify], cancellationToken);
         await transport.FlushAsync(cancellationToken);
     }
 
@@ -379,7 +389,7 @@ internal sealed class ExportedRecordLayer : IDisposable
             if (!closeNotifySent)
             {
                 closeNotifySent = true;
-                await transport.WriteAsync(writer.Seal(Alert, [2, description]), cancellationToken);
+                await WriteRecordLockedAsync(Alert, [2, description], cancellationToken);
             }
         }
         catch (IOException)

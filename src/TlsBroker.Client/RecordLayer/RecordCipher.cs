@@ -19,6 +19,9 @@ internal sealed class RecordCipher : IDisposable
 
     private const int NonceLength = 12;
     private const int ExplicitNonceLength = 8;
+
+    /// <summary>The longest record <see cref="Seal"/> writes: a full plaintext with the TLS 1.3 content type or the TLS 1.2 explicit nonce.</summary>
+    public const int MaxSealedRecord = HeaderLength + ExplicitNonceLength + MaxPlaintext + TagLength;
     private const byte ApplicationData = 23;
 
     private readonly AesGcm? gcm;
@@ -49,19 +52,24 @@ internal sealed class RecordCipher : IDisposable
 
     private bool HasExplicitNonce => !tls13 && gcm is not null;
 
-    /// <summary>The record for <paramref name="plaintext"/> of content <paramref name="type"/>, header included.</summary>
-    public byte[] Seal(byte type, ReadOnlySpan<byte> plaintext)
+    /// <summary>
+    /// Writes the record for <paramref name="plaintext"/> (at most <see cref="MaxPlaintext"/> bytes) of content
+    /// <paramref name="type"/>, header included, to the start of <paramref name="destination"/>, which has room for
+    /// <see cref="MaxSealedRecord"/> bytes; returns its length. The caller's buffer serves every record: a new array
+    /// per 16 KiB record cost the upload a gen0 collection every few megabytes.
+    /// </summary>
+    public int Seal(byte type, ReadOnlySpan<byte> plaintext, Span<byte> destination)
     {
         var innerLength = plaintext.Length + (tls13 ? 1 : 0);
         var prefix = HasExplicitNonce ? ExplicitNonceLength : 0;
-        var record = new byte[HeaderLength + prefix + innerLength + TagLength];
+        var record = destination[..(HeaderLength + prefix + innerLength + TagLength)];
 
         // RFC 8446 §5.2: the outer type is application_data and the version 0x0303; the true type ends the inner plaintext.
         record[0] = tls13 ? ApplicationData : type;
         record[1] = 3;
         record[2] = 3;
-        BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(3), (ushort)(record.Length - HeaderLength));
-        var inner = record.AsSpan(HeaderLength + prefix, innerLength);
+        BinaryPrimitives.WriteUInt16BigEndian(record[3..], (ushort)(record.Length - HeaderLength));
+        var inner = record.Slice(HeaderLength + prefix, innerLength);
         plaintext.CopyTo(inner);
         if (tls13)
         {
@@ -72,14 +80,14 @@ internal sealed class RecordCipher : IDisposable
         Span<byte> tls12Aad = stackalloc byte[13];
         if (HasExplicitNonce)
         {
-            BinaryPrimitives.WriteInt64BigEndian(record.AsSpan(HeaderLength, ExplicitNonceLength), Sequence);
+            BinaryPrimitives.WriteInt64BigEndian(record.Slice(HeaderLength, ExplicitNonceLength), Sequence);
         }
 
         Nonce(nonce);
-        var aad = tls13 ? record.AsSpan(0, HeaderLength) : Tls12Aad(tls12Aad, type, plaintext.Length);
-        Encrypt(nonce, inner, record.AsSpan(HeaderLength + prefix + innerLength, TagLength), aad);
+        var aad = tls13 ? record[..HeaderLength] : Tls12Aad(tls12Aad, type, plaintext.Length);
+        Encrypt(nonce, inner, record.Slice(HeaderLength + prefix + innerLength, TagLength), aad);
         Sequence++;
-        return record;
+        return record.Length;
     }
 
     /// <summary>

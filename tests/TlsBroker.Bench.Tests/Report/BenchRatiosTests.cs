@@ -37,6 +37,85 @@ public sealed class BenchRatiosTests
         Assert.Empty(ratios.Noisy);
     }
 
+    [Fact]
+    public void Compute_ExportAndDirectThroughput_ExportRatiosEachWayBrokerRatioNull()
+    {
+        var report = Report() with
+        {
+            Throughput =
+            [
+                Transfers("direct", "download", [400, 400, 400]),
+                Transfers("direct", "upload", [300, 310, 320]),
+                Transfers("export", "download", [360, 380, 440]),
+                Transfers("export", "upload", [300, 300, 300]),
+            ],
+        };
+
+        var ratios = BenchRatios.Compute(BenchTlsVersion.Tls13, BenchVariant.Base, report);
+
+        Assert.Equal(0.95, ratios.ExportToDirectDownload!.Value, precision: 12);
+        Assert.Equal(300.0 / 310, ratios.ExportToDirectUpload!.Value, precision: 12);
+        Assert.Equal(80.0 / 380, ratios.InputSpreads["exportToDirectDownload"], precision: 12);
+        Assert.Contains("exportToDirectDownload", ratios.Noisy);
+        Assert.DoesNotContain("exportToDirectUpload", ratios.Noisy);
+        Assert.Null(ratios.BrokerToDirectDownload);
+    }
+
+    [Fact]
+    public void Compute_Variant_NoExportRatioAsTheExportPathRunsOnlyUnderTheBasePolicies()
+    {
+        var report = Report() with
+        {
+            Throughput = [Transfers("direct", "download", [400]), Transfers("export", "download", [380])],
+        };
+        var variant = new BenchVariant("nocache", new Dictionary<string, string> { ["VerifiedChainCache:MaxEntries"] = "0" });
+
+        var ratios = BenchRatios.Compute(BenchTlsVersion.Tls13, variant, report);
+
+        Assert.Null(ratios.ExportToDirectDownload);
+    }
+
+    [Fact]
+    public void Format_ThroughputOnlyRun_PrintsTheExportRatioWithItsTarget()
+    {
+        var report = Report() with
+        {
+            Throughput = [Transfers("direct", "download", [400]), Transfers("direct", "upload", [400]), Transfers("export", "download", [380]), Transfers("export", "upload", [420])],
+        };
+        report = report with { Ratios = [BenchRatios.Compute(BenchTlsVersion.Tls13, BenchVariant.Base, report)] };
+
+        var text = ReportTable.Format(report);
+
+        Assert.Contains("TLS 1.3: key export/direct throughput: download 0.95 (±0%), upload 1.05 (±0%) [>= 0.9]", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("broker/engine rate", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Format_NoPairOfPathsMeasured_NoRatiosSection()
+    {
+        var report = Report() with { Throughput = [Transfers("export", "download", [380]), Transfers("export", "upload", [420])] };
+        report = report with { Ratios = [BenchRatios.Compute(BenchTlsVersion.Tls13, BenchVariant.Base, report)] };
+
+        var text = ReportTable.Format(report);
+
+        Assert.Contains("export  1.3  download", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ratios of medians", text, StringComparison.Ordinal);
+    }
+
+    private static ThroughputRow Transfers(string path, string direction, double[] megabytesPerSecond) =>
+        ThroughputRow.From([.. megabytesPerSecond.Select(rate => new ThroughputFigures
+        {
+            Path = path,
+            Direction = direction,
+            TlsVersion = "1.3",
+            Bytes = 64_000_000,
+            Transfers = 1,
+            Completed = true,
+            Seconds = 64 / rate,
+            MegabytesPerSecond = rate,
+            CpuMsPerMegabyte = 1,
+        })]);
+
     private static HandshakeRow Row(string path, double[] rates, double[] p50s) =>
         HandshakeRow.From([.. rates.Zip(p50s, (rate, p50) => new HandshakeFigures
         {

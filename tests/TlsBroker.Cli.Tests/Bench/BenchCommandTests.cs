@@ -1,5 +1,8 @@
 using System.Text.Json;
+using TlsBroker.Bench;
+using TlsBroker.Cli.Bench;
 using TlsBroker.Cli.Tests.Infrastructure;
+using TlsBroker.Testing;
 using TlsBroker.Testing.Peers;
 using TlsBroker.Testing.Pki;
 
@@ -51,6 +54,35 @@ public sealed class BenchCommandTests
 
         Assert.True(run.ExitCode == ExitCodes.Usage, run.ToString());
         Assert.Contains($"'{bad}'", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [Trait("Category", "Unit")]
+    [InlineData("export", new[] { "export" })]
+    [InlineData("Direct,export,direct", new[] { "direct", "export" })]
+    public async Task Bench_PathsWithExport_ParsedInOrderOnce(string paths, string[] expected)
+    {
+        BenchSettings? parsed = null;
+        var command = BenchCommand.Create((settings, _) =>
+        {
+            parsed = settings;
+            return Task.FromResult(0);
+        });
+
+        var exitCode = await command.Parse(["--local-server", "--paths", paths]).InvokeAsync().WaitAsync(TestTimeouts.Scenario);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(expected, parsed!.Paths.Select(p => p.Label()));
+    }
+
+    [Fact]
+    [Trait("Category", "Unit")]
+    public async Task Bench_UnknownPath_ErrorListsExport()
+    {
+        var run = await CliRun.InvokeAsync(string.Empty, "bench", "--local-server", "--paths", "keys");
+
+        Assert.True(run.ExitCode == ExitCodes.Usage, run.ToString());
+        Assert.Contains("'keys' is not a path: use direct, engine, broker, export", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

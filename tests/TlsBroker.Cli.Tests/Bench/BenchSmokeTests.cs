@@ -26,6 +26,9 @@ public sealed class BenchSmokeTests : IDisposable
         string[] versions = ["1.3", "1.2"];
         string[] paths = ["direct", "engine", "broker"];
 
+        // The default paths: the three above, and export in the throughput phase only.
+        string[] throughputPaths = [.. paths, "export"];
+
         // Two child processes start and every path runs every phase: on a loaded 2-core machine that takes more than one scenario's time.
         var run = await CliRun.InvokeWithinAsync(
             TestTimeouts.Scenario * 3, Stream.Null, "bench", "--local-server", "--handshakes", $"{Handshakes}", "--repeats", $"{Repeats}", "--duration", "0.2", "--warmup", "0.5", "--concurrency", "1,2",
@@ -65,7 +68,8 @@ public sealed class BenchSmokeTests : IDisposable
         }
 
         var throughput = root.GetProperty("throughput").EnumerateArray().ToList();
-        Assert.Equal(paths.Length * 2, throughput.Count);
+        Assert.Equal(throughputPaths.Length * 2, throughput.Count);
+        Assert.Equal(throughputPaths, throughput.Select(t => t.GetProperty("path").GetString()).Distinct());
         Assert.All(throughput, t =>
         {
             Assert.True(t.GetProperty("completed").GetBoolean(), t.ToString());
@@ -82,12 +86,12 @@ public sealed class BenchSmokeTests : IDisposable
 
         // Every path's handshakes at both versions, then every path's throughput: each warm-up ran and says how it ended.
         var warmups = root.GetProperty("warmups").EnumerateArray().ToList();
-        Assert.Equal(((paths.Length + 1) * versions.Length) + paths.Length, warmups.Count);
+        Assert.Equal(((paths.Length + 1) * versions.Length) + throughputPaths.Length, warmups.Count);
         Assert.All(warmups, w => Assert.True(w.GetProperty("rounds").GetInt32() >= 1, w.ToString()));
 
-        // The broker's JIT counters come from its /metrics: a warm-up of the broker path read them, the others have none.
+        // The broker's JIT counters come from its /metrics: a warm-up of the broker or export path read them, the others have none.
         Assert.All(warmups, w => Assert.Equal(
-            w.GetProperty("what").GetString()!.StartsWith("broker", StringComparison.Ordinal),
+            w.GetProperty("what").GetString()!.Split(' ')[0] is "broker" or "export",
             w.GetProperty("lastRoundBrokerMethods").ValueKind == JsonValueKind.Number));
 
         var idle = Assert.Single(root.GetProperty("idleSessions").EnumerateArray());
@@ -103,6 +107,38 @@ public sealed class BenchSmokeTests : IDisposable
         Assert.Equal(JsonValueKind.Number, root.GetProperty("ratios")[0].GetProperty("brokerToEngineRate").ValueKind);
         Assert.True(root.GetProperty("ratios")[0].GetProperty("inputSpreads").GetProperty("brokerToEngineRate").GetDouble() >= 0);
         Assert.All(root.GetProperty("ratios").EnumerateArray(), r => Assert.Equal(JsonValueKind.Number, r.GetProperty("brokerResumedToFullRate").ValueKind));
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("ratios")[0].GetProperty("exportToDirectUpload").ValueKind);
+    }
+
+    [Fact]
+    public async Task Bench_ExportPath_BrokerHandshakeThenOwnRecordLayerCarriesEveryTransfer()
+    {
+        // TLS 1.2 too: the preflight handshake of every path and version exports that version's keys; throughput runs TLS 1.3.
+        var run = await CliRun.InvokeWithinAsync(
+            TestTimeouts.Scenario * 2, Stream.Null, "bench", "--local-server", "--paths", "direct,export", "--phases", "throughput", "--tls", "1.3,1.2",
+            "--repeats", "1", "--duration", "0.2", "--warmup", "0", "--throughput-size", "256KiB", "--phase-timeout", "30", "--json", jsonPath);
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(jsonPath));
+        var root = report.RootElement;
+        Assert.Empty(root.GetProperty("handshakes").EnumerateArray());
+        var export = root.GetProperty("throughput").EnumerateArray().Where(t => t.GetProperty("path").GetString() == "export").ToList();
+        Assert.Equal(["download", "upload"], export.Select(t => t.GetProperty("direction").GetString()));
+        Assert.All(export, t =>
+        {
+            Assert.True(t.GetProperty("completed").GetBoolean(), t.ToString());
+            Assert.Equal("1.3", t.GetProperty("tlsVersion").GetString());
+            Assert.True(t.GetProperty("megabytesPerSecond").GetProperty("median").GetDouble() > 0, t.ToString());
+            var only = Assert.Single(t.GetProperty("runs").EnumerateArray());
+            Assert.Equal(ThroughputBytes * only.GetProperty("transfers").GetInt32(), only.GetProperty("bytes").GetInt64());
+        });
+
+        var ratios = root.GetProperty("ratios")[0];
+        Assert.Equal("1.3", ratios.GetProperty("tlsVersion").GetString());
+        Assert.True(ratios.GetProperty("exportToDirectDownload").GetDouble() > 0, ratios.ToString());
+        Assert.True(ratios.GetProperty("exportToDirectUpload").GetDouble() > 0, ratios.ToString());
+        Assert.Equal(JsonValueKind.Null, ratios.GetProperty("brokerToDirectDownload").ValueKind);
+        Assert.Contains("TLS 1.3: key export/direct throughput: download", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
