@@ -14,7 +14,7 @@ internal static class BenchCommand
         "Measure TLS client cost side by side, one path after the other against the same server: direct (SslStream in "
         + "this process), engine (the TlsBroker engine in this process, no gRPC), broker (a broker process over gRPC "
         + "on loopback, this process forwarding socket bytes) and export (the broker's handshake, then key export: this "
-        + "process's own record layer carries the data). Prints a table and the ratios of issue 4's and issue 13's targets.";
+        + "process's own record layer carries the data). Prints a table and the ratios against issue 13's targets (issue 4's where 13 names none).";
 
     /// <summary>Printed after the options by <c>bench --help</c>.</summary>
     public const string HelpEpilog = """

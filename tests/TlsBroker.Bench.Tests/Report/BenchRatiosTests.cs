@@ -23,6 +23,8 @@ public sealed class BenchRatiosTests
         Assert.Equal(0.5, ratios.BrokerMinusEngineP50Ms!.Value, precision: 12);
         Assert.Equal(0.02, ratios.InputSpreads["brokerMinusEngineP50Ms"], precision: 12);
         Assert.DoesNotContain("brokerMinusEngineP50Ms", ratios.Noisy);
+        Assert.Equal(1.5 / 1.0, ratios.BrokerToEngineP50!.Value, precision: 12);
+        Assert.Equal(0.02, ratios.InputSpreads["brokerToEngineP50"], precision: 12);
     }
 
     [Fact]
