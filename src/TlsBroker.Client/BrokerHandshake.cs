@@ -58,6 +58,7 @@ internal static class BrokerHandshake
         var session = response.Session;
         var maxPayload = RequestLimits.PayloadBytesFor(session);
         var buffer = new byte[Math.Min(MaxRecordBytes, maxPayload)];
+        var serverRecords = new RecordBoundaryTracker();
         while (true)
         {
             // SSL_connect(3): 1 means the handshake completed and a session was established.
@@ -69,7 +70,7 @@ internal static class BrokerHandshake
                 }
 
                 var info = BrokerTlsSessionInfo.From(response, session?.Id ?? string.Empty);
-                return new EstablishedSession(call, info, response.Plaintext.Memory, maxPayload);
+                return new EstablishedSession(call, info, response.Plaintext.Memory, maxPayload, serverRecords);
             }
 
             // SSL_get_error(3): only SSL_ERROR_WANT_READ asks for more input; anything else ends the handshake.
@@ -79,6 +80,7 @@ internal static class BrokerHandshake
             }
 
             var received = await transport.ReadAsync(buffer, cancellationToken);
+            serverRecords.Consume(buffer.AsSpan(0, received));
             var request = new ConnectRequest
             {
                 Received = new Received { Data = ByteString.CopyFrom(buffer, 0, received), Eof = received == 0 },

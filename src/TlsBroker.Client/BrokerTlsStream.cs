@@ -152,16 +152,17 @@ public sealed class BrokerTlsStream : AuthenticatedStream
 
         TargetHost = options.TargetHost;
         var established = await BrokerHandshake.RunAsync(transport, broker, options.TargetHost, options, cancellationToken);
+        undelivered = established.EarlyPlaintext;
         if (options.ExportKeysAfterHandshake)
         {
             recordLayer = await TakeKeysAsync(established, cancellationToken);
         }
-        else
+
+        if (recordLayer is null)
         {
             sender = new PlaintextSender(established.Call, established.MaxPayloadBytes, RecordEnd);
         }
 
-        undelivered = established.EarlyPlaintext;
         session = established;
     }
 
@@ -371,12 +372,23 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     /// <summary>
     /// Asks the broker for the session's keys and builds the record layer from them; the broker's call then ends, and
     /// the keys' copies in the response are zeroed. A refusal (PERMISSION_DENIED, FAILED_PRECONDITION) ends the call.
+    /// The rest of a record the handshake's last read ended inside goes to the broker first, and its plaintext joins
+    /// the handshake's; when that record ended the session (an alert, the server closed TCP), there is nothing to
+    /// export: null, and the stream stays on the broker's path, whose reads deliver the data and then the end.
     /// </summary>
-    private async Task<ExportedRecordLayer> TakeKeysAsync(EstablishedSession established, CancellationToken cancellationToken)
+    private async Task<ExportedRecordLayer?> TakeKeysAsync(EstablishedSession established, CancellationToken cancellationToken)
     {
         ExportedKeys? keys = null;
         try
         {
+            var (plaintext, end) = await PartialRecord.CompleteAsync(transport, established, cancellationToken);
+            undelivered = Concatenate(undelivered, plaintext);
+            if (end is not null)
+            {
+                RecordEnd(end);
+                return null;
+            }
+
             var response = await established.Call.ExchangeAsync(new ConnectRequest { ExportKeys = new ExportKeys() }, cancellationToken);
             keys = response.ExportedKeys ?? throw new IOException("the broker answered the key export without keys");
             var layer = new ExportedRecordLayer(transport, keys);
@@ -483,6 +495,9 @@ public sealed class BrokerTlsStream : AuthenticatedStream
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    private static ReadOnlyMemory<byte> Concatenate(ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> second) =>
+        first.IsEmpty ? second : second.IsEmpty ? first : (byte[])[.. first.Span, .. second.Span];
 
     private void RecordEnd(BrokerTlsResult result) => Interlocked.CompareExchange(ref sessionEnd, result, null);
 }

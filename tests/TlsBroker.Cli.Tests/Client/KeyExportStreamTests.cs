@@ -132,6 +132,60 @@ public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixtur
     }
 
     [Theory]
+    [InlineData(2)]
+    [InlineData(6)]
+    public async Task AuthenticateAsClientAsync_ServerSpeaksFirst_HandshakeReadEndsInsideARecord_RestGivenToTheBrokerThenKeysExported(int intoRecord)
+    {
+        // At TLS 1.2 the server's Finished ends the handshake, and s_server writes a line typed before the client
+        // connects right after it; the stream makes the handshake's last read end inside that record: in its header
+        // (2), or 1 byte into its body (6).
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256");
+        await server.TypeAsync("from-server first");
+        var split = new SplitFirstDataRecordStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true), intoRecord);
+        await using var tls = await AuthenticateAsync(new BrokerTlsStream(split), Options());
+
+        var fromServer = await LoopbackIo.ReadLineAsync(tls);
+        await tls.WriteAsync(Encoding.ASCII.GetBytes("to-server\n")).AsTask().WaitAsync(TestTimeouts.Step);
+        await server.WaitForLineAsync("to-server");
+
+        Assert.True(split.Split, "no read ended inside the server's first data record: the test proved nothing");
+        Assert.True(tls.KeysExported);
+        Assert.Equal("from-server first", fromServer);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsClientAsync_RestOfTheRecordTampered_NotExportedAndReadThrowsBadRecordMac()
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256");
+        await server.TypeAsync("from-server first");
+        var split = new SplitFirstDataRecordStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true), 6, SplitFirstDataRecordStream.Then.Tamper);
+        await using var tls = await AuthenticateAsync(new BrokerTlsStream(split), Options());
+
+        var read = await Assert.ThrowsAsync<BrokerTlsException>(() => tls.ReadAsync(new byte[64]).AsTask().WaitAsync(TestTimeouts.Step));
+
+        Assert.True(split.Split, "no read ended inside the server's first data record: the test proved nothing");
+        Assert.False(tls.KeysExported);
+        Assert.Equal(SslErrorCode.Ssl, read.Result.Error);
+        Assert.Equal("bad_record_mac", read.Result.Alert?.Name);
+        Assert.True(read.Result.Alert?.Sent);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsClientAsync_TransportEndsInsideTheRecord_NotExportedAndReadThrowsUnexpectedEof()
+    {
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256");
+        await server.TypeAsync("from-server first");
+        var split = new SplitFirstDataRecordStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true), 6, SplitFirstDataRecordStream.Then.EndOfStream);
+        await using var tls = await AuthenticateAsync(new BrokerTlsStream(split), Options());
+
+        var read = await Assert.ThrowsAsync<BrokerTlsException>(() => tls.ReadAsync(new byte[64]).AsTask().WaitAsync(TestTimeouts.Step));
+
+        Assert.True(split.Split, "no read ended inside the server's first data record: the test proved nothing");
+        Assert.False(tls.KeysExported);
+        Assert.True(read.IsUnexpectedEof);
+    }
+
+    [Theory]
     [InlineData("noexport", true)]
     [InlineData("default", false)]
     public async Task AuthenticateAsClientAsync_ExportNotGranted_AccessDenied(string policy, bool asApp)
