@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using TlsBroker.Bench.Paths;
 using TlsBroker.Bench.Processes;
+using TlsBroker.Bench.Server;
 using TlsBroker.Core.Crypto;
 using TlsBroker.Core.Policy;
 
@@ -25,6 +26,7 @@ internal sealed class BenchSetup : IAsyncDisposable
     private readonly DirectoryInfo workDirectory = Directory.CreateTempSubdirectory("tlsbroker-bench-");
     private readonly List<IAsyncDisposable> owned = [];
     private readonly List<IBenchPath> paths = [];
+    private readonly List<string> notes = [];
 
     private BenchSetup()
     {
@@ -43,6 +45,12 @@ internal sealed class BenchSetup : IAsyncDisposable
     public Process? BrokerProcess { get; private set; }
 
     public bool BrokerStartedByBench { get; private set; }
+
+    /// <summary>TLS peers inside the bench for an idle phase larger than the open-file limit allows over TCP; null without --local-server or the idle phase.</summary>
+    public InProcessPeers? InProcessPeers { get; private set; }
+
+    /// <summary>What the set-up changed in the environment (the open-file limit), for the report's notes.</summary>
+    public IReadOnlyList<string> Notes => notes;
 
     /// <exception cref="BenchSetupException">The target, its trust anchors or the broker are not usable.</exception>
     public static async Task<BenchSetup> CreateAsync(BenchSettings settings, CancellationToken cancellationToken)
@@ -77,9 +85,22 @@ internal sealed class BenchSetup : IAsyncDisposable
         string trustAnchors;
         if (settings.LocalServer)
         {
+            // Before any child starts, so that bench-server and the broker inherit the raised limit.
+            if (settings.Phases.Contains(BenchPhase.Idle) && OpenFileLimit.RaiseToHardLimit() is { } raised)
+            {
+                notes.Add(raised);
+            }
+
             trustAnchors = Path.Combine(workDirectory.FullName, "bench-root.pem");
             var server = await StartChildAsync(BenchSetupFailure.ServerUnreachable, () => LocalServerProcess.StartAsync(trustAnchors, cancellationToken));
             Target = new BenchTarget(new IPEndPoint(IPAddress.Loopback, server.Port), $"127.0.0.1:{server.Port}", serverName, IsLocalServer: true);
+            if (settings.Phases.Contains(BenchPhase.Idle))
+            {
+                // Before the broker starts: it reads its trust anchors once.
+                InProcessPeers = new InProcessPeers();
+                owned.Add(InProcessPeers);
+                await File.AppendAllTextAsync(trustAnchors, InProcessPeers.RootPem, cancellationToken);
+            }
         }
         else
         {

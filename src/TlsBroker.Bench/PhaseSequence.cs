@@ -43,7 +43,12 @@ internal sealed class PhaseSequence
 
     public async Task<BenchReport> RunAsync(DateTimeOffset startedUtc, CancellationToken cancellationToken)
     {
-        var notes = new List<string>();
+        var notes = new List<string>(setup.Notes);
+        foreach (var note in setup.Notes)
+        {
+            progress(note);
+        }
+
         var warmups = new List<WarmupFigures>();
         var handshakes = settings.Phases.Contains(BenchPhase.Handshakes) ? await RunHandshakesAsync(warmups, cancellationToken) : [];
         IReadOnlyList<ThroughputRow> throughput = [];
@@ -261,7 +266,7 @@ internal sealed class PhaseSequence
 
     private async Task<List<IdleSessionFigures>> RunIdleSessionsAsync(List<string> notes, CancellationToken cancellationToken)
     {
-        var brokers = setup.Paths.Where(p => p.Kind == BenchPathKind.Broker).ToList();
+        List<BrokerPath> brokers = [.. setup.Paths.OfType<BrokerPath>()];
         if (brokers.Count == 0)
         {
             notes.Add("idle sessions are measured through the broker: add broker to --paths");
@@ -273,9 +278,16 @@ internal sealed class PhaseSequence
         {
             foreach (var sessions in settings.IdleSessions)
             {
-                progress($"holding {sessions} idle sessions through {broker.Label}");
-                var phase = new IdleSessionsPhase(broker, setup.Target, setup.BrokerProcess?.Id, setup.BrokerAdminAddress);
+                progress($"holding {sessions} idle sessions through {((IBenchPath)broker).Label}");
+                var phase = new IdleSessionsPhase(broker, setup.Target, setup.InProcessPeers, setup.BrokerProcess?.Id, setup.BrokerAdminAddress);
                 var figures = await phase.RunAsync(sessions, settings.PhaseTimeout, cancellationToken);
+                if (figures.PeerTransport is { } transport)
+                {
+                    progress(figures.SourceAddresses.Count > 0
+                        ? $"peers over {transport} from the loopback addresses {string.Join(", ", figures.SourceAddresses)} in turn (ephemeral ports per address)"
+                        : $"peers over {transport}{(figures.PeerTransportReason is { } why ? $": {why}" : string.Empty)}");
+                }
+
                 progress(string.Create(CultureInfo.InvariantCulture,
                     $"{figures.Opened}/{figures.Sessions} opened, {figures.Usable} usable, {figures.RssBytesPerSession} RSS bytes/session, {figures.ManagedHeapBytesPerSession} heap bytes/session {figures.SkippedReason}"));
                 all.Add(figures);

@@ -46,9 +46,13 @@ internal sealed class BrokerPath : IBenchPath
 
     public CpuClock Clock { get; }
 
-    public async Task<IBenchConnection> HandshakeAsync(Socket connected, BenchTlsVersion version, CancellationToken cancellationToken)
+    public Task<IBenchConnection> HandshakeAsync(Socket connected, BenchTlsVersion version, CancellationToken cancellationToken) =>
+        HandshakeAsync(new NetworkStream(connected, ownsSocket: true), version, cancellationToken);
+
+    /// <summary>The handshake over any transport (the idle phase's in-memory connections), which the returned connection then owns.</summary>
+    public async Task<IBenchConnection> HandshakeAsync(Stream transport, BenchTlsVersion version, CancellationToken cancellationToken)
     {
-        var tls = await ConnectAsync(connected, version, sessionCache: null, cancellationToken);
+        var tls = await ConnectAsync(transport, version, sessionCache: null, cancellationToken);
         if (exportKeys && !tls.KeysExported)
         {
             await tls.DisposeAsync();
@@ -62,7 +66,10 @@ internal sealed class BrokerPath : IBenchPath
     public BrokerTlsSessionKey SessionKey(BenchTlsVersion version) => new(channel.Target, Policy(version), serverName);
 
     /// <summary>The handshake through the broker, resuming from <paramref name="sessionCache"/> when it holds a token.</summary>
-    public async Task<BrokerTlsStream> ConnectAsync(Socket connected, BenchTlsVersion version, BrokerTlsSessionCache? sessionCache, CancellationToken cancellationToken)
+    public Task<BrokerTlsStream> ConnectAsync(Socket connected, BenchTlsVersion version, BrokerTlsSessionCache? sessionCache, CancellationToken cancellationToken) =>
+        ConnectAsync(new NetworkStream(connected, ownsSocket: true), version, sessionCache, cancellationToken);
+
+    private async Task<BrokerTlsStream> ConnectAsync(Stream transport, BenchTlsVersion version, BrokerTlsSessionCache? sessionCache, CancellationToken cancellationToken)
     {
         var options = new BrokerTlsClientOptions
         {
@@ -73,7 +80,7 @@ internal sealed class BrokerPath : IBenchPath
             SessionCache = sessionCache,
             ExportKeysAfterHandshake = exportKeys,
         };
-        var tls = new BrokerTlsStream(new NetworkStream(connected, ownsSocket: true));
+        var tls = new BrokerTlsStream(transport);
         try
         {
             await tls.AuthenticateAsClientAsync(options, cancellationToken);

@@ -38,6 +38,19 @@ internal sealed record IdleSessionFigures
     /// <summary>(heap after − heap before) / opened.</summary>
     public long? ManagedHeapBytesPerSession { get; init; }
 
+    /// <summary>
+    /// What carried the TLS bytes between the bench's clients and their peers: "tcp" (to bench-server), or
+    /// "in-memory" (peers inside the bench, when the open-file limit is too low for that many TCP connections).
+    /// The broker's side of a session is a gRPC stream either way. Null when skipped.
+    /// </summary>
+    public string? PeerTransport { get; init; }
+
+    /// <summary>Why the peers were in-memory (the open-file shortfall); null over TCP.</summary>
+    public string? PeerTransportReason { get; init; }
+
+    /// <summary>The loopback addresses the TCP connections were bound to, in turn; empty when one address (the kernel's choice) was enough.</summary>
+    public IReadOnlyList<string> SourceAddresses { get; init; } = [];
+
     /// <summary>Why the measurement did not run (e.g. the open-file limit is too low); null when it ran.</summary>
     public string? SkippedReason { get; init; }
 }

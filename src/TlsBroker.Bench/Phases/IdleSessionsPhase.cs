@@ -10,6 +10,10 @@ namespace TlsBroker.Bench.Phases;
 /// Holds many established sessions open through the broker at once and reads the broker's RSS
 /// before and after, then proves every session still works (an echoed byte through bench-server)
 /// and closes them all. Opening, checking and closing are each bounded by the phase time limit.
+/// Over TCP, the connections to bench-server come from as many loopback source addresses as their
+/// count needs (<see cref="LoopbackSources"/>); when the open-file limit is too low for that many
+/// connections, the TLS peers run inside the bench over in-memory connections (<see cref="InProcessPeers"/>),
+/// which changes nothing on the broker's side of a session.
 /// </summary>
 internal sealed class IdleSessionsPhase
 {
@@ -21,17 +25,20 @@ internal sealed class IdleSessionsPhase
 
     private static readonly byte[] Probe = [BenchRequest.Echo, (byte)'x'];
 
-    private readonly IBenchPath broker;
+    private readonly BrokerPath broker;
     private readonly BenchTarget target;
+    private readonly InProcessPeers? inProcessPeers;
     private readonly int? brokerPid;
     private readonly Uri? brokerAdmin;
 
+    /// <param name="inProcessPeers">Peers for more sessions than the open-file limit allows over TCP; null: such a count is skipped.</param>
     /// <param name="brokerPid">For the broker's RSS; null when unknown.</param>
     /// <param name="brokerAdmin">The broker's admin address, for its managed heap; null when unknown.</param>
-    public IdleSessionsPhase(IBenchPath broker, BenchTarget target, int? brokerPid, Uri? brokerAdmin)
+    public IdleSessionsPhase(BrokerPath broker, BenchTarget target, InProcessPeers? inProcessPeers, int? brokerPid, Uri? brokerAdmin)
     {
         this.broker = broker;
         this.target = target;
+        this.inProcessPeers = inProcessPeers;
         this.brokerPid = brokerPid;
         this.brokerAdmin = brokerAdmin;
     }
@@ -47,10 +54,20 @@ internal sealed class IdleSessionsPhase
             Usable = 0,
             OpenSeconds = 0,
         };
-        if (FileDescriptorShortfall(sessions) is { } reason)
+        // Over TCP when the open-file limit allows it; otherwise in memory, or skipped without in-process peers.
+        var shortfall = FileDescriptorShortfall(sessions);
+        if (shortfall is not null && inProcessPeers is null)
         {
-            return empty with { SkippedReason = reason };
+            return empty with { SkippedReason = shortfall };
         }
+
+        var sources = shortfall is null ? LoopbackSources.For(target.EndPoint, sessions) : null;
+        empty = empty with
+        {
+            PeerTransport = sources is null ? "in-memory" : "tcp",
+            PeerTransportReason = shortfall,
+            SourceAddresses = [.. sources?.Addresses.Select(a => a.ToString()) ?? []],
+        };
 
         var open = new ConcurrentBag<IBenchConnection>();
         var failures = new FailureCount();
@@ -61,7 +78,13 @@ internal sealed class IdleSessionsPhase
             var wallStart = Stopwatch.GetTimestamp();
             await PhaseWorkers.RunAsync(sessions, Parallelism, timeLimit, failures, async (_, token) =>
             {
-                var socket = await target.ConnectAsync(token);
+                if (sources is null)
+                {
+                    open.Add(await broker.HandshakeAsync(inProcessPeers!.Connect(), BenchTlsVersion.Tls13, token));
+                    return;
+                }
+
+                var socket = await target.ConnectAsync(sources, token);
                 try
                 {
                     open.Add(await broker.HandshakeAsync(socket, BenchTlsVersion.Tls13, token));
@@ -135,7 +158,7 @@ internal sealed class IdleSessionsPhase
         var needed = inUse + sessions + SpareFileDescriptors;
         return needed <= limit
             ? null
-            : $"{sessions} sessions need about {needed} open files in the bench (and {sessions} in bench-server), "
-              + $"but the limit is {limit}: raise it with `ulimit -n {needed}` or ask for fewer sessions";
+            : $"{sessions} sessions over TCP need about {needed} open files in the bench (and {sessions} in bench-server), "
+              + $"but the limit is {limit} (the hard limit, to raise it: `ulimit -Hn`, as root with CAP_SYS_RESOURCE)";
     }
 }

@@ -52,7 +52,7 @@ internal static class ReportTable
                 report.IdleSessions.Select(i => new[]
                 {
                     PathLabel("broker", i.Variant), Int(i.Sessions), Int(i.Opened), Int(i.Usable), Size(i.BrokerRssBeforeBytes), Size(i.BrokerRssAfterBytes), Size(i.RssBytesPerSession),
-                    Size(i.BrokerHeapBeforeBytes), Size(i.BrokerHeapAfterBytes), Size(i.ManagedHeapBytesPerSession), i.SkippedReason ?? i.FirstFailure ?? string.Empty,
+                    Size(i.BrokerHeapBeforeBytes), Size(i.BrokerHeapAfterBytes), Size(i.ManagedHeapBytesPerSession), i.SkippedReason ?? i.FirstFailure ?? PeerNote(i),
                 }));
         }
 
@@ -147,6 +147,14 @@ internal static class ReportTable
         figures.Kind == "full" ? PathLabel(figures.Path, figures.Variant) : $"{PathLabel(figures.Path, figures.Variant)} {figures.Kind}";
 
     private static string PathLabel(string path, string? variant) => variant is null ? path : $"{path}/{variant}";
+
+    /// <summary>How the bench's clients reached their TLS peers: over TCP (from which source addresses), or in memory.</summary>
+    private static string PeerNote(Phases.IdleSessionFigures idle) => idle switch
+    {
+        { PeerTransport: "in-memory" } => "peers in-memory (open-file limit)",
+        { SourceAddresses.Count: > 1 } => $"tcp from {idle.SourceAddresses[0]}..{idle.SourceAddresses[^1]}",
+        _ => idle.PeerTransport ?? string.Empty,
+    };
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -1,51 +1,38 @@
-using System.Buffers.Binary;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 
 namespace TlsBroker.Bench.Server;
 
 /// <summary>
-/// A multi-connection <see cref="SslStream"/> server on 127.0.0.1 for the bench: TLS 1.2 and 1.3,
-/// session resumption allowed, and the tiny application protocol of <see cref="BenchRequest"/>.
-/// Every connection is served on its own task; a connection that fails is counted, never fatal.
+/// A multi-connection TLS server on 127.0.0.1 for the bench: it accepts TCP connections and hands each
+/// to a <see cref="BenchConnectionServer"/> (TLS 1.2 and 1.3, the protocol of <see cref="BenchRequest"/>).
 /// </summary>
 internal sealed class BenchServer : IAsyncDisposable
 {
-    /// <summary>Longest a client may take for its handshake.</summary>
-    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(30);
-
-    /// <summary>Longest a connection may stay silent once established (idle sessions wait here).</summary>
-    private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(30);
+    /// <summary>
+    /// Connections waiting to be accepted (listen(2) backlog; the kernel caps it at net.core.somaxconn): the idle
+    /// phase opens handshakes 32 at a time, and the handshake phases at most --concurrency at once.
+    /// </summary>
+    private const int Backlog = 4096;
 
     private readonly Socket listener;
-    private readonly SslServerAuthenticationOptions tlsOptions;
     private readonly CancellationTokenSource stopping = new();
+    private readonly BenchConnectionServer connections;
     private readonly Task acceptLoop;
-    private long served;
-    private long failed;
 
     private BenchServer(Socket listener, BenchCertificateChain chain)
     {
         this.listener = listener;
-        tlsOptions = new SslServerAuthenticationOptions
-        {
-            ServerCertificateContext = SslStreamCertificateContext.Create(chain.Leaf, [chain.Intermediate], offline: true),
-            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            AllowTlsResume = true,
-            ClientCertificateRequired = false,
-        };
+        connections = new BenchConnectionServer(chain, stopping.Token);
         acceptLoop = AcceptLoopAsync();
     }
 
     public int Port => ((IPEndPoint)listener.LocalEndPoint!).Port;
 
     /// <summary>Connections that ended with an error (handshake failure, reset, timeout).</summary>
-    public long Failed => Interlocked.Read(ref failed);
+    public long Failed => connections.Failed;
 
-    public long Served => Interlocked.Read(ref served);
+    public long Served => connections.Served;
 
     public static BenchServer Start(int port, BenchCertificateChain chain)
     {
@@ -53,7 +40,7 @@ internal sealed class BenchServer : IAsyncDisposable
         try
         {
             listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            listener.Listen(4096);
+            listener.Listen(Backlog);
             return new BenchServer(listener, chain);
         }
         catch
@@ -90,99 +77,5 @@ internal sealed class BenchServer : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(Socket connection)
-    {
-        try
-        {
-            await using var tls = new SslStream(new NetworkStream(connection, ownsSocket: true));
-            using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token))
-            {
-                handshake.CancelAfter(HandshakeTimeout);
-                await tls.AuthenticateAsServerAsync(tlsOptions, handshake.Token);
-            }
-
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
-            idle.CancelAfter(IdleTimeout);
-            await ServeRequestAsync(tls, idle.Token);
-            Interlocked.Increment(ref served);
-        }
-        catch (Exception e) when (e is IOException or AuthenticationException or OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-            // A client that resets or stops mid-way is a counted failure of that connection only.
-            Interlocked.Increment(ref failed);
-        }
-    }
-
-    private static async Task ServeRequestAsync(SslStream tls, CancellationToken cancellationToken)
-    {
-        var header = new byte[1 + BenchRequest.LengthBytes];
-        if (await tls.ReadAtLeastAsync(header.AsMemory(0, 1), 1, throwOnEndOfStream: false, cancellationToken) == 0)
-        {
-            return;
-        }
-
-        switch (header[0])
-        {
-            case BenchRequest.Download:
-                await tls.ReadExactlyAsync(header.AsMemory(1), cancellationToken);
-                await SendAsync(tls, BinaryPrimitives.ReadInt64BigEndian(header.AsSpan(1)), cancellationToken);
-                await tls.ShutdownAsync();
-                break;
-            case BenchRequest.Upload:
-                await tls.ReadExactlyAsync(header.AsMemory(1), cancellationToken);
-                await ReceiveAsync(tls, BinaryPrimitives.ReadInt64BigEndian(header.AsSpan(1)), cancellationToken);
-                await tls.WriteAsync(new[] { BenchRequest.UploadDone }, cancellationToken);
-                break;
-            case BenchRequest.Echo:
-                await EchoAsync(tls, cancellationToken);
-                return;
-            default:
-                return;
-        }
-
-        // The client closes after the transfer; wait for that (or its close_notify) before closing TCP.
-        await DrainAsync(tls, cancellationToken);
-    }
-
-    private static async Task SendAsync(SslStream tls, long length, CancellationToken cancellationToken)
-    {
-        var chunk = new byte[BenchRequest.ChunkBytes];
-        for (var left = length; left > 0; left -= chunk.Length)
-        {
-            await tls.WriteAsync(chunk.AsMemory(0, (int)Math.Min(left, chunk.Length)), cancellationToken);
-        }
-    }
-
-    private static async Task ReceiveAsync(SslStream tls, long length, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[BenchRequest.ChunkBytes];
-        for (var left = length; left > 0;)
-        {
-            var read = await tls.ReadAsync(buffer.AsMemory(0, (int)Math.Min(left, buffer.Length)), cancellationToken);
-            if (read == 0)
-            {
-                throw new IOException($"the client closed with {left} upload bytes still to come");
-            }
-
-            left -= read;
-        }
-    }
-
-    private static async Task EchoAsync(SslStream tls, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[BenchRequest.ChunkBytes];
-        int read;
-        while ((read = await tls.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            await tls.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-        }
-    }
-
-    private static async Task DrainAsync(SslStream tls, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[256];
-        while (await tls.ReadAsync(buffer, cancellationToken) > 0)
-        {
-        }
-    }
+    private Task ServeAsync(Socket connection) => connections.ServeAsync(new NetworkStream(connection, ownsSocket: true));
 }

@@ -17,6 +17,9 @@ namespace TlsBroker.Core.Engine;
 /// so that its binder key is a "res binder" one (RFC 8446 §4.2.11.2); BouncyCastle offers PSKs as external ones only.</item>
 /// <item><c>TlsProtocol.m_recordStream</c>, its <c>m_readSeqNo</c> and <c>m_writeSeqNo</c> (<c>SequenceNumber.CurrentValue</c>),
 /// and <c>TlsProtocol.m_keyUpdatePendingSend</c>: the record-layer state key export hands to the caller.</item>
+/// <item><c>SecurityParameters.m_peerCertificate</c>, and <c>m_peerCertificate</c> of the <c>SessionParameters</c> an internal
+/// <c>TlsSessionImpl</c> keeps in <c>m_sessionParameters</c>: BouncyCastle holds its parsed copy of the server's chain twice for
+/// the connection's lifetime, and has no way to let it go (<see cref="ReleasePeerCertificates"/>).</item>
 /// </list>
 /// Every member is resolved when this class is first used and a missing one throws by name;
 /// <c>BouncyCastleInternalsTests</c> reads each one, so a BouncyCastle upgrade that renames, moves or retypes any of them
@@ -32,6 +35,11 @@ internal static class BouncyCastleInternals
     private static readonly FieldInfo ReadSequenceField = Require(RecordStreamField.FieldType, "m_readSeqNo");
     private static readonly FieldInfo WriteSequenceField = Require(RecordStreamField.FieldType, "m_writeSeqNo");
     private static readonly FieldInfo KeyUpdatePendingSendField = Require(typeof(TlsProtocol), "m_keyUpdatePendingSend", typeof(bool));
+    private static readonly FieldInfo SessionParametersField = Require(
+        typeof(TlsUtilities).Assembly.GetType("Org.BouncyCastle.Tls.TlsSessionImpl") ?? throw new TypeLoadException("Org.BouncyCastle.Tls.TlsSessionImpl not found"),
+        "m_sessionParameters",
+        typeof(SessionParameters));
+
     private static readonly PropertyInfo CurrentValue =
         ReadSequenceField.FieldType.GetProperty("CurrentValue", Private) is { PropertyType: var type } property && type == typeof(long)
             ? property
@@ -61,6 +69,27 @@ internal static class BouncyCastleInternals
 
     /// <summary>RFC 8446 §4.6.3: a KeyUpdate with update_requested was received and ours is not sent yet (TlsProtocol defers it to the next write).</summary>
     public static bool KeyUpdateOwed(TlsProtocol protocol) => (bool)KeyUpdatePendingSendField.GetValue(protocol)!;
+
+    /// <summary>
+    /// Drops BouncyCastle's parsed copy of the server's chain, which it keeps in the security parameters and in the session's
+    /// stored parameters: its ASN.1 trees cost about 9–10 KiB per idle session (dotnet-gcdump at 5,600 sessions), more than
+    /// anything else a session holds. Call once the handshake's results are taken (summary, resumption state, TLS 1.2 key block):
+    /// nothing reads it after that, the session keeps the chain as DER, and a renegotiation, which would bring a new chain, is refused.
+    /// </summary>
+    public static void ReleasePeerCertificates(SecurityParameters parameters, TlsSession? session)
+    {
+        SecurityParametersPeerCertificate(parameters) = null!;
+        if (session is not null && SessionParametersField.DeclaringType!.IsInstanceOfType(session) && SessionParametersField.GetValue(session) is SessionParameters kept)
+        {
+            SessionParametersPeerCertificate(kept) = null!;
+        }
+    }
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "m_peerCertificate")]
+    private static extern ref Certificate SecurityParametersPeerCertificate(SecurityParameters parameters);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "m_peerCertificate")]
+    private static extern ref Certificate SessionParametersPeerCertificate(SessionParameters parameters);
 
     private static FieldInfo Require(Type type, string name, Type? fieldType = null) =>
         type.GetField(name, Private) is { } field && (fieldType is null || field.FieldType == fieldType)

@@ -362,6 +362,7 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
         }
 
         client.Resumer.Capture(parameters, client.EstablishedSession, resumed);
+        BouncyCastleInternals.ReleasePeerCertificates(parameters, client.EstablishedSession);
         return new HandshakeSummary(
             ProtocolVersion: isTls13 ? "TLSv1.3" : "TLSv1.2",
             CipherSuite: TlsParameterNames.CipherSuiteName(parameters.CipherSuite),
