@@ -7,7 +7,7 @@ namespace TlsBroker.Cli.Tests.Infrastructure;
 /// and a TCP segment that ends there. Bytes go through unchanged, only the reads' boundaries move, unless
 /// <paramref name="afterSplit"/> says otherwise.
 /// </summary>
-internal sealed class SplitFirstDataRecordStream(Stream inner, int intoRecord, SplitFirstDataRecordStream.Then afterSplit = SplitFirstDataRecordStream.Then.Deliver) : Stream
+internal sealed class SplitFirstDataRecordStream(Stream inner, int intoRecord, SplitFirstDataRecordStream.Then afterSplit = SplitFirstDataRecordStream.Then.Deliver) : ReadShapingStream(inner)
 {
     private const byte ChangeCipherSpec = 20;
     private const byte ApplicationData = 23;
@@ -32,20 +32,6 @@ internal sealed class SplitFirstDataRecordStream(Stream inner, int intoRecord, S
 
     /// <summary>True once a read ended <c>intoRecord</c> bytes into the server's first application_data record.</summary>
     public bool Split { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -76,7 +62,7 @@ internal sealed class SplitFirstDataRecordStream(Stream inner, int intoRecord, S
 
             if (Split)
             {
-                return await inner.ReadAsync(buffer, cancellationToken);
+                return await Inner.ReadAsync(buffer, cancellationToken);
             }
 
             if (heldLength == held.Length)
@@ -84,7 +70,7 @@ internal sealed class SplitFirstDataRecordStream(Stream inner, int intoRecord, S
                 Array.Resize(ref held, held.Length * 2);
             }
 
-            var read = await inner.ReadAsync(held.AsMemory(heldLength), cancellationToken);
+            var read = await Inner.ReadAsync(held.AsMemory(heldLength), cancellationToken);
             if (read == 0)
             {
                 return 0;
@@ -92,36 +78,6 @@ internal sealed class SplitFirstDataRecordStream(Stream inner, int intoRecord, S
 
             heldLength += read;
         }
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        inner.WriteAsync(buffer, offset, count, cancellationToken);
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-    public override void Flush() => inner.Flush();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 
     /// <summary>How far reads may go: all before the ChangeCipherSpec, then up to the split point once a byte after it has arrived.</summary>
