@@ -346,21 +346,11 @@ public sealed class BrokerTlsStreamTests(BrokerWithTestChain fixture) : IClassFi
 
     public void Dispose() => channel.Dispose();
 
-    private async Task<BrokerTlsStream> ConnectAsync(OpenSslServer server, string serverName, BrokerTlsSessionCache? cache = null)
+    private Task<BrokerTlsStream> ConnectAsync(OpenSslServer server, string serverName, BrokerTlsSessionCache? cache = null)
     {
-        var tls = new BrokerTlsStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true));
         var options = Options(serverName);
         options.SessionCache = cache;
-        try
-        {
-            await tls.AuthenticateAsClientAsync(options).WaitAsync(TestTimeouts.Step);
-            return tls;
-        }
-        catch
-        {
-            await tls.DisposeAsync();
-            throw;
-        }
+        return BrokerTlsConnections.ConnectAsync(server.Port, options);
     }
 
     private BrokerTlsClientOptions Options(string serverName) => new() { TargetHost = serverName, Broker = channel, Timeout = TestTimeouts.Step };

@@ -86,7 +86,7 @@ public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixtur
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-tls1_3", "-ciphersuites", suite, "-num_tickets", "0", "-msg");
         var socket = await LoopbackIo.ConnectSocketAsync(server.Port);
         var observed = new ObservedStream(new NetworkStream(socket, ownsSocket: true));
-        await using var tls = await AuthenticateAsync(new BrokerTlsStream(observed), Options());
+        await using var tls = await BrokerTlsConnections.AuthenticateAsync(observed, Options());
         await tls.WriteAsync(Encoding.ASCII.GetBytes("to-server before\n")).AsTask().WaitAsync(TestTimeouts.Step);
         await server.WaitForLineAsync("to-server before");
 
@@ -142,7 +142,7 @@ public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixtur
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256");
         await server.TypeAsync("from-server first");
         var split = new SplitFirstDataRecordStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true), intoRecord);
-        await using var tls = await AuthenticateAsync(new BrokerTlsStream(split), Options());
+        await using var tls = await BrokerTlsConnections.AuthenticateAsync(split, Options());
 
         var fromServer = await LoopbackIo.ReadLineAsync(tls);
         await tls.WriteAsync(Encoding.ASCII.GetBytes("to-server\n")).AsTask().WaitAsync(TestTimeouts.Step);
@@ -159,7 +159,7 @@ public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixtur
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256");
         await server.TypeAsync("from-server first");
         var split = new SplitFirstDataRecordStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true), 6, SplitFirstDataRecordStream.Then.Tamper);
-        await using var tls = await AuthenticateAsync(new BrokerTlsStream(split), Options());
+        await using var tls = await BrokerTlsConnections.AuthenticateAsync(split, Options());
 
         var read = await Assert.ThrowsAsync<BrokerTlsException>(() => tls.ReadAsync(new byte[64]).AsTask().WaitAsync(TestTimeouts.Step));
 
@@ -176,7 +176,7 @@ public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixtur
         await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256");
         await server.TypeAsync("from-server first");
         var split = new SplitFirstDataRecordStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true), 6, SplitFirstDataRecordStream.Then.EndOfStream);
-        await using var tls = await AuthenticateAsync(new BrokerTlsStream(split), Options());
+        await using var tls = await BrokerTlsConnections.AuthenticateAsync(split, Options());
 
         var read = await Assert.ThrowsAsync<BrokerTlsException>(() => tls.ReadAsync(new byte[64]).AsTask().WaitAsync(TestTimeouts.Step));
 
@@ -226,22 +226,7 @@ public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixtur
         ExportKeysAfterHandshake = true,
     };
 
-    private async Task<BrokerTlsStream> ConnectAsync(int port) =>
-        await AuthenticateAsync(new BrokerTlsStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(port), ownsSocket: true)), Options());
-
-    private static async Task<BrokerTlsStream> AuthenticateAsync(BrokerTlsStream tls, BrokerTlsClientOptions options)
-    {
-        try
-        {
-            await tls.AuthenticateAsClientAsync(options).WaitAsync(TestTimeouts.Step);
-            return tls;
-        }
-        catch
-        {
-            await tls.DisposeAsync();
-            throw;
-        }
-    }
+    private Task<BrokerTlsStream> ConnectAsync(int port) => BrokerTlsConnections.ConnectAsync(port, Options());
 
     /// <summary>s_server without -rev reports the suite on a "CIPHER is NAME" line, OpenSSL's name.</summary>
     private static async Task<string> NegotiatedByAsync(OpenSslServer server)
