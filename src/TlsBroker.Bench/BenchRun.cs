@@ -35,7 +35,7 @@ internal static class BenchRun
                 deadline.CancelAfter(settings.PhaseTimeout);
                 try
                 {
-                    await new HandshakePhase(path, setup.Target, version).RunOneAsync(deadline.Token);
+                    await new HandshakePhase(path, setup.Target, version).HandshakeAsync(deadline.Token);
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested && PreflightFailure(e) is { } failure)
                 {

@@ -8,9 +8,10 @@ namespace TlsBroker.Bench;
 
 /// <summary>
 /// The phases of one run, in order: per TLS version a warm-up per path, then every concurrency
-/// with the paths back to back, --repeats times over (so that the machine's state drifts least
-/// between the figures compared, and every row has several runs for its median and spread); then
-/// throughput the same way; then the broker's idle sessions (measured once).
+/// --repeats times over, each repeat measuring the paths in alternating slices (so that the
+/// machine's state drifts least between the figures compared, and every row has several runs for
+/// its median and spread); then throughput the same way, the paths' transfers taking turns; then
+/// the broker's idle sessions (measured once).
 /// </summary>
 /// <remarks>
 /// The bench process and the broker it starts are fresh: tiered compilation and dynamic PGO
@@ -29,6 +30,11 @@ internal sealed class PhaseSequence
     private const double NoticeableJitShare = 0.05;
 
     private const int NoisyRowsNamed = 5;
+
+    // Each handshake run is cut into slices of about this length, the paths' slices alternating:
+    // on a shared 2-core VM the speed of the machine drifts by tens of percent within seconds, and
+    // repeats of whole runs back to back gave one path a fast stretch and the other a slow one.
+    private static readonly TimeSpan SliceLength = TimeSpan.FromSeconds(0.5);
 
     private readonly BenchSetup setup;
     private readonly BenchSettings settings;
@@ -186,14 +192,24 @@ internal sealed class PhaseSequence
                 }
             }
 
+            var phases = paths.Select(path => new HandshakePhase(path, setup.Target, version)).ToList();
             foreach (var concurrency in settings.Concurrency)
             {
                 var runs = paths.Select(_ => new List<HandshakeFigures>()).ToList();
                 for (var repeat = 1; repeat <= settings.Repeats; repeat++)
                 {
+                    var measuring = phases.Select(phase => new HandshakeRun(phase, concurrency, settings.HandshakeLength, settings.PhaseTimeout)).ToList();
+                    foreach (var slice in settings.HandshakeLength.Slices(SliceLength))
+                    {
+                        foreach (var run in measuring)
+                        {
+                            await run.RunSliceAsync(slice, cancellationToken);
+                        }
+                    }
+
                     for (var i = 0; i < paths.Count; i++)
                     {
-                        var figures = await new HandshakePhase(paths[i], setup.Target, version).RunAsync(concurrency, settings.HandshakeLength, settings.PhaseTimeout, cancellationToken);
+                        var figures = measuring[i].Figures();
                         progress(string.Create(CultureInfo.InvariantCulture,
                             $"{paths[i].Label} TLS {figures.TlsVersion} c={concurrency} run {repeat}/{settings.Repeats}: {figures.Completed} in {figures.Seconds:0.00} s, {figures.HandshakesPerSecond:0.0} hs/s, p50 {figures.P50Ms:0.00} ms, CPU {figures.CpuMsPerHandshake:0.00} ms/hs, {figures.Failed} failed"));
                         runs[i].Add(figures);
@@ -236,8 +252,8 @@ internal sealed class PhaseSequence
                 var phase = phases[i];
                 warmups.Add(await Warmer().RunAsync($"{setup.Paths[i].Label} throughput", setup.Paths[i].Clock, async (length, token) =>
                 {
-                    await phase.DownloadAsync(settings.ThroughputBytes, length / 2, settings.PhaseTimeout, token);
-                    await phase.UploadAsync(settings.ThroughputBytes, length / 2, settings.PhaseTimeout, token);
+                    await TransfersInTurn.RunAsync(1, length / 2, _ => phase.DownloadAsync(settings.ThroughputBytes, settings.PhaseTimeout, token));
+                    await TransfersInTurn.RunAsync(1, length / 2, _ => phase.UploadAsync(settings.ThroughputBytes, settings.PhaseTimeout, token));
                 }, cancellationToken));
             }
         }
@@ -246,17 +262,19 @@ internal sealed class PhaseSequence
         var uploads = phases.Select(_ => new List<ThroughputFigures>()).ToList();
         for (var repeat = 1; repeat <= settings.Repeats; repeat++)
         {
-            for (var i = 0; i < phases.Count; i++)
+            foreach (var (transfer, runs) in new (Func<int, Task<ThroughputFigures>>, List<List<ThroughputFigures>>)[]
             {
-                foreach (var (figures, runs) in new[]
+                (i => phases[i].DownloadAsync(settings.ThroughputBytes, settings.PhaseTimeout, cancellationToken), downloads),
+                (i => phases[i].UploadAsync(settings.ThroughputBytes, settings.PhaseTimeout, cancellationToken), uploads),
+            })
+            {
+                var measured = await TransfersInTurn.RunAsync(phases.Count, settings.Duration, transfer);
+                for (var i = 0; i < phases.Count; i++)
                 {
-                    (await phases[i].DownloadAsync(settings.ThroughputBytes, settings.Duration, settings.PhaseTimeout, cancellationToken), downloads[i]),
-                    (await phases[i].UploadAsync(settings.ThroughputBytes, settings.Duration, settings.PhaseTimeout, cancellationToken), uploads[i]),
-                })
-                {
+                    var figures = measured[i];
                     progress(string.Create(CultureInfo.InvariantCulture,
                         $"{setup.Paths[i].Label} {figures.Direction} run {repeat}/{settings.Repeats}: {figures.MegabytesPerSecond:0.0} MB/s over {figures.Transfers} transfers {figures.Failure}"));
-                    runs.Add(figures);
+                    runs[i].Add(figures);
                 }
             }
         }

@@ -31,6 +31,9 @@ internal sealed record HandshakeFigures
 
     public required double Seconds { get; init; }
 
+    /// <summary>The slices the run was measured in, alternating with the other paths' slices; 0 when its time limit had already passed.</summary>
+    public required int Slices { get; init; }
+
     public required double HandshakesPerSecond { get; init; }
 
     public required double? P50Ms { get; init; }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace TlsBroker.Bench.Phases;
 
-/// <summary>One run of a throughput phase: transfers one after the other through one path for --duration (JSON: an element of a throughput row's "runs").</summary>
+/// <summary>One run of a throughput phase: transfers through one path, taking turns with the other paths' transfers, for --duration (JSON: an element of a throughput row's "runs").</summary>
 internal sealed record ThroughputFigures
 {
     /// <summary>"direct", "engine", "broker" or "export".</summary>
@@ -46,4 +46,20 @@ internal sealed record ThroughputFigures
     /// <summary>The CPU the transfer took in all, in milliseconds; null when it was not measured. Derived, so not a report field.</summary>
     [JsonIgnore]
     public double? CpuMs => CpuMsPerMegabyte * Bytes / 1e6;
+
+    /// <summary>These transfers followed by <paramref name="next"/>'s: totals of both, the outcome of the later.</summary>
+    public ThroughputFigures Then(ThroughputFigures next)
+    {
+        var megabytes = (Bytes + next.Bytes) / 1e6;
+        var seconds = Seconds + next.Seconds;
+        return next with
+        {
+            Bytes = Bytes + next.Bytes,
+            Transfers = Transfers + next.Transfers,
+            Seconds = seconds,
+            MegabytesPerSecond = next.Completed ? megabytes / seconds : null,
+            CpuMsPerMegabyte = (CpuMs + next.CpuMs) / megabytes,
+            JitMs = JitMs + next.JitMs,
+        };
+    }
 }

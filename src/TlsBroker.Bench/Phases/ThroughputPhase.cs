@@ -8,8 +8,8 @@ namespace TlsBroker.Bench.Phases;
 /// Bulk data through one path against bench-server: a download (the server writes 16 KiB records,
 /// the client reads until close_notify) and an upload (the client writes 16 KiB chunks, the server
 /// replies with one byte when it has them all). Timing starts after the handshake, at the request.
-/// A measurement repeats transfers, each on a new connection, until their time adds up to the
-/// phase duration, so that a fast path is measured over as long as a slow one.
+/// A measurement repeats transfers (<see cref="TransfersInTurn"/>), each on a new connection,
+/// until their time adds up to the phase duration, so that a fast path is measured over as long as a slow one.
 /// </summary>
 internal sealed class ThroughputPhase
 {
@@ -24,36 +24,13 @@ internal sealed class ThroughputPhase
         this.version = version;
     }
 
-    /// <summary>Downloads of <paramref name="bytes"/> each until they have taken <paramref name="duration"/> (at least one).</summary>
-    public Task<ThroughputFigures> DownloadAsync(long bytes, TimeSpan duration, TimeSpan timeLimit, CancellationToken cancellationToken) =>
-        MeasureAsync("download", bytes, duration, timeLimit, DownloadBodyAsync, cancellationToken);
+    /// <summary>One download of <paramref name="bytes"/> on a new connection.</summary>
+    public Task<ThroughputFigures> DownloadAsync(long bytes, TimeSpan timeLimit, CancellationToken cancellationToken) =>
+        RunAsync("download", bytes, timeLimit, DownloadBodyAsync, cancellationToken);
 
-    /// <summary>Uploads of <paramref name="bytes"/> each until they have taken <paramref name="duration"/> (at least one).</summary>
-    public Task<ThroughputFigures> UploadAsync(long bytes, TimeSpan duration, TimeSpan timeLimit, CancellationToken cancellationToken) =>
-        MeasureAsync("upload", bytes, duration, timeLimit, UploadBodyAsync, cancellationToken);
-
-    private async Task<ThroughputFigures> MeasureAsync(
-        string direction, long bytes, TimeSpan duration, TimeSpan timeLimit, Func<IBenchConnection, long, CancellationToken, Task> body, CancellationToken cancellationToken)
-    {
-        var total = await RunAsync(direction, bytes, timeLimit, body, cancellationToken);
-        while (total.Completed && total.Seconds < duration.TotalSeconds)
-        {
-            var next = await RunAsync(direction, bytes, timeLimit, body, cancellationToken);
-            var megabytes = (total.Bytes + next.Bytes) / 1e6;
-            var seconds = total.Seconds + next.Seconds;
-            total = next with
-            {
-                Bytes = total.Bytes + next.Bytes,
-                Transfers = total.Transfers + next.Transfers,
-                Seconds = seconds,
-                MegabytesPerSecond = next.Completed ? megabytes / seconds : null,
-                CpuMsPerMegabyte = (total.CpuMs + next.CpuMs) / megabytes,
-                JitMs = total.JitMs + next.JitMs,
-            };
-        }
-
-        return total;
-    }
+    /// <summary>One upload of <paramref name="bytes"/> on a new connection.</summary>
+    public Task<ThroughputFigures> UploadAsync(long bytes, TimeSpan timeLimit, CancellationToken cancellationToken) =>
+        RunAsync("upload", bytes, timeLimit, UploadBodyAsync, cancellationToken);
 
     private static async Task DownloadBodyAsync(IBenchConnection connection, long bytes, CancellationToken cancellationToken)
     {

@@ -130,6 +130,7 @@ public sealed class BenchRatiosTests
             Failed = 0,
             TimedOut = false,
             Seconds = 100 / rate,
+            Slices = 1,
             HandshakesPerSecond = rate,
             P50Ms = p50,
             P99Ms = p50 * 2,
