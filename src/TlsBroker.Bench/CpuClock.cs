@@ -52,12 +52,50 @@ internal sealed class CpuClock
         return new CpuSample(bench, otherCpu, benchJit, otherJit);
     }
 
+    /// <summary>
+    /// Waits until the bench and the other process use less than <paramref name="busyShare"/> of one
+    /// CPU over a poll (or until <paramref name="longest"/>): what a slice of work leaves behind
+    /// (connections closing, sessions ending, a collection) then finishes before the next slice,
+    /// inside this slice's CPU figure instead of slowing another path's slice and counting as its CPU.
+    /// </summary>
+    public async Task WaitUntilQuietAsync(double busyShare, TimeSpan longest, CancellationToken cancellationToken)
+    {
+        var poll = TimeSpan.FromMilliseconds(10);
+        var started = Stopwatch.GetTimestamp();
+        var before = ProcessorTime();
+        while (Stopwatch.GetElapsedTime(started) < longest)
+        {
+            var wallBefore = Stopwatch.GetTimestamp();
+            await Task.Delay(poll, cancellationToken);
+            var after = ProcessorTime();
+            if ((after - before) / Stopwatch.GetElapsedTime(wallBefore) < busyShare)
+            {
+                return;
+            }
+
+            before = after;
+        }
+    }
+
     /// <summary>The JIT counters of the bench and, when its admin address is known, the other process, for a warm-up's settle check.</summary>
     public async Task<JitReading> ReadJitAsync(CancellationToken cancellationToken)
     {
         var bench = new JitCounters(JitInfo.GetCompiledMethodCount(currentThread: false), JitInfo.GetCompilationTime(currentThread: false));
         var other = otherAdmin is { } admin ? await BrokerAdminMetrics.JitCountersAsync(admin, cancellationToken) : null;
         return new JitReading(bench, other);
+    }
+
+    private TimeSpan ProcessorTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        var total = self.TotalProcessorTime;
+        if (other is not null)
+        {
+            other.Refresh();
+            total += other.HasExited ? TimeSpan.Zero : other.TotalProcessorTime;
+        }
+
+        return total;
     }
 
     private async Task<TimeSpan?> OtherJitAsync(CancellationToken cancellationToken) =>

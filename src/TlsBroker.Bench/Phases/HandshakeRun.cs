@@ -5,12 +5,19 @@ namespace TlsBroker.Bench.Phases;
 /// <summary>
 /// One run of a handshake phase, measured in slices: the bench alternates the slices of the paths
 /// it compares, so that a drift of the machine (another tenant, the GC, the CPU's clock) lands on
-/// every path alike instead of on whichever ran during it. The figures cover all slices together.
+/// every path alike instead of on whichever ran during it. The figures cover all slices together. A
+/// slice's CPU includes what its handshakes leave for the processes to finish after the last one
+/// (its wall time does not): such work would otherwise run in the next path's slice.
 /// </summary>
 internal sealed class HandshakeRun
 {
     /// <summary>Room for the latencies of a timed run before the recorder grows: a few seconds at a few thousand handshakes a second.</summary>
     private const int ExpectedTimedHandshakes = 16 * 1024;
+
+    // A slice ends once the processes it measures use less than a fifth of a CPU, waiting at most this
+    // long: on a shared machine they may never fall quiet, and the next slice must start all the same.
+    private const double QuietCpuShare = 0.2;
+    private static readonly TimeSpan LongestWaitForQuiet = TimeSpan.FromMilliseconds(250);
 
     private readonly HandshakePhase phase;
     private readonly int concurrency;
@@ -48,6 +55,7 @@ internal sealed class HandshakeRun
         var wallStart = Stopwatch.GetTimestamp();
         await PhaseWorkers.RunAsync(slice, concurrency, remaining, failures, async (_, token) => latencies.Record(await phase.HandshakeAsync(token)), cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(wallStart);
+        await phase.Path.Clock.WaitUntilQuietAsync(QuietCpuShare, LongestWaitForQuiet, cancellationToken);
         var sliceCpu = cpuStart.Until(await phase.Path.Clock.ReadAsync(atStart: false, cancellationToken));
         seconds += elapsed.TotalSeconds;
         cpu = cpu is null ? sliceCpu : cpu + sliceCpu;
