@@ -10,13 +10,25 @@ namespace TlsBroker.Core.Crypto;
 /// <summary>
 /// BouncyCastle's TLS crypto with the expensive operations moved onto .NET's native-backed
 /// System.Security.Cryptography: AES-GCM and ChaCha20-Poly1305 record protection, ECDH on
-/// secp256r1/384/521, and the ECDSA and RSA checks of the server's CertificateVerify and
-/// ServerKeyExchange signatures. Everything else (X25519, which .NET has no API for, the key
-/// schedule, transcript hashes) stays BouncyCastle's. Stateless, so one instance serves all sessions.
+/// secp256r1/384/521, the ECDSA and RSA checks of the server's CertificateVerify and
+/// ServerKeyExchange signatures, transcript hashes and the TLS 1.3 key schedule's HKDF. Everything
+/// else (X25519, which .NET has no API for, the TLS 1.2 PRF, HMACs) stays BouncyCastle's. Stateless, so one instance serves all sessions.
 /// Not sealed: the fuzzing harness (tests/TlsBroker.Fuzz) derives a seeded, repeatable one from it.
 /// </summary>
 internal class DotNetTlsCrypto(SecureRandom random) : BcTlsCrypto(random)
 {
+    // BouncyCastle's AdoptLocalSecret is not virtual: the key schedule's secrets stay .NET-backed
+    // because its first one comes from here and DotNetTlsSecret's derivations create their own kind.
+    public override TlsSecret HkdfInit(int cryptoHashAlgorithm) =>
+        new DotNetTlsSecret(this, new byte[TlsCryptoUtilities.GetHashOutputSize(cryptoHashAlgorithm)]);
+
+    public override TlsSecret CreateSecret(byte[] data) => new DotNetTlsSecret(this, (byte[])data.Clone());
+
+    public override TlsHash CreateHash(int cryptoHashAlgorithm) =>
+        DotNetHashAlgorithms.TryGet(cryptoHashAlgorithm, out var hash)
+            ? new DotNetTlsHash(IncrementalHash.CreateHash(hash.Value))
+            : base.CreateHash(cryptoHashAlgorithm);
+
     public override TlsCertificate CreateCertificate(short type, byte[] encoding) =>
         type == CertificateType.X509 ? new DotNetTlsCertificate(this, encoding) : base.CreateCertificate(type, encoding);
 
