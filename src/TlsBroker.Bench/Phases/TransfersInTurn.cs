@@ -1,9 +1,10 @@
 namespace TlsBroker.Bench.Phases;
 
 /// <summary>
-/// Measures several paths' transfers in turn, one transfer each round, until each path's transfers
-/// add up to the duration: a drift of the machine during the measurement then lands on every path
-/// alike instead of on whichever ran during it.
+/// Measures several paths' transfers in turn, the path whose transfers have taken the least time
+/// going next, until each path's add up to the duration: the paths advance through the measurement
+/// at the same pace, so a drift of the machine lands on every path alike instead of on whichever ran
+/// during it (a fast path does several transfers while a slow one does one).
 /// </summary>
 internal static class TransfersInTurn
 {
@@ -14,16 +15,10 @@ internal static class TransfersInTurn
         var totals = new ThroughputFigures?[paths];
         bool Done(ThroughputFigures? total) => total is { } figures && (!figures.Completed || figures.Seconds >= duration.TotalSeconds);
 
-        while (!totals.All(Done))
+        while (Enumerable.Range(0, paths).Where(i => !Done(totals[i])).OrderBy(i => totals[i]?.Seconds ?? 0).FirstOrDefault(-1) is var i and >= 0)
         {
-            for (var i = 0; i < paths; i++)
-            {
-                if (!Done(totals[i]))
-                {
-                    var next = await transfer(i);
-                    totals[i] = totals[i] is { } total ? total.Then(next) : next;
-                }
-            }
+            var next = await transfer(i);
+            totals[i] = totals[i] is { } total ? total.Then(next) : next;
         }
 
         return [.. totals.Select(total => total!)];

@@ -7,7 +7,7 @@ namespace TlsBroker.Bench.Tests.Phases;
 public sealed class TransfersInTurnTests
 {
     [Fact]
-    public async Task RunAsync_PathsOfDifferentSpeeds_AlternateUntilEachHasTheDuration()
+    public async Task RunAsync_PathsOfDifferentSpeeds_PathFurthestBehindGoesNextUntilEachHasTheDuration()
     {
         double[] secondsPerTransfer = [0.5, 2.0];
         var calls = new List<int>();
@@ -18,7 +18,7 @@ public sealed class TransfersInTurnTests
             return Task.FromResult(Transfer(path, secondsPerTransfer[path], completed: true));
         });
 
-        Assert.Equal([0, 1, 0, 1, 0, 0, 0, 0], calls);
+        Assert.Equal([0, 1, 0, 0, 0, 0, 1, 0], calls);
         Assert.Equal([6, 2], totals.Select(total => total.Transfers));
         Assert.Equal([3.0, 4.0], totals.Select(total => total.Seconds));
         Assert.Equal(6 * 10 / 3.0, totals[0].MegabytesPerSecond!.Value, 6);
