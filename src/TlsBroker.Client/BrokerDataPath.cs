@@ -148,7 +148,7 @@ internal sealed class BrokerDataPath : IDataPath
                 await call.ExchangeAsync(new ConnectRequest { Shutdown = new Shutdown() }, CancellationToken.None);
             }
 
-            await call.CompleteAsync();
+            await call.CompleteAsync(CancellationToken.None);
         }
         catch (Exception e) when (e is IOException or TimeoutException or RpcException or OperationCanceledException or ObjectDisposedException)
         {

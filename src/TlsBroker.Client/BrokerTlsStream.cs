@@ -116,8 +116,8 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     private EstablishedSession Established => session ?? throw new InvalidOperationException("the TLS stream is not authenticated: call AuthenticateAsClientAsync first");
 
     /// <summary>
-    /// Runs the TLS handshake through the broker over the inner stream, within
-    /// <see cref="BrokerTlsClientOptions.Timeout"/>; on success the stream carries application data.
+    /// Runs the TLS handshake through the broker over the inner stream, and the key export when the options ask for it,
+    /// all within one <see cref="BrokerTlsClientOptions.Timeout"/>; on success the stream carries application data.
     /// </summary>
     /// <param name="options">The server name, ALPN, broker, policy, API key, timeout and session cache.</param>
     /// <param name="cancellationToken">Cancels the handshake.</param>
@@ -126,7 +126,7 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     /// <exception cref="BrokerUnavailableException">The broker could not be reached.</exception>
     /// <exception cref="BrokerAccessDeniedException">The broker refused the policy, the server name or the caller's credentials.</exception>
     /// <exception cref="BrokerException">The broker refused the request for another reason.</exception>
-    /// <exception cref="TimeoutException">The handshake did not complete within the timeout.</exception>
+    /// <exception cref="TimeoutException">The handshake, with the key export when asked for, did not complete within the timeout.</exception>
     /// <exception cref="IOException">The inner stream failed.</exception>
     public async Task AuthenticateAsClientAsync(BrokerTlsClientOptions options, CancellationToken cancellationToken = default)
     {
@@ -141,20 +141,33 @@ public sealed class BrokerTlsStream : AuthenticatedStream
         }
 
         TargetHost = options.TargetHost;
-        var established = await BrokerHandshake.RunAsync(transport, broker, options.TargetHost, options, cancellationToken);
-        earlyPlaintext = established.EarlyPlaintext;
-        if (options.ExportKeysAfterHandshake)
-        {
-            var (plaintext, exported) = await KeyExport.TakeKeysAsync(transport, established, cancellationToken);
-            earlyPlaintext = Concatenate(earlyPlaintext, plaintext);
-            path = exported;
-        }
-        else
-        {
-            path = new BrokerDataPath(transport, established, end: null);
-        }
 
-        session = established;
+        // One deadline for every step, as BrokerTlsClientOptions.Timeout promises: a deadline per step would let a
+        // slow handshake followed by a slow rest of a record take twice the timeout.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Timeout);
+        try
+        {
+            var established = await BrokerHandshake.RunAsync(transport, broker, options.TargetHost, options, deadline.Token);
+            earlyPlaintext = established.EarlyPlaintext;
+            if (options.ExportKeysAfterHandshake)
+            {
+                var (plaintext, exported) = await KeyExport.TakeKeysAsync(transport, established, deadline.Token);
+                earlyPlaintext = Concatenate(earlyPlaintext, plaintext);
+                path = exported;
+            }
+            else
+            {
+                path = new BrokerDataPath(transport, established, end: null);
+            }
+
+            session = established;
+        }
+        catch (Exception e) when (Cancellation.IsCancellation(e) && !cancellationToken.IsCancellationRequested)
+        {
+            var steps = options.ExportKeysAfterHandshake ? "TLS handshake and key export" : "TLS handshake";
+            throw new TimeoutException($"the {steps} did not complete within {options.Timeout.TotalSeconds:0.###} s", e);
+        }
     }
 
     /// <summary>Reads decrypted application data: 0 after the server's close_notify.</summary>

@@ -35,7 +35,7 @@ internal static class KeyExport
             var response = await established.Call.ExchangeAsync(new ConnectRequest { ExportKeys = new ExportKeys() }, cancellationToken);
             keys = response.ExportedKeys ?? throw new IOException("the broker answered the key export without keys");
             var layer = new ExportedRecordLayer(transport, keys);
-            await established.Call.CompleteAsync();
+            await established.Call.CompleteAsync(cancellationToken);
             return (plaintext, new ExportedDataPath(layer, established.Call));
         }
         catch

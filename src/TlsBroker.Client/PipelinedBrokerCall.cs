@@ -133,9 +133,9 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
     }
 
     /// <summary>Ends the request stream and waits, within the timeout, for the broker to answer what is outstanding and end its side.</summary>
-    public async Task CompleteAsync()
+    public async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(disposing.Token);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(disposing.Token, cancellationToken);
         bounded.CancelAfter(Timeout);
         await sendTurn.WaitAsync(bounded.Token);
         try
