@@ -24,6 +24,7 @@ internal static class KeyExport
         Stream transport, EstablishedSession established, CancellationToken cancellationToken)
     {
         ExportedKeys? keys = null;
+        ExportedRecordLayer? layer = null;
         try
         {
             var (plaintext, end) = await PartialRecord.CompleteAsync(transport, established, cancellationToken);
@@ -34,12 +35,14 @@ internal static class KeyExport
 
             var response = await established.Call.ExchangeAsync(new ConnectRequest { ExportKeys = new ExportKeys() }, cancellationToken);
             keys = response.ExportedKeys ?? throw new IOException("the broker answered the key export without keys");
-            var layer = new ExportedRecordLayer(transport, keys);
+            layer = new ExportedRecordLayer(transport, keys);
             await established.Call.CompleteAsync(cancellationToken);
             return (plaintext, new ExportedDataPath(layer, established.Call));
         }
         catch
         {
+            // Completing the call may fail or run out of time after the layer took the keys: they are zeroed here then.
+            layer?.Dispose();
             await established.Call.DisposeAsync();
             throw;
         }
