@@ -10,7 +10,10 @@ internal static class BrokerHandshake
     // One TLS record carries at most 2^14 bytes of plaintext (RFC 8446 §5.1), plus its header and expansion.
     private const int MaxRecordBytes = 16 * 1024 + 1024;
 
-    /// <summary>Runs the handshake over <paramref name="transport"/> within the options' timeout.</summary>
+    /// <summary>
+    /// Runs the handshake over <paramref name="transport"/>; <paramref name="cancellationToken"/> carries the
+    /// authentication's deadline, and the call is disposed when the handshake fails or is cut short.
+    /// </summary>
     public static async Task<EstablishedSession> RunAsync(
         Stream transport, ChannelBase broker, string targetHost, BrokerTlsClientOptions options, CancellationToken cancellationToken)
     {
@@ -24,14 +27,7 @@ internal static class BrokerHandshake
         var call = new PipelinedBrokerCall(grpcCall, transport, options.Timeout, broker.Target, token => cache?.SetToken(key, token));
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(options.Timeout);
-            return await ExchangeAsync(call, transport, Start(targetHost, policy, options, cache, key), deadline.Token);
-        }
-        catch (Exception e) when (Cancellation.IsCancellation(e) && !cancellationToken.IsCancellationRequested)
-        {
-            await call.DisposeAsync();
-            throw new TimeoutException($"the TLS handshake did not complete within {options.Timeout.TotalSeconds:0.###} s", e);
+            return await ExchangeAsync(call, transport, Start(targetHost, policy, options, cache, key), cancellationToken);
         }
         catch
         {

@@ -32,9 +32,11 @@ public sealed class BrokerTlsClientOptions
     public string? ApiKey { get; set; }
 
     /// <summary>
-    /// Limit for the whole handshake and for each later exchange with the broker (one write, one
-    /// received chunk, the shutdown). Waiting for the server to send data is bounded only by the
-    /// caller's <see cref="CancellationToken"/>, as on any network stream. Default 30 s; must be positive.
+    /// Limit for the whole of <see cref="BrokerTlsStream.AuthenticateAsClientAsync"/> (the handshake and, with
+    /// <see cref="ExportKeysAfterHandshake"/>, the rest of a record the handshake ended inside and the key export,
+    /// together), and for each later exchange with the broker (one write, one received chunk, the shutdown). Waiting
+    /// for the server to send data after that is bounded only by the caller's <see cref="CancellationToken"/>, as on
+    /// any network stream. Default 30 s; must be positive.
     /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -1,13 +1,7 @@
-using System.Buffers;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Security.Authentication;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Google.Protobuf;
-using TlsBroker.Client.RecordLayer;
-using TlsBroker.Contracts.V1;
 
 namespace TlsBroker.Client;
 
@@ -29,14 +23,10 @@ public sealed class BrokerTlsStream : AuthenticatedStream
 {
     private readonly Stream transport;
     private EstablishedSession? session;
-    private PlaintextSender? sender;
-    private ExportedRecordLayer? recordLayer;
-    private ReadOnlyMemory<byte> undelivered;
+    private IDataPath? path;
 
-    // Received data sent to the broker before the reader asked for it; its answer is the next plaintext.
-    private Task<ConnectResponse>? receivedAhead;
-    private BrokerTlsResult? sessionEnd;
-    private bool shutdownSent;
+    // Application data that came with the end of the handshake, delivered before any the data path reads.
+    private ReadOnlyMemory<byte> earlyPlaintext;
     private int authenticating;
     private int disposed;
 
@@ -96,13 +86,13 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     public X509Certificate2? RemoteCertificate => session?.Info.PeerCertificates is { Count: > 0 } chain ? chain[0] : null;
 
     /// <summary>The status that ended the session (close_notify, EOF or an error); null while it is open.</summary>
-    public BrokerTlsResult? SessionEnd => recordLayer is { } layer ? layer.End : Volatile.Read(ref sessionEnd);
+    public BrokerTlsResult? SessionEnd => path?.End;
 
     /// <summary>
     /// True when the broker handed the session's keys over (<see cref="BrokerTlsClientOptions.ExportKeysAfterHandshake"/>):
     /// this stream runs the record layer itself and the broker is no longer on the data path.
     /// </summary>
-    public bool KeysExported => recordLayer is not null;
+    public bool KeysExported => path is ExportedDataPath;
 
     /// <inheritdoc/>
     public override bool CanRead => disposed == 0 && IsAuthenticated;
@@ -126,8 +116,8 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     private EstablishedSession Established => session ?? throw new InvalidOperationException("the TLS stream is not authenticated: call AuthenticateAsClientAsync first");
 
     /// <summary>
-    /// Runs the TLS handshake through the broker over the inner stream, within
-    /// <see cref="BrokerTlsClientOptions.Timeout"/>; on success the stream carries application data.
+    /// Runs the TLS handshake through the broker over the inner stream, and the key export when the options ask for it,
+    /// all within one <see cref="BrokerTlsClientOptions.Timeout"/>; on success the stream carries application data.
     /// </summary>
     /// <param name="options">The server name, ALPN, broker, policy, API key, timeout and session cache.</param>
     /// <param name="cancellationToken">Cancels the handshake.</param>
@@ -136,7 +126,7 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     /// <exception cref="BrokerUnavailableException">The broker could not be reached.</exception>
     /// <exception cref="BrokerAccessDeniedException">The broker refused the policy, the server name or the caller's credentials.</exception>
     /// <exception cref="BrokerException">The broker refused the request for another reason.</exception>
-    /// <exception cref="TimeoutException">The handshake did not complete within the timeout.</exception>
+    /// <exception cref="TimeoutException">The handshake, with the key export when asked for, did not complete within the timeout.</exception>
     /// <exception cref="IOException">The inner stream failed.</exception>
     public async Task AuthenticateAsClientAsync(BrokerTlsClientOptions options, CancellationToken cancellationToken = default)
     {
@@ -151,19 +141,33 @@ public sealed class BrokerTlsStream : AuthenticatedStream
         }
 
         TargetHost = options.TargetHost;
-        var established = await BrokerHandshake.RunAsync(transport, broker, options.TargetHost, options, cancellationToken);
-        undelivered = established.EarlyPlaintext;
-        if (options.ExportKeysAfterHandshake)
-        {
-            recordLayer = await TakeKeysAsync(established, cancellationToken);
-        }
 
-        if (recordLayer is null)
+        // One deadline for every step, as BrokerTlsClientOptions.Timeout promises: a deadline per step would let a
+        // slow handshake followed by a slow rest of a record take twice the timeout.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Timeout);
+        try
         {
-            sender = new PlaintextSender(established.Call, established.MaxPayloadBytes, RecordEnd);
-        }
+            var established = await BrokerHandshake.RunAsync(transport, broker, options.TargetHost, options, deadline.Token);
+            earlyPlaintext = established.EarlyPlaintext;
+            if (options.ExportKeysAfterHandshake)
+            {
+                var (plaintext, exported) = await KeyExport.TakeKeysAsync(transport, established, deadline.Token);
+                earlyPlaintext = Concatenate(earlyPlaintext, plaintext);
+                path = exported;
+            }
+            else
+            {
+                path = new BrokerDataPath(transport, established, end: null);
+            }
 
-        session = established;
+            session = established;
+        }
+        catch (Exception e) when (Cancellation.IsCancellation(e) && !cancellationToken.IsCancellationRequested)
+        {
+            var steps = options.ExportKeysAfterHandshake ? "TLS handshake and key export" : "TLS handshake";
+            throw new TimeoutException($"the {steps} did not complete within {options.Timeout.TotalSeconds:0.###} s", e);
+        }
     }
 
     /// <summary>Reads decrypted application data: 0 after the server's close_notify.</summary>
@@ -173,68 +177,16 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
-        var call = Established.Call;
-        var endOfStreamSent = false;
-        while (true)
+        _ = Established;
+        if (!earlyPlaintext.IsEmpty)
         {
-            if (!undelivered.IsEmpty)
-            {
-                var count = Math.Min(buffer.Length, undelivered.Length);
-                undelivered[..count].CopyTo(buffer);
-                undelivered = undelivered[count..];
-                return count;
-            }
-
-            if (recordLayer is { } layer)
-            {
-                return await layer.ReadAsync(buffer, cancellationToken);
-            }
-
-            if (SessionEnd is { } end)
-            {
-                // SSL_read(3): after SSL_ERROR_SSL no further I/O may be performed; SSL_ERROR_SYSCALL
-                // with an EOF means the peer closed without close_notify, which OpenSSL 3 reports as
-                // an error ("unexpected eof while reading"): the data may be truncated.
-                return end.Error is SslErrorCode.Ssl or SslErrorCode.Syscall ? throw new BrokerTlsException(end) : 0;
-            }
-
-            if (buffer.IsEmpty)
-            {
-                return 0;
-            }
-
-            if (endOfStreamSent)
-            {
-                throw new IOException("the broker kept the session open after the server closed TCP");
-            }
-
-            Task<ConnectResponse> answer;
-            if (receivedAhead is { } ahead)
-            {
-                receivedAhead = null;
-                answer = ahead;
-            }
-            else
-            {
-                var received = await ReadFromTransportAsync(cancellationToken);
-                endOfStreamSent = received.IsEmpty;
-                answer = await SendReceivedAsync(call, received, cancellationToken);
-            }
-
-            // What the socket already holds goes to the broker before this answer is awaited, so
-            // that the broker decrypts the next burst while this one travels back.
-            if (!endOfStreamSent && transport is NetworkStream { DataAvailable: true })
-            {
-                receivedAhead = await SendReceivedAsync(call, await ReadFromTransportAsync(cancellationToken), cancellationToken);
-            }
-
-            var response = await call.AwaitAnswerAsync(answer, cancellationToken);
-            undelivered = response.Plaintext.Memory;
-            if (response.Error is not (SslError.None or SslError.WantRead))
-            {
-                RecordEnd(BrokerTlsResult.From(response));
-            }
+            var count = Math.Min(buffer.Length, earlyPlaintext.Length);
+            earlyPlaintext[..count].CopyTo(buffer);
+            earlyPlaintext = earlyPlaintext[count..];
+            return count;
         }
+
+        return await path!.ReadAsync(buffer, cancellationToken);
     }
 
     /// <summary>
@@ -248,13 +200,7 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
         _ = Established;
-        if (recordLayer is { } layer)
-        {
-            return layer.WriteAsync(buffer, cancellationToken);
-        }
-
-        ThrowIfCannotWrite();
-        return sender!.WriteAsync(buffer, cancellationToken);
+        return path!.WriteAsync(buffer, cancellationToken);
     }
 
     /// <summary>
@@ -265,28 +211,8 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     public async Task ShutdownAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
-        var call = Established.Call;
-        if (shutdownSent || SessionEnd is not null)
-        {
-            return;
-        }
-
-        if (recordLayer is { } layer)
-        {
-            shutdownSent = true;
-            await layer.ShutdownAsync(cancellationToken);
-            return;
-        }
-
-        await FlushAsync(cancellationToken);
-        shutdownSent = true;
-        var response = await call.ExchangeAsync(new ConnectRequest { Shutdown = new Shutdown() }, cancellationToken);
-        if (response.Error is SslError.Ssl or SslError.Syscall)
-        {
-            var result = BrokerTlsResult.From(response);
-            RecordEnd(result);
-            throw new BrokerTlsException(result);
-        }
+        _ = Established;
+        await path!.ShutdownAsync(cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -313,9 +239,9 @@ public sealed class BrokerTlsStream : AuthenticatedStream
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
-        if (sender is not null)
+        if (path is not null)
         {
-            await sender.FlushAsync(cancellationToken);
+            await path.FlushAsync(cancellationToken);
         }
     }
 
@@ -338,15 +264,9 @@ public sealed class BrokerTlsStream : AuthenticatedStream
 
         try
         {
-            if (recordLayer is { } layer)
+            if (path is not null)
             {
-                await CloseRecordLayerAsync(layer);
-                await session!.Call.DisposeAsync();
-            }
-            else if (session is { } established)
-            {
-                await CloseCallAsync(established.Call);
-                await established.Call.DisposeAsync();
+                await path.DisposeAsync();
             }
         }
         finally
@@ -366,138 +286,6 @@ public sealed class BrokerTlsStream : AuthenticatedStream
         base.Dispose(disposing);
     }
 
-    private static Task<Task<ConnectResponse>> SendReceivedAsync(PipelinedBrokerCall call, ByteString received, CancellationToken cancellationToken) =>
-        call.SendAsync(new ConnectRequest { Received = new Received { Data = received, Eof = received.IsEmpty } }, cancellationToken);
-
-    /// <summary>
-    /// Asks the broker for the session's keys and builds the record layer from them; the broker's call then ends, and
-    /// the keys' copies in the response are zeroed. A refusal (PERMISSION_DENIED, FAILED_PRECONDITION) ends the call.
-    /// The rest of a record the handshake's last read ended inside goes to the broker first, and its plaintext joins
-    /// the handshake's; when that record ended the session (an alert, the server closed TCP), there is nothing to
-    /// export: null, and the stream stays on the broker's path, whose reads deliver the data and then the end.
-    /// </summary>
-    private async Task<ExportedRecordLayer?> TakeKeysAsync(EstablishedSession established, CancellationToken cancellationToken)
-    {
-        ExportedKeys? keys = null;
-        try
-        {
-            var (plaintext, end) = await PartialRecord.CompleteAsync(transport, established, cancellationToken);
-            undelivered = Concatenate(undelivered, plaintext);
-            if (end is not null)
-            {
-                RecordEnd(end);
-                return null;
-            }
-
-            var response = await established.Call.ExchangeAsync(new ConnectRequest { ExportKeys = new ExportKeys() }, cancellationToken);
-            keys = response.ExportedKeys ?? throw new IOException("the broker answered the key export without keys");
-            var layer = new ExportedRecordLayer(transport, keys);
-            await established.Call.CompleteAsync();
-            return layer;
-        }
-        catch
-        {
-            await established.Call.DisposeAsync();
-            throw;
-        }
-        finally
-        {
-            if (keys is not null)
-            {
-                ByteString[] secrets = [keys.ClientTrafficSecret, keys.ServerTrafficSecret, keys.ClientWriteKey, keys.ServerWriteKey, keys.ClientWriteIv, keys.ServerWriteIv];
-                foreach (var secret in secrets)
-                {
-                    CryptographicOperations.ZeroMemory(MemoryMarshal.AsMemory(secret.Memory).Span);
-                }
-            }
-        }
-    }
-
-    private async Task CloseRecordLayerAsync(ExportedRecordLayer layer)
-    {
-        try
-        {
-            if (!shutdownSent && layer.End is null)
-            {
-                shutdownSent = true;
-                await layer.ShutdownAsync(CancellationToken.None).WaitAsync(Established.Call.Timeout);
-            }
-        }
-        catch (Exception e) when (e is IOException or TimeoutException or ObjectDisposedException or OperationCanceledException)
-        {
-            // Dispose must not throw: a connection already gone leaves nothing to close politely. ShutdownAsync reports such failures.
-        }
-        finally
-        {
-            layer.Dispose();
-        }
-    }
-
-    private async Task CloseCallAsync(PipelinedBrokerCall call)
-    {
-        if (call.Interrupted)
-        {
-            return;
-        }
-
-        try
-        {
-            await sender!.FlushAsync(CancellationToken.None);
-
-            if (!shutdownSent && SessionEnd is null)
-            {
-                shutdownSent = true;
-                await call.ExchangeAsync(new ConnectRequest { Shutdown = new Shutdown() }, CancellationToken.None);
-            }
-
-            await call.CompleteAsync();
-        }
-        catch (Exception e) when (e is IOException or TimeoutException or Grpc.Core.RpcException or OperationCanceledException or ObjectDisposedException)
-        {
-            // Dispose must not throw: a broker or transport that is already gone leaves nothing to
-            // close politely, and disposing the call cancels it anyway. ShutdownAsync reports such failures.
-        }
-    }
-
-    private void ThrowIfCannotWrite()
-    {
-        if (SessionEnd is { } end)
-        {
-            throw end.Error == SslErrorCode.Ssl
-                ? new BrokerTlsException(end)
-                : new IOException($"the TLS session has ended ({end.ErrorName}); nothing more can be written");
-        }
-
-        if (shutdownSent)
-        {
-            throw new IOException("close_notify was sent; nothing more can be written");
-        }
-    }
-
-    /// <summary>
-    /// What the transport holds, up to the session's payload limit, in one read. The read waits for
-    /// data with an empty buffer first (a zero-byte read), so an idle stream with a pending read
-    /// holds no buffer, and the buffer borrowed then takes a whole burst in one receive call, where
-    /// reading a record at a time cost a call and an availability check per record.
-    /// </summary>
-    private async ValueTask<ByteString> ReadFromTransportAsync(CancellationToken cancellationToken)
-    {
-        _ = await transport.ReadAsync(Memory<byte>.Empty, cancellationToken);
-        var limit = Established.MaxPayloadBytes;
-        var buffer = ArrayPool<byte>.Shared.Rent(limit);
-        try
-        {
-            var received = await transport.ReadAsync(buffer.AsMemory(0, limit), cancellationToken);
-            return ByteString.CopyFrom(buffer, 0, received);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
     private static ReadOnlyMemory<byte> Concatenate(ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> second) =>
         first.IsEmpty ? second : second.IsEmpty ? first : (byte[])[.. first.Span, .. second.Span];
-
-    private void RecordEnd(BrokerTlsResult result) => Interlocked.CompareExchange(ref sessionEnd, result, null);
 }

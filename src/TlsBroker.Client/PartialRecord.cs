@@ -14,7 +14,7 @@ internal static class PartialRecord
     /// <summary>
     /// Reads just the rest of the record from <paramref name="transport"/>, nothing past its end, and gives it to the
     /// broker in one Received (more only for a record beyond the request's payload limit). The transport reads are
-    /// bounded by the call's timeout, as the handshake's are.
+    /// bounded by <paramref name="cancellationToken"/>, which carries the authentication's deadline, as the handshake's are.
     /// </summary>
     /// <returns>
     /// The plaintext the broker's answers carry (the server's first data), and the status that ended the session when
@@ -30,33 +30,24 @@ internal static class PartialRecord
         }
 
         var call = established.Call;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(call.Timeout);
         var plaintext = new ArrayBufferWriter<byte>();
-        try
+        while (records.BytesToBoundary > 0)
         {
-            while (records.BytesToBoundary > 0)
+            var (rest, endOfStream) = await ReadToBoundaryAsync(transport, records, established.MaxPayloadBytes, cancellationToken);
+            var response = await call.ExchangeAsync(new ConnectRequest { Received = new Received { Data = rest, Eof = endOfStream } }, cancellationToken);
+            plaintext.Write(response.Plaintext.Span);
+            if (response.Error is not (SslError.None or SslError.WantRead))
             {
-                var (rest, endOfStream) = await ReadToBoundaryAsync(transport, records, established.MaxPayloadBytes, deadline.Token);
-                var response = await call.ExchangeAsync(new ConnectRequest { Received = new Received { Data = rest, Eof = endOfStream } }, deadline.Token);
-                plaintext.Write(response.Plaintext.Span);
-                if (response.Error is not (SslError.None or SslError.WantRead))
-                {
-                    return (plaintext.WrittenMemory, BrokerTlsResult.From(response));
-                }
-
-                if (endOfStream)
-                {
-                    throw new IOException("the broker kept the session open after the server closed TCP");
-                }
+                return (plaintext.WrittenMemory, BrokerTlsResult.From(response));
             }
 
-            return (plaintext.WrittenMemory, null);
+            if (endOfStream)
+            {
+                throw new IOException("the broker kept the session open after the server closed TCP");
+            }
         }
-        catch (Exception e) when (Cancellation.IsCancellation(e) && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"the rest of the server's record did not arrive within {call.Timeout.TotalSeconds:0.###} s", e);
-        }
+
+        return (plaintext.WrittenMemory, null);
     }
 
     /// <summary>

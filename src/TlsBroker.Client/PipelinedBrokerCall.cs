@@ -133,9 +133,9 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
     }
 
     /// <summary>Ends the request stream and waits, within the timeout, for the broker to answer what is outstanding and end its side.</summary>
-    public async Task CompleteAsync()
+    public async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(disposing.Token);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(disposing.Token, cancellationToken);
         bounded.CancelAfter(Timeout);
         await sendTurn.WaitAsync(bounded.Token);
         try
@@ -228,8 +228,10 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
     /// </summary>
     private async Task PumpAsync()
     {
-        // Runs the loop off the sender's stack: SendAsync holds the send turn while it starts the pump.
-        await Task.Yield();
+        // Starts on the sender's stack, inside its lock and turn, and leaves it at the first read of a response, which
+        // waits: the broker answers only a request that is written, which the sender does next (a call that failed
+        // instead ends the pump there, at once). Yielding first cost a thread-pool hop at every restart, which on the
+        // read path is every exchange.
         try
         {
             while (true)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using Grpc.Core;
@@ -183,6 +184,32 @@ public sealed class KeyExportStreamTests(KeyExportBroker fixture) : IClassFixtur
         Assert.True(split.Split, "no read ended inside the server's first data record: the test proved nothing");
         Assert.False(tls.KeysExported);
         Assert.True(read.IsUnexpectedEof);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsClientAsync_HandshakeThenRestOfTheRecordSlow_TimeoutBoundsTheWholeAuthentication()
+    {
+        // Each step fits in the timeout, the sum does not: the handshake's last read (ending inside the server's first
+        // data record) comes 4 s after the start, and the rest of that record 10 s after it. One 8 s bound for the whole
+        // authentication expires first; a bound per step (handshake, then rest of the record) would let it succeed at
+        // 10 s. The margins are seconds wide because the machine running the tests may be loaded.
+        var timeout = TimeSpan.FromSeconds(8);
+        await using var server = await OpenSslServer.StartAsync(fixture.Chain, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256");
+        await server.TypeAsync("from-server first");
+        var split = new SplitFirstDataRecordStream(new NetworkStream(await LoopbackIo.ConnectSocketAsync(server.Port), ownsSocket: true), 6);
+        var slow = new DelayedSplitStream(split, splitAt: TimeSpan.FromSeconds(4), restAt: TimeSpan.FromSeconds(10));
+        await using var tls = new BrokerTlsStream(slow);
+        var options = Options();
+        options.Timeout = timeout;
+
+        var clock = Stopwatch.StartNew();
+        var failure = await Assert.ThrowsAsync<TimeoutException>(() => tls.AuthenticateAsClientAsync(options).WaitAsync(TestTimeouts.Step));
+        clock.Stop();
+
+        Assert.True(slow.Split, "the handshake did not reach its read inside the server's first data record: the test proved nothing");
+        Assert.False(tls.IsAuthenticated);
+        Assert.Contains("within 8 s", failure.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < timeout + TimeSpan.FromSeconds(4), $"authentication took {clock.Elapsed.TotalSeconds:0.0} s with a {timeout.TotalSeconds} s timeout");
     }
 
     [Theory]
