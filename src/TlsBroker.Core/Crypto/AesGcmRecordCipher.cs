@@ -7,17 +7,17 @@ internal sealed class AesGcmRecordCipher(bool encrypting) : DotNetAeadCipher(enc
 {
     private AesGcm? aes;
 
-    protected override void ReplaceKey(ReadOnlySpan<byte> key)
+    protected override void OpenContext(ReadOnlySpan<byte> key) => aes = new AesGcm(key, TagSize);
+
+    protected override void DisposeContext()
     {
         aes?.Dispose();
-        aes = new AesGcm(key, TagSize);
+        aes = null;
     }
 
     protected override void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData) =>
-        Key.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
+        aes!.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
 
     protected override void Open(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData) =>
-        Key.Decrypt(nonce, ciphertext, tag, plaintext, associatedData);
-
-    private AesGcm Key => aes ?? throw new InvalidOperationException("the record key was not set");
+        aes!.Decrypt(nonce, ciphertext, tag, plaintext, associatedData);
 }

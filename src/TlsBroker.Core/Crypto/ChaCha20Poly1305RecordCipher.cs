@@ -10,17 +10,17 @@ internal sealed class ChaCha20Poly1305RecordCipher(bool encrypting) : DotNetAead
 
     private ChaCha20Poly1305? chacha;
 
-    protected override void ReplaceKey(ReadOnlySpan<byte> key)
+    protected override void OpenContext(ReadOnlySpan<byte> key) => chacha = new ChaCha20Poly1305(key);
+
+    protected override void DisposeContext()
     {
         chacha?.Dispose();
-        chacha = new ChaCha20Poly1305(key);
+        chacha = null;
     }
 
     protected override void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData) =>
-        Key.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
+        chacha!.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
 
     protected override void Open(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData) =>
-        Key.Decrypt(nonce, ciphertext, tag, plaintext, associatedData);
-
-    private ChaCha20Poly1305 Key => chacha ?? throw new InvalidOperationException("the record key was not set");
+        chacha!.Decrypt(nonce, ciphertext, tag, plaintext, associatedData);
 }

@@ -7,18 +7,32 @@ namespace TlsBroker.Core.Crypto;
 /// <summary>
 /// One direction of a record AEAD on .NET's primitives, in the shape BouncyCastle's TlsAeadCipher
 /// drives it: key, then per record the nonce, then one in-place seal (ciphertext followed by the
-/// tag) or open (the tag after the ciphertext).
+/// tag) or open (the tag after the ciphertext). The native context is opened on the first record after a key change
+/// and, inside a <see cref="CipherContextScope"/>, closed again when the step ends; the key stays here meanwhile.
 /// </summary>
 internal abstract class DotNetAeadCipher(bool encrypting) : TlsAeadCipherImpl
 {
     /// <summary>RFC 5116 §5.1/§5.3 and RFC 8439 §2.8: AES-GCM and ChaCha20-Poly1305 records carry a 16-byte tag.</summary>
     public const int TagSize = 16;
 
+    [ThreadStatic]
+    private static int contextsOpenOnThisThread;
+
     private byte[] nonce = [];
+    private byte[] key = [];
+    private bool contextOpen;
+
+    /// <summary>Contexts opened on this thread and not closed yet: what a scope must bring back to where it started.</summary>
+    internal static int ContextsOpenOnThisThread => contextsOpenOnThisThread;
 
     public void SetKey(byte[] key, int keyOff, int keyLen) => SetKey(key.AsSpan(keyOff, keyLen));
 
-    public void SetKey(ReadOnlySpan<byte> key) => ReplaceKey(key);
+    public void SetKey(ReadOnlySpan<byte> key)
+    {
+        CloseContext();
+        CryptographicOperations.ZeroMemory(this.key);
+        this.key = key.ToArray();
+    }
 
     public void Init(byte[] nonce, int macSize, byte[] additionalData)
     {
@@ -39,6 +53,7 @@ internal abstract class DotNetAeadCipher(bool encrypting) : TlsAeadCipherImpl
     public int DoFinal(byte[] additionalData, byte[] input, int inputOffset, int inputLength, byte[] output, int outputOffset)
     {
         var associated = additionalData ?? [];
+        OpenContextOnce();
         if (encrypting)
         {
             Seal(nonce, input.AsSpan(inputOffset, inputLength), output.AsSpan(outputOffset, inputLength), output.AsSpan(outputOffset + inputLength, TagSize), associated);
@@ -68,9 +83,42 @@ internal abstract class DotNetAeadCipher(bool encrypting) : TlsAeadCipherImpl
     {
     }
 
-    protected abstract void ReplaceKey(ReadOnlySpan<byte> key);
+    /// <summary>Frees the native context; the next record opens it again with the same key.</summary>
+    public void CloseContext()
+    {
+        if (!contextOpen)
+        {
+            return;
+        }
+
+        DisposeContext();
+        contextOpen = false;
+        contextsOpenOnThisThread--;
+    }
+
+    protected abstract void OpenContext(ReadOnlySpan<byte> key);
+
+    protected abstract void DisposeContext();
 
     protected abstract void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData);
 
     protected abstract void Open(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData);
+
+    private void OpenContextOnce()
+    {
+        if (contextOpen)
+        {
+            return;
+        }
+
+        if (key.Length == 0)
+        {
+            throw new InvalidOperationException("the record key was not set");
+        }
+
+        OpenContext(key);
+        contextOpen = true;
+        contextsOpenOnThisThread++;
+        CipherContextScope.Opened(this);
+    }
 }

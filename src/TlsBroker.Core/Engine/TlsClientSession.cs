@@ -379,10 +379,12 @@ public sealed class TlsClientSession(TlsPolicy policy, TimeProvider timeProvider
     /// <summary>
     /// Runs one BouncyCastle call on the session's protocol; a failure becomes the fatal StepResult and closes the
     /// session. The call gets its input as state (a span is allowed), so that no closure is allocated per message.
+    /// The record ciphers it uses close their native contexts when it returns (<see cref="CipherContextScope"/>), so that an idle session holds none.
     /// </summary>
     private StepResult? Invoke<TState>(ProtocolCall<TState> call, TState state)
         where TState : allows ref struct
     {
+        using var cipherContexts = CipherContextScope.Enter();
         try
         {
             call(protocol!, state);

@@ -16,7 +16,7 @@ internal sealed class SessionAudit(TimeProvider timeProvider)
 {
     private readonly long startTimestamp = timeProvider.GetTimestamp();
     private readonly SessionTrace trace = new();
-    private StepResult? last;
+    private (int Ret, SslError Error)? lastAnswer;
     private StepResult? failure;
     private HandshakeSummary? established;
     private bool started;
@@ -60,7 +60,9 @@ internal sealed class SessionAudit(TimeProvider timeProvider)
     public void Answered(StepResult result)
     {
         BytesOut += result.RecordsToSend.Length;
-        last = result;
+
+        // Its ret and error only: a result keeps its records and plaintext, which an idle session would hold until its end.
+        lastAnswer = (result.Ret, result.Error);
     }
 
     /// <summary>A result of the session, with the phase it was in before the step.</summary>
@@ -86,7 +88,7 @@ internal sealed class SessionAudit(TimeProvider timeProvider)
 
     public AuditRecord Complete(string caller, string sessionId, TlsClientSession? session)
     {
-        var final = failure ?? last;
+        var final = failure is not null ? (failure.Ret, failure.Error) : lastAnswer;
         var peer = session?.PeerCertificates ?? [];
         var record = new AuditRecord(
             SessionId: sessionId,
@@ -95,7 +97,7 @@ internal sealed class SessionAudit(TimeProvider timeProvider)
             ServerName: ServerName,
             Outcome: Outcome(session?.Phase is SessionPhase.ShuttingDown or SessionPhase.Closed),
             Ret: final?.Ret ?? 0,
-            SslError: final is null ? "none" : SslErrorNames.OpenSslName(final.Error),
+            SslError: final is { } answer ? SslErrorNames.OpenSslName(answer.Error) : "none",
             Alert: failure?.Alert is { } alert ? $"{alert.Name}({alert.Description}) {(alert.Sent ? "sent" : "received")}" : "none",
             VerifyCode: (int)(failure?.Verify.Code ?? X509VerifyCode.Ok),
             GrpcStatus: status.ToString(),

@@ -19,52 +19,76 @@ internal sealed class CallerAuthenticationMiddleware(RequestDelegate next, Calle
 
     private readonly ILogger logger = loggerFactory.CreateLogger(CallerLog.Category);
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>
+    /// Only a client certificate needs an await. An open table or an API key is decided here and the call goes on as the
+    /// next middleware's own task, so that a Connect stream, which lasts as long as its session, is not wrapped in an async
+    /// frame of this middleware for all that time.
+    /// </summary>
+    public Task InvokeAsync(HttpContext context)
     {
         if (!context.Request.Path.StartsWithSegments(ServicePath))
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
         var table = callers.Current;
-        var (caller, rejection) = table.IsOpen ? (Caller.Anonymous, null) : await AuthenticateAsync(table, context);
-        if (caller is null)
+        if (table.IsOpen)
         {
-            CallerLog.CallUnauthenticated(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", rejection!);
-            metrics.CallRejected(RejectionReason.Auth);
-            await GrpcStatusResponse.WriteAsync(context, StatusCode.Unauthenticated, rejection!);
-            return;
+            return Admit(context, Caller.Anonymous);
         }
 
-        context.Features.Set(caller);
-        await next(context);
-    }
-
-    private static async Task<(Caller? Caller, string? Rejection)> AuthenticateAsync(CallerTable table, HttpContext context)
-    {
         var authorization = context.Request.Headers.Authorization;
         if (authorization.Count > 0)
         {
-            // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token; the scheme is case-insensitive (RFC 9110 §11.1).
-            if (!AuthenticationHeaderValue.TryParse(authorization.ToString(), out var header)
-                || !string.Equals(header.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase)
-                || string.IsNullOrEmpty(header.Parameter))
-            {
-                return (null, "the authorization header is not 'Bearer <API key>'");
-            }
-
-            return table.FindByApiKey(header.Parameter) is { } byKey ? (byKey, null) : (null, "the API key is not valid");
+            var (caller, rejection) = ByApiKey(table, authorization.ToString());
+            return caller is null ? RejectAsync(context, rejection!) : Admit(context, caller);
         }
 
-        if (await context.Connection.GetClientCertificateAsync(context.RequestAborted) is { } certificate)
+        return ByCertificateAsync(table, context);
+    }
+
+    private static (Caller? Caller, string? Rejection) ByApiKey(CallerTable table, string authorization)
+    {
+        // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token; the scheme is case-insensitive (RFC 9110 §11.1).
+        if (!AuthenticationHeaderValue.TryParse(authorization, out var header)
+            || !string.Equals(header.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase)
+            || string.IsNullOrEmpty(header.Parameter))
         {
-            var byCertificate = table.FindByCertificate(certificate, out var rejection);
-            return (byCertificate, rejection);
+            return (null, "the authorization header is not 'Bearer <API key>'");
         }
 
-        return (null, table.AcceptsClientCertificates
-            ? "no credentials: send 'authorization: Bearer <API key>' or a client certificate"
-            : "no credentials: send 'authorization: Bearer <API key>'");
+        return table.FindByApiKey(header.Parameter) is { } byKey ? (byKey, null) : (null, "the API key is not valid");
+    }
+
+    private async Task ByCertificateAsync(CallerTable table, HttpContext context)
+    {
+        if (await context.Connection.GetClientCertificateAsync(context.RequestAborted) is not { } certificate)
+        {
+            await RejectAsync(context, table.AcceptsClientCertificates
+                ? "no credentials: send 'authorization: Bearer <API key>' or a client certificate"
+                : "no credentials: send 'authorization: Bearer <API key>'");
+            return;
+        }
+
+        if (table.FindByCertificate(certificate, out var rejection) is not { } caller)
+        {
+            await RejectAsync(context, rejection!);
+            return;
+        }
+
+        await Admit(context, caller);
+    }
+
+    private Task Admit(HttpContext context, Caller caller)
+    {
+        context.Features.Set(caller);
+        return next(context);
+    }
+
+    private Task RejectAsync(HttpContext context, string rejection)
+    {
+        CallerLog.CallUnauthenticated(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", rejection);
+        metrics.CallRejected(RejectionReason.Auth);
+        return GrpcStatusResponse.WriteAsync(context, StatusCode.Unauthenticated, rejection);
     }
 }

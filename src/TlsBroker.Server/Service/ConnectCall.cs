@@ -81,11 +81,9 @@ internal sealed class ConnectCall : IDisposable
         IServerStreamWriter<ConnectResponse> responses,
         CancellationToken callCancelled)
     {
-        using var readsStopped = CancellationTokenSource.CreateLinkedTokenSource(callCancelled);
-        using var writesStopped = CancellationTokenSource.CreateLinkedTokenSource(callCancelled);
-        using var readTimeout = new ReadTimeout(timeProvider, readsStopped.Token);
-        using var writeTimeout = new ReadTimeout(timeProvider, writesStopped.Token);
-        var writer = new ResponseWriter(responses, writeTimeout, timeProvider, readsStopped.Cancel, metrics.ResponsesUnread);
+        using var readTimeout = new ReadTimeout(timeProvider, callCancelled);
+        using var writeTimeout = new ReadTimeout(timeProvider, callCancelled);
+        var writer = new ResponseWriter(responses, writeTimeout, timeProvider, readTimeout.Stop, metrics.ResponsesUnread);
         var reader = new RequestReader(requests, readTimeout, deadlines, () => writer.BufferedBytes > 0);
         try
         {
@@ -110,7 +108,7 @@ internal sealed class ConnectCall : IDisposable
             // one that reads nothing (a deadline, a limit), is gone, or whose write failed gets no more writes.
             if (callCancelled.IsCancellationRequested || writer.Failed || e is RpcException { StatusCode: StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted })
             {
-                await writesStopped.CancelAsync();
+                await writeTimeout.StopAsync();
             }
 
             await writer.SettleAsync();

@@ -2,9 +2,9 @@ namespace TlsBroker.Server.Service;
 
 /// <summary>
 /// Cancels the read (or response write) a call is waiting on when its deadline passes (on the injected
-/// <see cref="TimeProvider"/>'s clock) or when the call itself is cancelled. One token source
-/// serves every read of the call, armed before the read and disarmed after it, so a waiting
-/// session holds one timer and a message costs no new source, timer or link.
+/// <see cref="TimeProvider"/>'s clock), when the call itself is cancelled, or once <see cref="Stop"/> is called. One token
+/// source serves every read of the call, armed before the read and disarmed after it, so a waiting
+/// session holds one timer and a message costs no new source, timer or link; stopping needs no linked source of its own.
 /// </summary>
 internal sealed class ReadTimeout : IDisposable
 {
@@ -12,6 +12,7 @@ internal sealed class ReadTimeout : IDisposable
     private readonly CancellationToken callCancelled;
     private readonly CancellationTokenRegistration callRegistration;
     private volatile CancellationTokenSource source;
+    private volatile bool stopped;
 
     public ReadTimeout(TimeProvider timeProvider, CancellationToken callCancelled)
     {
@@ -21,8 +22,11 @@ internal sealed class ReadTimeout : IDisposable
         callRegistration = callCancelled.UnsafeRegister(static state => ((ReadTimeout)state!).source.Cancel(), this);
     }
 
-    /// <summary>True when the last read was cancelled by its deadline rather than by the call.</summary>
-    public bool Expired => source.IsCancellationRequested && !callCancelled.IsCancellationRequested;
+    /// <summary>True when the last read was cancelled by its deadline rather than by the call or <see cref="Stop"/>.</summary>
+    public bool Expired => source.IsCancellationRequested && !IsStopped;
+
+    /// <summary>The call was cancelled or <see cref="Stop"/> was called: every read from now on is cancelled at once.</summary>
+    public bool IsStopped => stopped || callCancelled.IsCancellationRequested;
 
     /// <summary>Arms the deadline for the next read and returns the token that read waits on.</summary>
     public CancellationToken Arm(TimeSpan timeout)
@@ -43,10 +47,24 @@ internal sealed class ReadTimeout : IDisposable
         // source is spent. Its timer fired and is gone, so it needs no Dispose; leaving it undisposed
         // also keeps a call cancellation that still holds it from hitting a disposed source.
         source = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
-        if (callCancelled.IsCancellationRequested)
+        if (IsStopped)
         {
             source.Cancel();
         }
+    }
+
+    /// <summary>Cancels the read waiting now and every later one, as the call's cancellation would.</summary>
+    public void Stop()
+    {
+        stopped = true;
+        source.Cancel();
+    }
+
+    /// <summary><see cref="Stop"/>, with the cancelled read's callbacks run off this thread; completes when they have run.</summary>
+    public Task StopAsync()
+    {
+        stopped = true;
+        return source.CancelAsync();
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using TlsBroker.Core.Crypto;
 using TlsBroker.Core.Engine;
 using TlsBroker.Core.Results;
 
@@ -57,6 +58,29 @@ public sealed class TlsClientSessionDataPathTests(EngineChainFixture fixture) : 
         pump.Forward(firstResult);
         pump.Forward(secondResult);
         Assert.Equal([.. first, .. second], pump.ServerRead());
+    }
+
+    /// <summary>
+    /// Each step closes the native contexts of the record ciphers it used (CipherContextScope): an idle session holds none.
+    /// The in-memory server runs on BouncyCastle's own ciphers, so every context counted here is the session's.
+    /// </summary>
+    [Fact]
+    public void Steps_HandshakeAndDataBothWays_LeaveNoCipherContextOpen()
+    {
+        var openBefore = DotNetAeadCipher.ContextsOpenOnThisThread;
+        using var session = new TlsClientSession(fixture.Policy, TimeProvider.System, TlsCryptoProvider.DotNet);
+        var pump = Established(session, 0);
+        Assert.Equal(openBefore, DotNetAeadCipher.ContextsOpenOnThisThread);
+
+        for (var round = 0; round < 2; round++)
+        {
+            var written = session.Write("ping"u8);
+            pump.Forward(written);
+            Assert.Equal("ping"u8.ToArray(), pump.ServerRead());
+            pump.ServerProtocol.WriteApplicationData("pong"u8.ToArray(), 0, 4);
+            Assert.Equal("pong"u8.ToArray(), pump.DeliverToClient().Plaintext.ToArray());
+            Assert.Equal(openBefore, DotNetAeadCipher.ContextsOpenOnThisThread);
+        }
     }
 
     private InMemoryPump Established(TlsClientSession session, int fragmentSize)
