@@ -37,12 +37,7 @@ internal sealed class CpuClock
         using var self = Process.GetCurrentProcess();
         var bench = self.TotalProcessorTime;
         var benchJit = JitInfo.GetCompilationTime(currentThread: false);
-        TimeSpan? otherCpu = null;
-        if (other is not null)
-        {
-            other.Refresh();
-            otherCpu = other.HasExited ? null : other.TotalProcessorTime;
-        }
+        var otherCpu = OtherProcessorTime();
 
         if (!atStart)
         {
@@ -88,14 +83,19 @@ internal sealed class CpuClock
     private TimeSpan ProcessorTime()
     {
         using var self = Process.GetCurrentProcess();
-        var total = self.TotalProcessorTime;
-        if (other is not null)
+        return self.TotalProcessorTime + (OtherProcessorTime() ?? TimeSpan.Zero);
+    }
+
+    /// <summary>The other process's CPU time so far; null when there is none or it has exited.</summary>
+    private TimeSpan? OtherProcessorTime()
+    {
+        if (other is null)
         {
-            other.Refresh();
-            total += other.HasExited ? TimeSpan.Zero : other.TotalProcessorTime;
+            return null;
         }
 
-        return total;
+        other.Refresh();
+        return other.HasExited ? null : other.TotalProcessorTime;
     }
 
     private async Task<TimeSpan?> OtherJitAsync(CancellationToken cancellationToken) =>
