@@ -156,7 +156,7 @@ internal sealed class PhaseSequence
             : null;
     }
 
-    /// <summary>A note counting the rows whose repeats disagree by more than 10 % (their ratios are marked too).</summary>
+    /// <summary>A note counting the rows whose repeats disagree by more than 10 %; a ratio is marked only when its own per-repeat values do.</summary>
     private static string? NoisyRows(IEnumerable<HandshakeRow> handshakes, IEnumerable<ThroughputRow> throughput)
     {
         var noisy = handshakes
@@ -168,8 +168,8 @@ internal sealed class PhaseSequence
         return noisy.Count switch
         {
             0 => null,
-            <= NoisyRowsNamed => $"{noisy.Count} rows have a spread above 10 % across their repeats (marked !): {string.Join(", ", noisy)}; the ratios built on them are marked too",
-            _ => $"{noisy.Count} rows have a spread above 10 % across their repeats (marked ! in the tables); the ratios built on them are marked too: is the machine busy?",
+            <= NoisyRowsNamed => $"{noisy.Count} rows have a spread above 10 % across their repeats (marked !): {string.Join(", ", noisy)}",
+            _ => $"{noisy.Count} rows have a spread above 10 % across their repeats (marked ! in the tables): is the machine busy?",
         };
     }
 

@@ -53,6 +53,9 @@ internal sealed record HandshakeRow
 
     public required IReadOnlyList<HandshakeFigures> Runs { get; init; }
 
+    /// <summary>A run's handshakes/s; null for a run that completed none, as it measured no rate.</summary>
+    public static double? RateOf(HandshakeFigures run) => run.Completed > 0 ? run.HandshakesPerSecond : null;
+
     /// <param name="runs">The runs of one row, in the order they ran; at least one.</param>
     public static HandshakeRow From(IReadOnlyList<HandshakeFigures> runs)
     {
@@ -69,7 +72,7 @@ internal sealed record HandshakeRow
             Failed = runs.Sum(r => r.Failed),
             FirstFailure = runs.Select(r => r.FirstFailure).FirstOrDefault(f => f is not null),
             TimedOut = runs.Any(r => r.TimedOut),
-            HandshakesPerSecond = RepeatedFigure.Of(runs.Select(r => r.Completed > 0 ? r.HandshakesPerSecond : (double?)null)),
+            HandshakesPerSecond = RepeatedFigure.Of(runs.Select(RateOf)),
             P50Ms = RepeatedFigure.Of(runs.Select(r => r.P50Ms)),
             P99Ms = RepeatedFigure.Of(runs.Select(r => r.P99Ms)),
             CpuMsPerHandshake = RepeatedFigure.Of(runs.Select(r => r.CpuMsPerHandshake)),

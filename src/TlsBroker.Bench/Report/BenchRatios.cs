@@ -5,9 +5,9 @@ namespace TlsBroker.Bench.Report;
 
 /// <summary>
 /// The figures issue 13's targets (and issue 4's, where 13 names none) are stated in, for one TLS version (JSON: an element of "ratios"),
-/// each computed from the medians of its rows. A ratio is null when a figure it needs was not
-/// measured (path, phase or concurrency not run); a ratio whose rows spread more than 10 % across
-/// their repeats is named in <see cref="Noisy"/>, with that spread in <see cref="InputSpreads"/>.
+/// each the median of the per-repeat ratios of its two rows (<see cref="PairedComparison"/>). A ratio is null when a figure it needs
+/// was not measured (path, phase or concurrency not run); a ratio that spreads more than 10 % across the repeats is named in
+/// <see cref="Noisy"/>, with its spread in <see cref="Spreads"/>.
 /// </summary>
 internal sealed record BenchRatios
 {
@@ -52,11 +52,11 @@ internal sealed record BenchRatios
     /// <summary>Export path upload MB/s ÷ direct's (target ≥ 0.9).</summary>
     public double? ExportToDirectUpload { get; init; }
 
-    /// <summary>The ratios (by JSON name) whose inputs' spread across repeats exceeds 10 %: not to be trusted from this run.</summary>
+    /// <summary>The ratios (by JSON name) whose per-repeat values spread more than 10 %: not to be trusted from this run.</summary>
     public IReadOnlyList<string> Noisy { get; init; } = [];
 
-    /// <summary>Per ratio (by JSON name), the larger spread of the two rows it was computed from.</summary>
-    public IReadOnlyDictionary<string, double> InputSpreads { get; init; } = new Dictionary<string, double>();
+    /// <summary>Per ratio (by JSON name), the spread of its per-repeat values, (max − min) ÷ median.</summary>
+    public IReadOnlyDictionary<string, double> Spreads { get; init; } = new Dictionary<string, double>();
 
     public static BenchRatios Compute(BenchTlsVersion version, BenchVariant variant, BenchReport report)
     {
@@ -65,25 +65,30 @@ internal sealed record BenchRatios
         var concurrencies = report.Settings.Concurrency;
         var rateConcurrency = concurrencies.Contains(8) ? 8 : concurrencies.Max();
         var latencyConcurrency = concurrencies.Contains(1) ? 1 : concurrencies.Min();
-        HandshakeRow? Handshakes(string path, int concurrency, string kind = "full") =>
-            report.Handshakes.FirstOrDefault(h =>
-                h.Path == path && h.Kind == kind && h.Variant == VariantOf(path) && h.TlsVersion == label && h.Concurrency == concurrency && h.Completed > 0);
-        RepeatedFigure? Throughput(string path, string direction) =>
-            report.Throughput.FirstOrDefault(t => t.Path == path && t.Variant == VariantOf(path) && t.Direction == direction && t.TlsVersion == label)?.MegabytesPerSecond;
+        IReadOnlyList<double?>? Handshakes(string path, int concurrency, Func<HandshakeFigures, double?> figure, string kind = "full") =>
+            report.Handshakes
+                .FirstOrDefault(h => h.Path == path && h.Kind == kind && h.Variant == VariantOf(path) && h.TlsVersion == label && h.Concurrency == concurrency && h.Completed > 0)
+                ?.Runs.Select(figure).ToArray();
+        IReadOnlyList<double?>? Throughput(string path, string direction) =>
+            report.Throughput
+                .FirstOrDefault(t => t.Path == path && t.Variant == VariantOf(path) && t.Direction == direction && t.TlsVersion == label)
+                ?.Runs.Select(run => run.MegabytesPerSecond).ToArray();
+        static double? P50(HandshakeFigures run) => run.P50Ms;
+        static double? Cpu(HandshakeFigures run) => run.CpuMsPerHandshake;
 
-        var comparisons = new Dictionary<string, MedianComparison?>
+        var comparisons = new Dictionary<string, RepeatedFigure?>
         {
-            ["brokerToEngineRate"] = MedianComparison.Divide(Handshakes("broker", rateConcurrency)?.HandshakesPerSecond, Handshakes("engine", rateConcurrency)?.HandshakesPerSecond),
-            ["brokerToEngineP50"] = MedianComparison.Divide(Handshakes("broker", latencyConcurrency)?.P50Ms, Handshakes("engine", latencyConcurrency)?.P50Ms),
-            ["brokerMinusEngineP50Ms"] = MedianComparison.Subtract(Handshakes("broker", latencyConcurrency)?.P50Ms, Handshakes("engine", latencyConcurrency)?.P50Ms),
-            ["engineToDirectCpu"] = MedianComparison.Divide(Handshakes("engine", rateConcurrency)?.CpuMsPerHandshake, Handshakes("direct", rateConcurrency)?.CpuMsPerHandshake),
-            ["brokerToEngineCpu"] = MedianComparison.Divide(Handshakes("broker", rateConcurrency)?.CpuMsPerHandshake, Handshakes("engine", rateConcurrency)?.CpuMsPerHandshake),
-            ["brokerResumedToFullRate"] = MedianComparison.Divide(
-                Handshakes("broker", rateConcurrency, "resumed")?.HandshakesPerSecond, Handshakes("broker", rateConcurrency)?.HandshakesPerSecond),
-            ["brokerToDirectDownload"] = MedianComparison.Divide(Throughput("broker", "download"), Throughput("direct", "download")),
-            ["brokerToDirectUpload"] = MedianComparison.Divide(Throughput("broker", "upload"), Throughput("direct", "upload")),
-            ["exportToDirectDownload"] = MedianComparison.Divide(Throughput("export", "download"), Throughput("direct", "download")),
-            ["exportToDirectUpload"] = MedianComparison.Divide(Throughput("export", "upload"), Throughput("direct", "upload")),
+            ["brokerToEngineRate"] = PairedComparison.Divide(Handshakes("broker", rateConcurrency, HandshakeRow.RateOf), Handshakes("engine", rateConcurrency, HandshakeRow.RateOf)),
+            ["brokerToEngineP50"] = PairedComparison.Divide(Handshakes("broker", latencyConcurrency, P50), Handshakes("engine", latencyConcurrency, P50)),
+            ["brokerMinusEngineP50Ms"] = PairedComparison.Subtract(Handshakes("broker", latencyConcurrency, P50), Handshakes("engine", latencyConcurrency, P50)),
+            ["engineToDirectCpu"] = PairedComparison.Divide(Handshakes("engine", rateConcurrency, Cpu), Handshakes("direct", rateConcurrency, Cpu)),
+            ["brokerToEngineCpu"] = PairedComparison.Divide(Handshakes("broker", rateConcurrency, Cpu), Handshakes("engine", rateConcurrency, Cpu)),
+            ["brokerResumedToFullRate"] = PairedComparison.Divide(
+                Handshakes("broker", rateConcurrency, HandshakeRow.RateOf, "resumed"), Handshakes("broker", rateConcurrency, HandshakeRow.RateOf)),
+            ["brokerToDirectDownload"] = PairedComparison.Divide(Throughput("broker", "download"), Throughput("direct", "download")),
+            ["brokerToDirectUpload"] = PairedComparison.Divide(Throughput("broker", "upload"), Throughput("direct", "upload")),
+            ["exportToDirectDownload"] = PairedComparison.Divide(Throughput("export", "download"), Throughput("direct", "download")),
+            ["exportToDirectUpload"] = PairedComparison.Divide(Throughput("export", "upload"), Throughput("direct", "upload")),
         };
         var measured = comparisons.Where(pair => pair.Value is not null).ToDictionary(pair => pair.Key, pair => pair.Value!);
 
@@ -93,18 +98,18 @@ internal sealed record BenchRatios
             Variant = variant.IsBase ? null : variant.Name,
             RateConcurrency = rateConcurrency,
             LatencyConcurrency = latencyConcurrency,
-            BrokerToEngineRate = comparisons["brokerToEngineRate"]?.Value,
-            BrokerToEngineP50 = comparisons["brokerToEngineP50"]?.Value,
-            BrokerMinusEngineP50Ms = comparisons["brokerMinusEngineP50Ms"]?.Value,
-            EngineToDirectCpu = comparisons["engineToDirectCpu"]?.Value,
-            BrokerToEngineCpu = comparisons["brokerToEngineCpu"]?.Value,
-            BrokerResumedToFullRate = comparisons["brokerResumedToFullRate"]?.Value,
-            BrokerToDirectDownload = comparisons["brokerToDirectDownload"]?.Value,
-            BrokerToDirectUpload = comparisons["brokerToDirectUpload"]?.Value,
-            ExportToDirectDownload = comparisons["exportToDirectDownload"]?.Value,
-            ExportToDirectUpload = comparisons["exportToDirectUpload"]?.Value,
+            BrokerToEngineRate = comparisons["brokerToEngineRate"]?.Median,
+            BrokerToEngineP50 = comparisons["brokerToEngineP50"]?.Median,
+            BrokerMinusEngineP50Ms = comparisons["brokerMinusEngineP50Ms"]?.Median,
+            EngineToDirectCpu = comparisons["engineToDirectCpu"]?.Median,
+            BrokerToEngineCpu = comparisons["brokerToEngineCpu"]?.Median,
+            BrokerResumedToFullRate = comparisons["brokerResumedToFullRate"]?.Median,
+            BrokerToDirectDownload = comparisons["brokerToDirectDownload"]?.Median,
+            BrokerToDirectUpload = comparisons["brokerToDirectUpload"]?.Median,
+            ExportToDirectDownload = comparisons["exportToDirectDownload"]?.Median,
+            ExportToDirectUpload = comparisons["exportToDirectUpload"]?.Median,
             Noisy = [.. measured.Where(pair => pair.Value.IsNoisy).Select(pair => pair.Key)],
-            InputSpreads = measured.ToDictionary(pair => pair.Key, pair => pair.Value.InputSpread),
+            Spreads = measured.ToDictionary(pair => pair.Key, pair => pair.Value.Spread),
         };
     }
 }

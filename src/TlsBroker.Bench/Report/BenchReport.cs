@@ -7,7 +7,7 @@ namespace TlsBroker.Bench.Report;
 internal sealed record BenchReport
 {
     /// <summary>Bumped when a field changes meaning or disappears.</summary>
-    public int SchemaVersion { get; init; } = 2;
+    public int SchemaVersion { get; init; } = 3;
 
     public required DateTimeOffset StartedUtc { get; init; }
 

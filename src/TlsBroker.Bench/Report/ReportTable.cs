@@ -59,7 +59,7 @@ internal static class ReportTable
         if (RatioLines(report) is { Count: > 0 } ratioLines)
         {
             text.WriteLine();
-            text.WriteLine("Ratios of medians (targets in brackets: issue 13's, and issue 4's where 13 names none; ± = the larger spread of the two rows compared, ! above 10 %: not to be trusted)");
+            text.WriteLine("Ratios (median of the per-repeat ratios, each repeat measuring both paths side by side; targets in brackets: issue 13's, and issue 4's where 13 names none; ± = spread of the per-repeat ratios, ! above 10 %: not to be trusted)");
             foreach (var line in ratioLines)
             {
                 text.WriteLine(line);
@@ -139,7 +139,7 @@ internal static class ReportTable
         : string.Create(CultureInfo.InvariantCulture, $"{figure.Median.ToString(format, CultureInfo.InvariantCulture)} ±{Percent(figure.Spread)}{(figure.IsNoisy ? "!" : string.Empty)}");
 
     private static string Ratio(BenchRatios ratios, string name, double? value) =>
-        Number(value, "0.00") + (ratios.InputSpreads.TryGetValue(name, out var spread) ? $" (±{Percent(spread)}{(ratios.Noisy.Contains(name) ? "!" : string.Empty)})" : string.Empty);
+        Number(value, "0.00") + (ratios.Spreads.TryGetValue(name, out var spread) ? $" (±{Percent(spread)}{(ratios.Noisy.Contains(name) ? "!" : string.Empty)})" : string.Empty);
 
     private static string Percent(double fraction) => double.IsFinite(fraction) ? string.Create(CultureInfo.InvariantCulture, $"{fraction * 100:0}%") : "inf";
 
