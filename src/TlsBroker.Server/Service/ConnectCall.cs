@@ -79,10 +79,11 @@ internal sealed class ConnectCall : IDisposable
     public async Task RunAsync(
         IAsyncStreamReader<ConnectRequest> requests,
         IServerStreamWriter<ConnectResponse> responses,
-        CancellationToken callCancelled)
+        CallCancellation callCancelled)
     {
-        using var readTimeout = new ReadTimeout(timeProvider, callCancelled);
-        using var writeTimeout = new ReadTimeout(timeProvider, callCancelled);
+        using var timeouts = new CallTimeouts(timeProvider, callCancelled);
+        var readTimeout = timeouts.Reads;
+        var writeTimeout = timeouts.Writes;
         var writer = new ResponseWriter(responses, writeTimeout, timeProvider, readTimeout.Stop, metrics.ResponsesUnread);
         var reader = new RequestReader(requests, readTimeout, deadlines, () => writer.BufferedBytes > 0);
         try

@@ -39,7 +39,6 @@ internal sealed class ConnectService(
     {
         var caller = context.GetHttpContext().Features.Get<Caller>() ?? throw BrokerErrors.NoCaller();
         using var call = new ConnectCall(live, activeSessions, timeProvider, metrics, auditor, logger, caller);
-        using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, drain.Expired);
         try
         {
             if (drain.IsDraining)
@@ -47,7 +46,7 @@ internal sealed class ConnectService(
                 throw BrokerErrors.ShuttingDown();
             }
 
-            await call.RunAsync(requestStream, responseStream, cancelled.Token);
+            await call.RunAsync(requestStream, responseStream, new CallCancellation(context.CancellationToken, drain.Expired));
             call.End("stream completed by the caller");
         }
         catch (SessionMisuseException misuse)

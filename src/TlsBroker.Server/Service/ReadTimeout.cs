@@ -2,24 +2,22 @@ namespace TlsBroker.Server.Service;
 
 /// <summary>
 /// Cancels the read (or response write) a call is waiting on when its deadline passes (on the injected
-/// <see cref="TimeProvider"/>'s clock), when the call itself is cancelled, or once <see cref="Stop"/> is called. One token
-/// source serves every read of the call, armed before the read and disarmed after it, so a waiting
-/// session holds one timer and a message costs no new source, timer or link; stopping needs no linked source of its own.
+/// <see cref="TimeProvider"/>'s clock), or once <see cref="Stop"/> is called, which <see cref="CallTimeouts"/> does when
+/// the call is cancelled. One token source serves every read of the call, armed before the read and disarmed after it,
+/// so a waiting session holds one timer and a message costs no new source, timer or link; stopping needs no linked source of its own.
 /// </summary>
 internal sealed class ReadTimeout : IDisposable
 {
     private readonly TimeProvider timeProvider;
-    private readonly CancellationToken callCancelled;
-    private readonly CancellationTokenRegistration callRegistration;
+    private readonly CallCancellation callCancelled;
     private volatile CancellationTokenSource source;
     private volatile bool stopped;
 
-    public ReadTimeout(TimeProvider timeProvider, CancellationToken callCancelled)
+    public ReadTimeout(TimeProvider timeProvider, CallCancellation callCancelled)
     {
         this.timeProvider = timeProvider;
         this.callCancelled = callCancelled;
         source = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
-        callRegistration = callCancelled.UnsafeRegister(static state => ((ReadTimeout)state!).source.Cancel(), this);
     }
 
     /// <summary>True when the last read was cancelled by its deadline rather than by the call or <see cref="Stop"/>.</summary>
@@ -67,9 +65,5 @@ internal sealed class ReadTimeout : IDisposable
         return source.CancelAsync();
     }
 
-    public void Dispose()
-    {
-        callRegistration.Dispose();
-        source.Dispose();
-    }
+    public void Dispose() => source.Dispose();
 }

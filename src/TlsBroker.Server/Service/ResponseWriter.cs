@@ -22,7 +22,7 @@ internal sealed class ResponseWriter
     private long bufferedBytes;
     private volatile bool failed;
 
-    /// <param name="timeout">The writes' own timer (the reads have theirs), whose call token also stops the writes.</param>
+    /// <param name="timeout">The writes' own timer (the reads have theirs), stopped also when the call is cancelled (<see cref="CallTimeouts"/>).</param>
     /// <param name="wakeReader">Called when a write fails, so that a read waiting at the same time gives up at once.</param>
     /// <param name="unreadChanged">Told every change of <see cref="BufferedBytes"/> (the broker's gauge of unread response bytes).</param>
     public ResponseWriter(

@@ -11,14 +11,21 @@ public sealed class ReadTimeoutTests : IDisposable
 
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly CancellationTokenSource call = new();
+    private readonly CancellationTokenSource drainExpired = new();
+    private readonly CallTimeouts timeouts;
     private readonly ReadTimeout timeout;
 
-    public ReadTimeoutTests() => timeout = new ReadTimeout(time, call.Token);
+    public ReadTimeoutTests()
+    {
+        timeouts = new CallTimeouts(time, new CallCancellation(call.Token, drainExpired.Token));
+        timeout = timeouts.Reads;
+    }
 
     public void Dispose()
     {
-        timeout.Dispose();
+        timeouts.Dispose();
         call.Dispose();
+        drainExpired.Dispose();
     }
 
     [Fact]
@@ -44,6 +51,47 @@ public sealed class ReadTimeoutTests : IDisposable
         Assert.True(token.IsCancellationRequested);
         Assert.False(timeout.Expired);
         Assert.True(timeout.IsStopped);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Arm_CallCancelledOrDrainExpired_CancelsReadAndWriteAndNeitherIsExpired(bool drain)
+    {
+        var read = timeouts.Reads.Arm(Deadline);
+        var write = timeouts.Writes.Arm(Deadline);
+
+        (drain ? drainExpired : call).Cancel();
+
+        Assert.True(read.IsCancellationRequested);
+        Assert.True(write.IsCancellationRequested);
+        Assert.False(timeouts.Reads.Expired || timeouts.Writes.Expired);
+        Assert.True(timeouts.Reads.IsStopped && timeouts.Writes.IsStopped);
+    }
+
+    [Fact]
+    public void CallTimeouts_CallAlreadyCancelled_EveryReadAndWriteCancelledAtOnce()
+    {
+        call.Cancel();
+        using var late = new CallTimeouts(time, new CallCancellation(call.Token, drainExpired.Token));
+
+        Assert.True(late.Reads.Arm(Deadline).IsCancellationRequested);
+        Assert.True(late.Writes.Arm(Deadline).IsCancellationRequested);
+    }
+
+    [Fact]
+    public void Dispose_ThenCallCancelled_NoCallbackReachesTheDisposedSources()
+    {
+        var disposed = new CallTimeouts(time, new CallCancellation(call.Token, drainExpired.Token));
+        disposed.Dispose();
+
+        var error = Record.Exception(() =>
+        {
+            call.Cancel();
+            drainExpired.Cancel();
+        });
+
+        Assert.Null(error);
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class ResponseWriterTests : IDisposable
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly CancellationTokenSource call = new();
     private readonly ScriptedResponseStream stream = new();
+    private readonly CallTimeouts timeouts;
     private readonly ReadTimeout timeout;
     private readonly ResponseWriter writer;
     private int readerWoken;
@@ -28,13 +29,14 @@ public sealed class ResponseWriterTests : IDisposable
 
     public ResponseWriterTests()
     {
-        timeout = new ReadTimeout(time, call.Token);
+        timeouts = new CallTimeouts(time, new CallCancellation(call.Token, CancellationToken.None));
+        timeout = timeouts.Writes;
         writer = new ResponseWriter(stream, timeout, time, () => Interlocked.Increment(ref readerWoken), delta => Interlocked.Add(ref unread, delta));
     }
 
     public void Dispose()
     {
-        timeout.Dispose();
+        timeouts.Dispose();
         call.Dispose();
     }
 
