@@ -12,11 +12,14 @@ namespace TlsBroker.Core.Crypto;
 /// System.Security.Cryptography: AES-GCM and ChaCha20-Poly1305 record protection, ECDH on
 /// secp256r1/384/521, the ECDSA and RSA checks of the server's CertificateVerify and
 /// ServerKeyExchange signatures, transcript hashes and the TLS 1.3 key schedule's HKDF. Everything
-/// else (X25519, which .NET has no API for, the TLS 1.2 PRF, HMACs) stays BouncyCastle's. Stateless, so one instance serves all sessions.
+/// else (X25519, which .NET has no API for, the TLS 1.2 PRF, HMACs) stays BouncyCastle's. Stateless but for the nonce generator
+/// every session shares, so one instance serves all sessions.
 /// Not sealed: the fuzzing harness (tests/TlsBroker.Fuzz) derives a seeded, repeatable one from it.
 /// </summary>
 internal class DotNetTlsCrypto(SecureRandom random) : BcTlsCrypto(random)
 {
+    private TlsNonceGenerator? nonces;
+
     // BouncyCastle's AdoptLocalSecret is not virtual: the key schedule's secrets stay .NET-backed
     // because its first one comes from here and DotNetTlsSecret's derivations create their own kind.
     public override TlsSecret HkdfInit(int cryptoHashAlgorithm) =>
@@ -36,6 +39,26 @@ internal class DotNetTlsCrypto(SecureRandom random) : BcTlsCrypto(random)
         NistCurves.TryGet(ecConfig.NamedGroup, out var curve)
             ? new DotNetECDomain(this, curve)
             : base.CreateECDomain(ecConfig);
+
+    public override TlsNonceGenerator CreateNonceGenerator(byte[] additionalSeedMaterial) =>
+        CreateNonceGenerator(additionalSeedMaterial.AsSpan());
+
+    /// <summary>
+    /// One nonce generator for every session on this crypto, made the way BouncyCastle makes one per TLS context (a SHA-256
+    /// DigestRandomGenerator seeded from the SecureRandom and the first context's extra seed): a per-context one holds
+    /// about 0.6 KiB for the session's whole life. Its nonces are public values (the ClientHello random and legacy_session_id,
+    /// TLS 1.2 CBC explicit IVs), still drawn apart from the SecureRandom that makes keys, and DigestRandomGenerator locks
+    /// around each draw, so sessions on any thread share it.
+    /// </summary>
+    public override TlsNonceGenerator CreateNonceGenerator(ReadOnlySpan<byte> additionalSeedMaterial)
+    {
+        if (nonces is null)
+        {
+            Interlocked.CompareExchange(ref nonces, base.CreateNonceGenerator(additionalSeedMaterial), null);
+        }
+
+        return nonces;
+    }
 
     protected override TlsAeadCipher CreateCipher_Aes_Gcm(TlsCryptoParameters cryptoParams, int cipherKeySize, int macSize) =>
         new(cryptoParams, new AesGcmRecordCipher(encrypting: true), new AesGcmRecordCipher(encrypting: false), cipherKeySize, macSize, TlsAeadCipher.AEAD_GCM);

@@ -5,8 +5,8 @@ using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 namespace TlsBroker.Core.Crypto;
 
 /// <summary>
-/// The process-wide crypto instances sessions share. Both are stateless (every per-session state
-/// lives in the ciphers, agreements and verifiers they create) and draw on one SecureRandom over
+/// The process-wide crypto instances sessions share. Neither holds per-session state (it lives in the
+/// ciphers, agreements and verifiers they create; the DotNet one also shares one nonce generator) and both draw on one SecureRandom over
 /// .NET's thread-safe RandomNumberGenerator, so a session costs no crypto set-up of its own.
 /// </summary>
 internal static class EngineCrypto

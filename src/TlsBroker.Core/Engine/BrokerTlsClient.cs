@@ -91,6 +91,15 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
     {
         base.NotifyHandshakeComplete();
         HandshakeCompleted = true;
+
+        // What the ClientHello offered, which BouncyCastle reads only to build it and to check the server's choices: an
+        // established session would keep them (about 0.45 KiB) to its end. BouncyCastle itself drops the lists at the next
+        // handshake's start (AbstractTlsClient.NotifyHandshakeBeginning), and none comes: a renegotiation is refused.
+        m_supportedGroups = null;
+        m_supportedSignatureAlgorithms = null;
+        m_supportedSignatureAlgorithmsCert = null;
+        m_cipherSuites = null;
+        m_protocolVersions = null;
     }
 
     /// <summary>Whether the server sent close_notify: during the handshake BouncyCastle turns it into a handshake_failure of its own.</summary>
