@@ -11,7 +11,7 @@ namespace TlsBroker.Server.Callers;
 /// Per-caller limits with ASP.NET Core's rate limiting, partitioned by <see cref="CallerLimits"/>:
 /// a concurrency limiter held for the whole stream (one stream is one session), then a token
 /// bucket refilled every second (one token per stream, so per handshake). Calls without limits
-/// (anonymous, health, reflection) are not limited here; the broker-wide session limit still applies.
+/// (anonymous, health, reflection) do not reach the limiter; the broker-wide session limit still applies.
 /// </summary>
 internal static class CallerRateLimiting
 {
@@ -39,6 +39,9 @@ internal static class CallerRateLimiting
                 : RateLimitPartition.GetNoLimiter(Unlimited)));
         options.OnRejected = RejectAsync;
     }
+
+    /// <summary>Whether the call's caller has limits: only such calls go through the rate limiter (<see cref="Hosting.BrokerCallersApplicationBuilderExtensions.UseTlsBrokerCallers"/>).</summary>
+    public static bool IsLimited(HttpContext context) => LimitsOf(context) is not null;
 
     private static CallerLimits? LimitsOf(HttpContext context) => context.Features.Get<Caller>()?.Limits;
 
