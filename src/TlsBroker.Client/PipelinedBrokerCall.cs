@@ -8,24 +8,17 @@ namespace TlsBroker.Client;
 /// order (DESIGN.md, "Lockstep"), so a request may be sent before the earlier ones are answered:
 /// each response belongs to the oldest request still unanswered. Sending without waiting keeps the
 /// broker busy while the previous answer travels back, which the data phase needs to move bulk
-/// data; the handshake still waits for each answer. One pump reads the responses and writes the
-/// records each carries to the transport before handing the response over, so that they reach the
-/// server in the order the broker produced them (TLS sequence numbers, RFC 8446 §5.3).
+/// data; the handshake still waits for each answer. One pump (<see cref="ResponsePump"/>) reads the
+/// responses and writes the records each carries to the transport before handing the response over.
 /// </summary>
 internal sealed class PipelinedBrokerCall : IAsyncDisposable
 {
     private readonly AsyncDuplexStreamingCall<ConnectRequest, ConnectResponse> call;
-    private readonly Stream transport;
     private readonly SemaphoreSlim sendTurn = new(1, 1);
     private readonly CancellationTokenSource disposing = new();
     private readonly string broker;
-    private readonly Action<byte[]> tokenIssued;
-
-    // Guarded by its own lock, as are pump and interruption: the senders' and the pump's shared state.
-    private readonly Queue<TaskCompletionSource<ConnectResponse>> unanswered = new();
-    private Task? pump;
-    private Exception? interruption;
-    private bool requestsCompleted;
+    private readonly UnansweredRequests unanswered;
+    private readonly ResponsePump responses;
 
     /// <param name="call">The <c>Connect</c> call, not yet used.</param>
     /// <param name="transport">The connection to the server, where each response's records go.</param>
@@ -36,9 +29,9 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
         AsyncDuplexStreamingCall<ConnectRequest, ConnectResponse> call, Stream transport, TimeSpan timeout, string broker, Action<byte[]> tokenIssued)
     {
         this.call = call;
-        this.transport = transport;
         this.broker = broker;
-        this.tokenIssued = tokenIssued;
+        unanswered = new UnansweredRequests(broker);
+        responses = new ResponsePump(call.ResponseStream, transport, unanswered, broker, tokenIssued, disposing.Token);
         Timeout = timeout;
     }
 
@@ -52,16 +45,7 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
     /// True once an exchange was cut short (timeout, cancellation, transport or gRPC failure): a
     /// response may then be lost, so no further exchange is possible.
     /// </summary>
-    public bool Interrupted
-    {
-        get
-        {
-            lock (unanswered)
-            {
-                return interruption is not null;
-            }
-        }
-    }
+    public bool Interrupted => unanswered.Interrupted;
 
     /// <summary>Sends <paramref name="request"/> and waits, within the timeout, for its response, whose records are then on the transport.</summary>
     public async Task<ConnectResponse> ExchangeAsync(ConnectRequest request, CancellationToken cancellationToken)
@@ -91,13 +75,7 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
         try
         {
             var answer = new TaskCompletionSource<ConnectResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (unanswered)
-            {
-                ThrowIfCannotSend();
-                unanswered.Enqueue(answer);
-                pump ??= PumpAsync();
-            }
-
+            unanswered.Add(answer, responses);
             await WriteRequestAsync(request, bounded.Token, cancellationToken);
             return answer.Task;
         }
@@ -117,12 +95,12 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
         catch (TimeoutException e)
         {
             var timeout = new TimeoutException($"the broker did not answer within {Timeout.TotalSeconds:0.###} s", e);
-            Interrupt(timeout);
+            unanswered.Interrupt(timeout);
             throw timeout;
         }
         catch (Exception e)
         {
-            var failure = Interrupt(e);
+            var failure = unanswered.Interrupt(e);
             if (ReferenceEquals(failure, e))
             {
                 throw;
@@ -140,14 +118,7 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
         await sendTurn.WaitAsync(bounded.Token);
         try
         {
-            Task? answering;
-            lock (unanswered)
-            {
-                ThrowIfCannotSend();
-                requestsCompleted = true;
-                answering = pump;
-            }
-
+            var answering = unanswered.Complete();
             await call.RequestStream.CompleteAsync().WaitAsync(bounded.Token);
             if (answering is not null)
             {
@@ -161,7 +132,7 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
         }
         finally
         {
-            Interrupt(new IOException("the request stream was completed"));
+            unanswered.Interrupt(new IOException("the request stream was completed"));
             sendTurn.Release();
         }
     }
@@ -169,32 +140,16 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
     /// <summary>Cancels the call if it is still open, which frees the session in the broker at once.</summary>
     public async ValueTask DisposeAsync()
     {
-        Interrupt(new ObjectDisposedException(nameof(PipelinedBrokerCall)));
+        unanswered.Interrupt(new ObjectDisposedException(nameof(PipelinedBrokerCall)));
         await disposing.CancelAsync();
         call.Dispose();
-        Task? answering;
-        lock (unanswered)
-        {
-            answering = pump;
-        }
+        var answering = unanswered.Pump;
 
         // The pump ends as soon as its read or write sees the cancellation; the bound only guards
         // against a transport that ignores it.
         if (answering is not null)
         {
             await answering.WaitAsync(Timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
-
-    private async Task<bool> MoveNextAsync()
-    {
-        try
-        {
-            return await call.ResponseStream.MoveNext(disposing.Token);
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException)
-        {
-            throw BrokerErrors.FromCallIo(e, broker);
         }
     }
 
@@ -207,109 +162,18 @@ internal sealed class PipelinedBrokerCall : IAsyncDisposable
         catch (Exception e) when (Cancellation.IsCancellation(e) && !callers.IsCancellationRequested)
         {
             var timeout = new TimeoutException($"the broker did not take the request within {Timeout.TotalSeconds:0.###} s", e);
-            Interrupt(timeout);
+            unanswered.Interrupt(timeout);
             throw timeout;
         }
         catch (Exception e)
         {
-            var failure = Interrupt(BrokerErrors.FromCallIo(e, broker));
+            var failure = unanswered.Interrupt(BrokerErrors.FromCallIo(e, broker));
             if (ReferenceEquals(failure, e))
             {
                 throw;
             }
 
             throw failure;
-        }
-    }
-
-    /// <summary>
-    /// Reads responses while requests are unanswered and exits when none are, so that an idle
-    /// session holds no pending read. Never throws: a failure interrupts the call instead.
-    /// </summary>
-    private async Task PumpAsync()
-    {
-        // Starts on the sender's stack, inside its lock and turn, and leaves it at the first read of a response, which
-        // waits: the broker answers only a request that is written, which the sender does next (a call that failed
-        // instead ends the pump there, at once). Yielding first cost a thread-pool hop at every restart, which on the
-        // read path is every exchange.
-        try
-        {
-            while (true)
-            {
-                TaskCompletionSource<ConnectResponse> answer;
-                lock (unanswered)
-                {
-                    if (interruption is not null || !unanswered.TryPeek(out answer!))
-                    {
-                        pump = null;
-                        return;
-                    }
-                }
-
-                if (!await MoveNextAsync())
-                {
-                    throw new BrokerException(broker, StatusCode.Internal, "the broker ended the stream without answering the last request", null);
-                }
-
-                var response = call.ResponseStream.Current;
-                if (!response.RecordsToSend.IsEmpty)
-                {
-                    await transport.WriteAsync(response.RecordsToSend.Memory, disposing.Token);
-                    await transport.FlushAsync(disposing.Token);
-                }
-
-                if (!response.ResumptionToken.IsEmpty)
-                {
-                    tokenIssued(response.ResumptionToken.ToByteArray());
-                }
-
-                lock (unanswered)
-                {
-                    unanswered.TryDequeue(out _);
-                }
-
-                answer.TrySetResult(response);
-            }
-        }
-        catch (Exception e)
-        {
-            lock (unanswered)
-            {
-                pump = null;
-            }
-
-            Interrupt(e);
-        }
-    }
-
-    /// <summary>
-    /// Marks the call unusable and fails every unanswered request with <paramref name="cause"/>, a
-    /// gRPC failure turned into this library's exception; the first cause wins. Returns that exception.
-    /// </summary>
-    private Exception Interrupt(Exception cause)
-    {
-        cause = BrokerErrors.FromCallFailure(cause, broker);
-        TaskCompletionSource<ConnectResponse>[] orphans;
-        lock (unanswered)
-        {
-            interruption ??= cause;
-            orphans = [.. unanswered];
-            unanswered.Clear();
-        }
-
-        foreach (var orphan in orphans)
-        {
-            orphan.TrySetException(cause);
-        }
-
-        return cause;
-    }
-
-    private void ThrowIfCannotSend()
-    {
-        if (interruption is not null || requestsCompleted)
-        {
-            throw new IOException("an earlier exchange with the broker was interrupted; the TLS session cannot continue", interruption);
         }
     }
 }

@@ -15,15 +15,11 @@ internal abstract class DotNetAeadCipher(bool encrypting) : TlsAeadCipherImpl
     /// <summary>RFC 5116 §5.1/§5.3 and RFC 8439 §2.8: AES-GCM and ChaCha20-Poly1305 records carry a 16-byte tag.</summary>
     public const int TagSize = 16;
 
-    [ThreadStatic]
-    private static int contextsOpenOnThisThread;
-
     private byte[] nonce = [];
     private byte[] key = [];
-    private bool contextOpen;
 
-    /// <summary>Contexts opened on this thread and not closed yet: what a scope must bring back to where it started.</summary>
-    internal static int ContextsOpenOnThisThread => contextsOpenOnThisThread;
+    /// <summary>Whether this cipher holds its native context now: what a <see cref="CipherContextScope"/> must leave false at its end.</summary>
+    public bool HoldsContext { get; private set; }
 
     public void SetKey(byte[] key, int keyOff, int keyLen) => SetKey(key.AsSpan(keyOff, keyLen));
 
@@ -86,14 +82,13 @@ internal abstract class DotNetAeadCipher(bool encrypting) : TlsAeadCipherImpl
     /// <summary>Frees the native context; the next record opens it again with the same key.</summary>
     public void CloseContext()
     {
-        if (!contextOpen)
+        if (!HoldsContext)
         {
             return;
         }
 
         DisposeContext();
-        contextOpen = false;
-        contextsOpenOnThisThread--;
+        HoldsContext = false;
     }
 
     protected abstract void OpenContext(ReadOnlySpan<byte> key);
@@ -106,7 +101,7 @@ internal abstract class DotNetAeadCipher(bool encrypting) : TlsAeadCipherImpl
 
     private void OpenContextOnce()
     {
-        if (contextOpen)
+        if (HoldsContext)
         {
             return;
         }
@@ -117,8 +112,7 @@ internal abstract class DotNetAeadCipher(bool encrypting) : TlsAeadCipherImpl
         }
 
         OpenContext(key);
-        contextOpen = true;
-        contextsOpenOnThisThread++;
+        HoldsContext = true;
         CipherContextScope.Opened(this);
     }
 }

@@ -61,10 +61,20 @@ internal class DotNetTlsCrypto(SecureRandom random) : BcTlsCrypto(random)
     }
 
     protected override TlsAeadCipher CreateCipher_Aes_Gcm(TlsCryptoParameters cryptoParams, int cipherKeySize, int macSize) =>
-        new(cryptoParams, new AesGcmRecordCipher(encrypting: true), new AesGcmRecordCipher(encrypting: false), cipherKeySize, macSize, TlsAeadCipher.AEAD_GCM);
+        RecordAead(cryptoParams, TlsAeadCipher.AEAD_GCM, cipherKeySize, macSize);
 
     protected override TlsCipher CreateChaCha20Poly1305(TlsCryptoParameters cryptoParams) =>
         ChaCha20Poly1305.IsSupported
-            ? new TlsAeadCipher(cryptoParams, new ChaCha20Poly1305RecordCipher(encrypting: true), new ChaCha20Poly1305RecordCipher(encrypting: false), ChaCha20Poly1305RecordCipher.KeySize, DotNetAeadCipher.TagSize, TlsAeadCipher.AEAD_CHACHA20_POLY1305)
+            ? RecordAead(cryptoParams, TlsAeadCipher.AEAD_CHACHA20_POLY1305, ChaCha20Poly1305RecordCipher.KeySize, DotNetAeadCipher.TagSize)
             : base.CreateChaCha20Poly1305(cryptoParams);
+
+    /// <summary>
+    /// One direction of a session's record protection (<paramref name="aeadType"/> is TlsAeadCipher.AEAD_GCM or
+    /// AEAD_CHACHA20_POLY1305). Virtual so that a derived crypto can see the ciphers its sessions use, and whether they hold a native context.
+    /// </summary>
+    protected virtual DotNetAeadCipher CreateRecordCipher(int aeadType, bool encrypting) =>
+        aeadType == TlsAeadCipher.AEAD_GCM ? new AesGcmRecordCipher(encrypting) : new ChaCha20Poly1305RecordCipher(encrypting);
+
+    private TlsAeadCipher RecordAead(TlsCryptoParameters cryptoParams, int aeadType, int keySize, int macSize) =>
+        new(cryptoParams, CreateRecordCipher(aeadType, encrypting: true), CreateRecordCipher(aeadType, encrypting: false), keySize, macSize, aeadType);
 }

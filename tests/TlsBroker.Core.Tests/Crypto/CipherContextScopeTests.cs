@@ -17,28 +17,26 @@ public sealed class CipherContextScopeTests
     public void DoFinal_InsideScope_ClosesContextAtScopeEndAndSealsTheSameNextStep(string aead)
     {
         var cipher = Sealing(aead);
-        var openBefore = DotNetAeadCipher.ContextsOpenOnThisThread;
         byte[] first;
         using (CipherContextScope.Enter())
         {
             first = Seal(cipher);
-            Assert.Equal(openBefore + 1, DotNetAeadCipher.ContextsOpenOnThisThread);
+            Assert.True(cipher.HoldsContext);
         }
 
-        Assert.Equal(openBefore, DotNetAeadCipher.ContextsOpenOnThisThread);
+        Assert.False(cipher.HoldsContext);
         using (CipherContextScope.Enter())
         {
             Assert.Equal(first, Seal(cipher));
         }
 
-        Assert.Equal(openBefore, DotNetAeadCipher.ContextsOpenOnThisThread);
+        Assert.False(cipher.HoldsContext);
     }
 
     [Fact]
     public void DoFinal_InNestedScope_ClosesContextOnlyAtOutermostEnd()
     {
         var cipher = Sealing("AES-128-GCM");
-        var openBefore = DotNetAeadCipher.ContextsOpenOnThisThread;
         using (CipherContextScope.Enter())
         {
             using (CipherContextScope.Enter())
@@ -46,37 +44,35 @@ public sealed class CipherContextScopeTests
                 Seal(cipher);
             }
 
-            Assert.Equal(openBefore + 1, DotNetAeadCipher.ContextsOpenOnThisThread);
+            Assert.True(cipher.HoldsContext);
         }
 
-        Assert.Equal(openBefore, DotNetAeadCipher.ContextsOpenOnThisThread);
+        Assert.False(cipher.HoldsContext);
     }
 
     [Fact]
     public void DoFinal_OutsideScope_KeepsContextUntilClosed()
     {
         var cipher = Sealing("AES-128-GCM");
-        var openBefore = DotNetAeadCipher.ContextsOpenOnThisThread;
 
         var first = Seal(cipher);
-        Assert.Equal(openBefore + 1, DotNetAeadCipher.ContextsOpenOnThisThread);
+        Assert.True(cipher.HoldsContext);
         Assert.Equal(first, Seal(cipher));
-        Assert.Equal(openBefore + 1, DotNetAeadCipher.ContextsOpenOnThisThread);
+        Assert.True(cipher.HoldsContext);
 
         cipher.CloseContext();
-        Assert.Equal(openBefore, DotNetAeadCipher.ContextsOpenOnThisThread);
+        Assert.False(cipher.HoldsContext);
     }
 
     [Fact]
     public void SetKey_AfterUse_ClosesContextAndSealsWithTheNewKey()
     {
         var cipher = Sealing("AES-128-GCM");
-        var openBefore = DotNetAeadCipher.ContextsOpenOnThisThread;
         var first = Seal(cipher);
 
         cipher.SetKey(RandomNumberGenerator.GetBytes(16));
 
-        Assert.Equal(openBefore, DotNetAeadCipher.ContextsOpenOnThisThread);
+        Assert.False(cipher.HoldsContext);
         Assert.NotEqual(first, Seal(cipher));
         cipher.CloseContext();
     }

@@ -60,17 +60,15 @@ public sealed class TlsClientSessionDataPathTests(EngineChainFixture fixture) : 
         Assert.Equal([.. first, .. second], pump.ServerRead());
     }
 
-    /// <summary>
-    /// Each step closes the native contexts of the record ciphers it used (CipherContextScope): an idle session holds none.
-    /// The in-memory server runs on BouncyCastle's own ciphers, so every context counted here is the session's.
-    /// </summary>
+    /// <summary>Each step closes the native contexts of the record ciphers it used (CipherContextScope): an idle session holds none.</summary>
     [Fact]
     public void Steps_HandshakeAndDataBothWays_LeaveNoCipherContextOpen()
     {
-        var openBefore = DotNetAeadCipher.ContextsOpenOnThisThread;
-        using var session = new TlsClientSession(fixture.Policy, TimeProvider.System, TlsCryptoProvider.DotNet);
+        var crypto = new RecordCipherWatchingCrypto();
+        using var session = new TlsClientSession(fixture.Policy, TimeProvider.System, crypto);
         var pump = Established(session, 0);
-        Assert.Equal(openBefore, DotNetAeadCipher.ContextsOpenOnThisThread);
+        Assert.NotEmpty(crypto.Ciphers);
+        Assert.DoesNotContain(crypto.Ciphers, c => c.HoldsContext);
 
         for (var round = 0; round < 2; round++)
         {
@@ -79,7 +77,7 @@ public sealed class TlsClientSessionDataPathTests(EngineChainFixture fixture) : 
             Assert.Equal("ping"u8.ToArray(), pump.ServerRead());
             pump.ServerProtocol.WriteApplicationData("pong"u8.ToArray(), 0, 4);
             Assert.Equal("pong"u8.ToArray(), pump.DeliverToClient().Plaintext.ToArray());
-            Assert.Equal(openBefore, DotNetAeadCipher.ContextsOpenOnThisThread);
+            Assert.DoesNotContain(crypto.Ciphers, c => c.HoldsContext);
         }
     }
 
