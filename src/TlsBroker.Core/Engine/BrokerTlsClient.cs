@@ -26,9 +26,11 @@ internal sealed class BrokerTlsClient : AbstractTlsClient
         this.identity = identity;
         this.alpn = alpn;
         Resumer = resumer;
-        var clientCertificate = new ClientCertificateOffer(policy.ClientIdentity, policy.SignatureSchemeCodes());
-        certificateCheck = new ServerCertificateCheck(policy.Verifier, identity, timeProvider, clientCertificate, () => m_context);
+        certificateCheck = new ServerCertificateCheck(policy.Verifier, identity, timeProvider, new ClientCertificateOffer(policy), this);
     }
+
+    /// <summary>The connection's context, which BouncyCastle sets before the handshake's first message.</summary>
+    public TlsClientContext Context => m_context;
 
     /// <summary>The TLS 1.2 ECDHE group the server chose, or -1.</summary>
     public int Tls12Group => keyExchanges.Group;

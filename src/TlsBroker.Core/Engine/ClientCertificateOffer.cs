@@ -4,6 +4,7 @@ using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using TlsBroker.Core.Crypto;
 using TlsBroker.Core.Identity;
+using TlsBroker.Core.Policy;
 
 namespace TlsBroker.Core.Engine;
 
@@ -14,8 +15,9 @@ namespace TlsBroker.Core.Engine;
 /// signature scheme fits (ssl3_check_client_certificate, tls_choose_sigalg); it checks the CA names
 /// and certificate types only in strict mode (SSL_CERT_FLAG_TLS_STRICT, tls1_check_chain), which is
 /// what the broker does always, as a held key should go only where it is asked for.
+/// It keeps only the policy, and reads the policy's schemes when a request comes, so that a session holds no copy of them.
 /// </summary>
-internal sealed class ClientCertificateOffer(ClientIdentity? identity, IReadOnlyList<int> policySchemes)
+internal sealed class ClientCertificateOffer(TlsPolicy policy)
 {
     private static readonly int[] RsaPssRsae =
         [SignatureScheme.rsa_pss_rsae_sha256, SignatureScheme.rsa_pss_rsae_sha384, SignatureScheme.rsa_pss_rsae_sha512];
@@ -25,7 +27,7 @@ internal sealed class ClientCertificateOffer(ClientIdentity? identity, IReadOnly
 
     public TlsCredentials? Choose(TlsContext context, CertificateRequest request)
     {
-        if (identity is null)
+        if (policy.ClientIdentity is not { } identity)
         {
             return null;
         }
@@ -79,7 +81,7 @@ internal sealed class ClientCertificateOffer(ClientIdentity? identity, IReadOnly
             return -1;
         }
 
-        var usable = policySchemes.Where(scheme => offered.Contains(SignatureScheme.GetSignatureAndHashAlgorithm(scheme)));
+        var usable = policy.SignatureSchemeCodes().Where(scheme => offered.Contains(SignatureScheme.GetSignatureAndHashAlgorithm(scheme)));
         foreach (var strict in new[] { true, false })
         {
             foreach (var scheme in usable)

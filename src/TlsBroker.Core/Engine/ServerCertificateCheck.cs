@@ -9,7 +9,7 @@ namespace TlsBroker.Core.Engine;
 /// as the fatal alert OpenSSL would send for it, so BouncyCastle sends that alert to the server.
 /// </summary>
 internal sealed class ServerCertificateCheck(
-    CertificateVerifier verifier, ServerIdentity identity, TimeProvider timeProvider, ClientCertificateOffer clientCertificate, Func<TlsContext> context)
+    CertificateVerifier verifier, ServerIdentity identity, TimeProvider timeProvider, ClientCertificateOffer clientCertificate, BrokerTlsClient client)
     : TlsAuthentication
 {
     public VerifyOutcome? Outcome { get; private set; }
@@ -54,7 +54,7 @@ internal sealed class ServerCertificateCheck(
         }
 
         using var input = new MemoryStream(data, writable: false);
-        var parsed = CertificateStatus.Parse(context(), input);
+        var parsed = CertificateStatus.Parse(client.Context, input);
         if (input.Position != input.Length)
         {
             throw new TlsFatalAlert(AlertDescription.decode_error, "trailing bytes after the CertificateEntry's CertificateStatus");
@@ -70,5 +70,5 @@ internal sealed class ServerCertificateCheck(
     /// The policy's client identity when the request allows it; otherwise null, which BouncyCastle sends
     /// as an empty Certificate message (RFC 5246 §7.4.6, RFC 8446 §4.4.2).
     /// </summary>
-    public TlsCredentials? GetClientCredentials(CertificateRequest certificateRequest) => clientCertificate.Choose(context(), certificateRequest);
+    public TlsCredentials? GetClientCredentials(CertificateRequest certificateRequest) => clientCertificate.Choose(client.Context, certificateRequest);
 }
