@@ -1,9 +1,6 @@
 using System.Diagnostics.Metrics;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using TlsBroker.Contracts.V1;
 using TlsBroker.Server.Callers;
 using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Telemetry;
@@ -17,8 +14,6 @@ namespace TlsBroker.Server.Tests.Callers;
 [Trait("Category", "Unit")]
 public sealed class CallerAuthenticationMiddlewareTests : IDisposable
 {
-    private static readonly string ConnectPath = "/" + BrokerService.Descriptor.FullName + "/Connect";
-
     private readonly string apiKey = ApiKeys.NewKey();
     private readonly ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly TaskCompletionSource stream = new();
@@ -28,7 +23,7 @@ public sealed class CallerAuthenticationMiddlewareTests : IDisposable
     [Fact]
     public void InvokeAsync_NoCallersConfigured_ReturnsTheStreamsOwnTaskAsAnonymous()
     {
-        var context = Request(authorization: null);
+        var context = ConnectRequests.With(authorization: null);
 
         var task = Middleware(new BrokerOptions()).InvokeAsync(context);
 
@@ -39,7 +34,7 @@ public sealed class CallerAuthenticationMiddlewareTests : IDisposable
     [Fact]
     public void InvokeAsync_ValidApiKey_ReturnsTheStreamsOwnTaskAsThatCaller()
     {
-        var context = Request("Bearer " + apiKey);
+        var context = ConnectRequests.With("Bearer " + apiKey);
 
         var task = Middleware(WithCaller()).InvokeAsync(context);
 
@@ -50,7 +45,7 @@ public sealed class CallerAuthenticationMiddlewareTests : IDisposable
     [Fact]
     public async Task InvokeAsync_WrongApiKey_UnauthenticatedWithoutCallingTheStream()
     {
-        var context = Request("Bearer not-a-configured-key");
+        var context = ConnectRequests.With("Bearer not-a-configured-key");
 
         await Middleware(WithCaller()).InvokeAsync(context).WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -68,30 +63,8 @@ public sealed class CallerAuthenticationMiddlewareTests : IDisposable
 
     private CallerAuthenticationMiddleware Middleware(BrokerOptions options)
     {
-        var directory = new CallerDirectory(new StaticOptionsMonitor(options), NullLoggerFactory.Instance);
+        var directory = new CallerDirectory(new FixedOptionsMonitor(options), NullLoggerFactory.Instance);
         return new CallerAuthenticationMiddleware(
             _ => stream.Task, directory, new BrokerMetrics(services.GetRequiredService<IMeterFactory>()), NullLoggerFactory.Instance);
-    }
-
-    private static DefaultHttpContext Request(string? authorization)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Path = ConnectPath;
-        context.Response.Body = new MemoryStream();
-        if (authorization is not null)
-        {
-            context.Request.Headers.Authorization = authorization;
-        }
-
-        return context;
-    }
-
-    private sealed class StaticOptionsMonitor(BrokerOptions options) : IOptionsMonitor<BrokerOptions>
-    {
-        public BrokerOptions CurrentValue => options;
-
-        public BrokerOptions Get(string? name) => options;
-
-        public IDisposable? OnChange(Action<BrokerOptions, string?> listener) => null;
     }
 }

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using TlsBroker.Contracts.V1;
 using TlsBroker.Server.Callers;
 using TlsBroker.Server.Configuration;
 using TlsBroker.Server.Hosting;
@@ -18,8 +17,6 @@ namespace TlsBroker.Server.Tests.Callers;
 [Trait("Category", "Unit")]
 public sealed class CallerPipelineTests : IDisposable
 {
-    private static readonly string ConnectPath = "/" + BrokerService.Descriptor.FullName + "/Connect";
-
     private readonly string apiKey = ApiKeys.NewKey();
     private readonly TaskCompletionSource stream = new();
     private ServiceProvider? services;
@@ -35,7 +32,7 @@ public sealed class CallerPipelineTests : IDisposable
     public void Pipeline_AnonymousCaller_ReturnsTheStreamsOwnTask()
     {
         var pipeline = Pipeline(new BrokerOptions());
-        var context = Request(authorization: null);
+        var context = ConnectRequests.With(authorization: null, services);
 
         var task = pipeline(context);
 
@@ -50,8 +47,8 @@ public sealed class CallerPipelineTests : IDisposable
         options.Callers["billing"] = new CallerOptions { ApiKeyHashes = [ApiKeys.Hash(apiKey)], Policies = ["default"], MaxConcurrentSessions = 1 };
         var pipeline = Pipeline(options);
 
-        var first = pipeline(Request("Bearer " + apiKey));
-        var refused = Request("Bearer " + apiKey);
+        var first = pipeline(ConnectRequests.With("Bearer " + apiKey, services));
+        var refused = ConnectRequests.With("Bearer " + apiKey, services);
         await pipeline(refused).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.NotSame(stream.Task, first);
@@ -65,7 +62,7 @@ public sealed class CallerPipelineTests : IDisposable
         services = new ServiceCollection()
             .AddLogging()
             .AddMetrics()
-            .AddSingleton<IOptionsMonitor<BrokerOptions>>(new StaticOptionsMonitor(options))
+            .AddSingleton<IOptionsMonitor<BrokerOptions>>(new FixedOptionsMonitor(options))
             .AddSingleton<CallerDirectory>()
             .AddSingleton<BrokerMetrics>()
             .AddRateLimiter(CallerRateLimiting.Configure)
@@ -78,27 +75,5 @@ public sealed class CallerPipelineTests : IDisposable
             return stream.Task;
         });
         return app.Build();
-    }
-
-    private DefaultHttpContext Request(string? authorization)
-    {
-        var context = new DefaultHttpContext { RequestServices = services! };
-        context.Request.Path = ConnectPath;
-        context.Response.Body = new MemoryStream();
-        if (authorization is not null)
-        {
-            context.Request.Headers.Authorization = authorization;
-        }
-
-        return context;
-    }
-
-    private sealed class StaticOptionsMonitor(BrokerOptions options) : IOptionsMonitor<BrokerOptions>
-    {
-        public BrokerOptions CurrentValue => options;
-
-        public BrokerOptions Get(string? name) => options;
-
-        public IDisposable? OnChange(Action<BrokerOptions, string?> listener) => null;
     }
 }
